@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from .models import Community, Department, DepartmentStation, Grid, ServiceStation, StaffProfile
+
+admin.site.site_header = _("Haidian Grid Governance Platform")
+admin.site.site_title = _("Haidian Grid Governance Platform")
+
+
+@admin.register(Grid)
+class GridAdmin(GuardedModelAdmin):
+    list_display = ["code", "name", "level", "kind", "parent", "area_km2"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent", "community"]
+    list_select_related = ["parent"]
+
+
+class ServiceStationInline(admin.StackedInline):
+    model = ServiceStation
+    extra = 0
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "street", "is_compound", "is_old_neighbourhood"]
+    list_filter = ["kind", "is_compound", "is_old_neighbourhood", "street"]
+    search_fields = ["code", "name"]
+    list_select_related = ["street"]
+    inlines = [ServiceStationInline]
+
+
+@admin.register(ServiceStation)
+class ServiceStationAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "office_area_m2", "full_time_staff"]
+    search_fields = ["name", "community__name"]
+    list_select_related = ["community"]
+
+
+class DepartmentStationInline(admin.TabularInline):
+    model = DepartmentStation
+    extra = 0
+    raw_id_fields = ["street"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(GuardedModelAdmin):
+    list_display = ["code", "name", "short_name", "station_name"]
+    inlines = [DepartmentStationInline]
+
+
+@admin.register(DepartmentStation)
+class DepartmentStationAdmin(GuardedModelAdmin):
+    list_display = ["code", "name", "department", "street", "management_mode"]
+    list_filter = ["department", "management_mode"]
+    search_fields = ["code", "name"]
+    list_select_related = ["department", "street"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "user", "role", "post", "force_group", "home_grid", "department", "listed_publicly"]
+    list_filter = ["role", "post", "force_group", "listed_publicly", "department"]
+    search_fields = ["full_name", "user__username", "phone", "home_grid__code"]
+    raw_id_fields = ["user", "home_grid", "station"]
+    list_select_related = ["user", "home_grid", "department"]

@@ -1,0 +1,32 @@
+import django_filters
+
+from ..models import DepartmentStation, Grid, StaffProfile
+
+
+class GridFilter(django_filters.FilterSet):
+    parent = django_filters.CharFilter(field_name="parent__code", help_text="Code of the parent grid")
+    under = django_filters.CharFilter(field_name="code", lookup_expr="startswith",
+                                      help_text="A grid code: that grid and everything below it")
+
+    class Meta:
+        model = Grid
+        fields = ["level", "kind", "parent", "under"]
+
+
+class StationFilter(django_filters.FilterSet):
+    department = django_filters.CharFilter(field_name="department__code")
+    street = django_filters.CharFilter(field_name="street__code")
+
+    class Meta:
+        model = DepartmentStation
+        fields = ["department", "street", "management_mode"]
+
+
+class StaffFilter(django_filters.FilterSet):
+    grid = django_filters.CharFilter(field_name="home_grid__code", lookup_expr="startswith",
+                                     help_text="A grid code: staff listed in that grid or below it")
+    department = django_filters.CharFilter(field_name="department__code")
+
+    class Meta:
+        model = StaffProfile
+        fields = ["role", "post", "force_group", "grid", "department"]

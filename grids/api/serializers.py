@@ -1,0 +1,87 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Department, DepartmentStation, Grid, StaffProfile
+
+
+class GridSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    community = serializers.CharField(source="community.code", read_only=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Grid
+        fields = ["code", "name", "level", "kind", "kind_display", "parent", "community", "centroid_lat",
+                  "centroid_lng", "area_km2"]
+
+
+class GridDetailSerializer(GridSerializer):
+    class Meta(GridSerializer.Meta):
+        fields = [*GridSerializer.Meta.fields, "boundary"]
+
+
+class LocateQuerySerializer(serializers.Serializer):
+    lat = serializers.FloatField(min_value=-90, max_value=90, help_text=_("Latitude, WGS-84"))
+    lng = serializers.FloatField(min_value=-180, max_value=180, help_text=_("Longitude, WGS-84"))
+
+
+class LocatedGridSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    street = serializers.CharField(help_text=_("Code of the second-level grid"))
+
+
+class StationSerializer(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    street = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = DepartmentStation
+        fields = ["code", "name", "department", "street", "management_mode"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "short_name", "station_name"]
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    home_grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["id", "username", "full_name", "role", "post", "force_group", "home_grid", "department", "station",
+                  "phone", "duties", "listed_publicly"]
+
+
+class PublicStaffSerializer(serializers.ModelSerializer):
+    """The real-name listing: name, role, duties, phone; nothing else."""
+
+    role = serializers.CharField(source="get_role_display")
+    force_group = serializers.CharField(source="get_force_group_display")
+
+    class Meta:
+        model = StaffProfile
+        fields = ["full_name", "role", "force_group", "duties", "phone"]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    role = serializers.CharField(allow_null=True)
+    grid_codes = serializers.ListField(child=serializers.CharField())
+    departments = serializers.ListField(child=serializers.CharField())
+    stations = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,65 @@
+"""Point → third-level grid, on an in-memory spatial index of the 643 unit-grid boundaries.
+
+The index (a shapely STRtree) is built once per process from the database and rebuilt when a
+grid is saved in this process or after ``INDEX_MAX_AGE_SECONDS`` (boundaries change rarely, and
+another process's edit shows up within that time). A lookup is one tree query: microseconds.
+"""
+import threading
+import time
+from dataclasses import dataclass
+
+import shapely
+from shapely.geometry import Point, shape
+
+INDEX_MAX_AGE_SECONDS = 300
+
+_lock = threading.Lock()
+_index: "UnitGridIndex | None" = None
+
+
+@dataclass(frozen=True)
+class LocatedGrid:
+    id: int
+    code: str
+    name: str
+
+
+class UnitGridIndex:
+    def __init__(self, rows: list[tuple[int, str, str, dict]]):
+        # Sorted by code so that a point on a shared border resolves to the lower code.
+        rows = sorted(rows, key=lambda row: row[1])
+        self.grids = [LocatedGrid(id=row[0], code=row[1], name=row[2]) for row in rows]
+        self.geometries = [shape(row[3]) for row in rows]
+        shapely.prepare(self.geometries)
+        self.tree = shapely.STRtree(self.geometries)
+        self.built_at = time.monotonic()
+
+    def locate(self, lat: float, lng: float) -> LocatedGrid | None:
+        hits = self.tree.query(Point(lng, lat), predicate="intersects")
+        if len(hits) == 0:
+            return None
+        return self.grids[int(hits.min())]
+
+
+def unit_grid_index() -> UnitGridIndex:
+    global _index
+    index = _index
+    if index is None or time.monotonic() - index.built_at > INDEX_MAX_AGE_SECONDS:
+        with _lock:
+            if _index is None or time.monotonic() - _index.built_at > INDEX_MAX_AGE_SECONDS:
+                from .models import Grid
+
+                rows = Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "code", "name", "boundary")
+                _index = UnitGridIndex(list(rows))
+            index = _index
+    return index
+
+
+def locate_unit_grid(lat: float, lng: float) -> LocatedGrid | None:
+    """The third-level grid containing the point, or None outside the district."""
+    return unit_grid_index().locate(lat, lng)
+
+
+def forget_index(**kwargs) -> None:
+    global _index
+    _index = None

@@ -1,0 +1,28 @@
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from core.roles import ALL_VIEW, PLATFORM_APPS, ROLE_PERMISSIONS
+
+
+def _permissions_for(specs: list[str]) -> list[Permission]:
+    query = Q(pk__in=[])
+    for spec in specs:
+        if spec == ALL_VIEW:
+            query |= Q(content_type__app_label__in=PLATFORM_APPS, codename__startswith="view_")
+        else:
+            app_label, codename = spec.split(".", 1)
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
+
+
+def sync_role_groups() -> None:
+    """Make each role's group hold exactly the permissions of ``ROLE_PERMISSIONS``."""
+    for role, specs in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role.value))
+        group.permissions.set(_permissions_for(specs))
+
+
+def sync_role_groups_after_migrate(**kwargs) -> None:
+    # Permissions of apps migrated later in the same run appear only then, so this runs for
+    # each app's post_migrate and converges at the last one.
+    sync_role_groups()

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real ones, minus HTTPS redirects and slow hashing."""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-haidian-grid-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from .settings import *  # noqa: E402,F403
+
+HTTPS = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

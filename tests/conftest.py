@@ -1,0 +1,77 @@
+"""Shared fixtures: the seeded district (once per test database) and a fixed cast of users.
+
+The cast, by scope:
+- street A = 学院路 (110108009), street B = 青龙桥 (110108012);
+- ``worker_a`` serves one unit grid of A; ``community_a`` the community around it;
+- ``dispatcher_a`` / ``dispatcher_b`` the two street sub-centres;
+- ``station_a`` the 城管分队 in A; ``bureau`` the whole 城管大队;
+- ``commander``, ``evaluator``, ``auditor`` the district.
+"""
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from grids.seeding import seed_structure
+from grids.services import staff_create
+
+STREET_A = "110108009"
+STREET_B = "110108012"
+GRID_A = f"{STREET_A}001001"
+GRID_A2 = f"{STREET_A}002001"
+GRID_B = f"{STREET_B}001001"
+PASSWORD = "Cast-pass-2026"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters live in the cache: each test starts with none."""
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seed_structure()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """For tests that need real commits (transactional_db flushes tables after each test)."""
+    seed_structure()
+
+
+def _make(username, role, grid="", department=""):
+    return staff_create(username=username, role=role, password=PASSWORD, full_name=username, grid_code=grid,
+                        department_code=department, check_password=False)
+
+
+@pytest.fixture
+def cast(db):
+    class Cast:
+        worker_a = _make("worker_a", Role.GRID_WORKER, grid=GRID_A)
+        worker_b = _make("worker_b", Role.GRID_WORKER, grid=GRID_B)
+        community_a = _make("community_a", Role.COMMUNITY_STAFF, grid=GRID_A)
+        dispatcher_a = _make("dispatcher_a", Role.STREET_DISPATCHER, grid=STREET_A)
+        dispatcher_b = _make("dispatcher_b", Role.STREET_DISPATCHER, grid=STREET_B)
+        station_a = _make("station_a", Role.DEPARTMENT_HANDLER, department=f"urban_enforcement-{STREET_A}")
+        bureau = _make("bureau", Role.DEPARTMENT_HANDLER, department="urban_enforcement")
+        commander = _make("commander", Role.DISTRICT_COMMANDER)
+        evaluator = _make("evaluator", Role.EVALUATOR)
+        auditor = _make("auditor", Role.AUDITOR)
+
+    return Cast
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    def login(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return login
