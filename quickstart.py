@@ -35,11 +35,15 @@ def install(extra: str = "") -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     target = f".[{extra}]" if extra else "."
     print(f"Installing {target} into .venv …", flush=True)
-    subprocess.run(
+    result = subprocess.run(
         [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target],
         cwd=ROOT,
-        check=True,
+        capture_output=True,
+        text=True,
     )
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, sep="\n")
+        raise SystemExit("pip install failed")
     stamp.write_text(digest)
 
 

@@ -2,11 +2,17 @@
 
 A role says *what kind* of thing a person may do; where they may do it is their scope
 (object permissions on grids, departments and stations, see ``grids.selectors.scope_of``).
+Each app lists what its models grant to each role in ``<app>/roles.py`` as ``ROLE_PERMISSIONS``;
+``role_permissions()`` is the merged table.
 """
+from importlib import import_module
+
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 PLATFORM_APPS = ("grids", "cases", "community", "orgs", "evaluation")
+# Stands for every view permission of the platform's apps.
+ALL_VIEW = "*.view"
 
 
 class Role(TextChoices):
@@ -19,23 +25,22 @@ class Role(TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-READ_STRUCTURE = [
-    "grids.view_grid",
-    "grids.view_community",
-    "grids.view_servicestation",
-    "grids.view_department",
-    "grids.view_departmentstation",
-    "grids.view_staffprofile",
-]
+# Roles that read everything in the district.
+DISTRICT_READERS = {Role.DISTRICT_COMMANDER: [ALL_VIEW], Role.EVALUATOR: [ALL_VIEW], Role.AUDITOR: [ALL_VIEW]}
 
-# "app_label.codename" per role. ALL_VIEW stands for every view permission of the platform's apps.
-ALL_VIEW = "*.view"
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.GRID_WORKER: [*READ_STRUCTURE],
-    Role.COMMUNITY_STAFF: [*READ_STRUCTURE],
-    Role.STREET_DISPATCHER: [*READ_STRUCTURE],
-    Role.DEPARTMENT_HANDLER: [*READ_STRUCTURE],
-    Role.DISTRICT_COMMANDER: [ALL_VIEW],
-    Role.EVALUATOR: [ALL_VIEW],
-    Role.AUDITOR: [ALL_VIEW],
-}
+
+def role_permissions() -> dict[str, list[str]]:
+    """{role: ["app_label.codename", ...]} merged from every app's ``roles.ROLE_PERMISSIONS``."""
+    merged: dict[str, list[str]] = {role: list(specs) for role, specs in DISTRICT_READERS.items()}
+    for role in Role:
+        merged.setdefault(role, [])
+    for app in PLATFORM_APPS:
+        try:
+            module = import_module(f"{app}.roles")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.roles":
+                raise
+            continue
+        for role, specs in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged[role].extend(specs)
+    return merged

@@ -37,8 +37,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
+def demo_accounts() -> list[DemoAccount]:
+    return [*DEMO_ACCOUNTS, DemoAccount("admin", "superuser", "/admin/", "管理员")]
+
+
 @transaction.atomic
-def seed_demo_users() -> list[DemoAccount]:
+def seed_demo_users() -> None:
     User = get_user_model()
     existing = set(User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True))
     for account in DEMO_ACCOUNTS:
@@ -51,4 +55,3 @@ def seed_demo_users() -> list[DemoAccount]:
         )
     if not User.objects.filter(username="admin").exists():
         User.objects.create_superuser("admin", "admin@grid.haidian.gov.cn", DEMO_PASSWORD)
-    return [*DEMO_ACCOUNTS, DemoAccount("admin", "superuser", "/admin/", "管理员")]

@@ -1,7 +1,23 @@
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from core.roles import ALL_VIEW, PLATFORM_APPS, ROLE_PERMISSIONS
+from core.roles import ALL_VIEW, PLATFORM_APPS, Role, role_permissions
+
+READ_STRUCTURE = [
+    "grids.view_grid",
+    "grids.view_community",
+    "grids.view_servicestation",
+    "grids.view_department",
+    "grids.view_departmentstation",
+    "grids.view_staffprofile",
+]
+
+ROLE_PERMISSIONS = {
+    Role.GRID_WORKER: READ_STRUCTURE,
+    Role.COMMUNITY_STAFF: READ_STRUCTURE,
+    Role.STREET_DISPATCHER: READ_STRUCTURE,
+    Role.DEPARTMENT_HANDLER: READ_STRUCTURE,
+}
 
 
 def _permissions_for(specs: list[str]) -> list[Permission]:
@@ -16,9 +32,9 @@ def _permissions_for(specs: list[str]) -> list[Permission]:
 
 
 def sync_role_groups() -> None:
-    """Make each role's group hold exactly the permissions of ``ROLE_PERMISSIONS``."""
-    for role, specs in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=str(role.value))
+    """Make each role's group hold exactly the permissions of the merged role table."""
+    for role, specs in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=str(role))
         group.permissions.set(_permissions_for(specs))
 
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core.roles import Role
-from grids.seeding import seed_structure
+from core.seeding import seed_platform
 from grids.services import staff_create
 
 STREET_A = "110108009"
@@ -32,13 +32,13 @@ def fresh_cache():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        seed_structure()
+        seed_platform()
 
 
 @pytest.fixture
 def seeded(transactional_db):
     """For tests that need real commits (transactional_db flushes tables after each test)."""
-    seed_structure()
+    seed_platform()
 
 
 def _make(username, role, grid="", department=""):
