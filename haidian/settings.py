@@ -230,6 +230,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if DEBUG else "WARNING")},
 }
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
 # The district's administrative code: root of the grid tree and prefix of every grid code.
 DISTRICT_CODE = "110108"
 PLATFORM_NAME = _("Haidian Grid Governance Platform")

@@ -20,6 +20,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", core_views.home, name="home"),
     prefix_default_language=False,
 )
