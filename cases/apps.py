@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from . import deadlines
+        from .models import CalendarOverride
+
+        post_save.connect(deadlines.forget_overrides, sender=CalendarOverride)
+        post_delete.connect(deadlines.forget_overrides, sender=CalendarOverride)

@@ -7,10 +7,10 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from .errors import Conflict
 
-class Conflict(exceptions.APIException):
-    """The object changed under the caller (stale version) or is not in a state for this."""
 
+class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The object is not in a state that allows this.")
     default_code = "conflict"
@@ -19,6 +19,8 @@ class Conflict(exceptions.APIException):
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(exc.message, code=exc.code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, DjangoPermissionDenied):

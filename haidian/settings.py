@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_celery_beat",
     "django_htmx",
+    "django_ratelimit",
     "core",
     "grids",
     "cases",
@@ -207,6 +208,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
@@ -239,3 +241,15 @@ DISTRICT_CODE = "110108"
 PLATFORM_NAME = _("Haidian Grid Governance Platform")
 # Beijing's standard for community office and service space (社区办公服务用房), in m².
 COMMUNITY_SPACE_STANDARD_M2 = int(os.environ.get("COMMUNITY_SPACE_STANDARD_M2", "350"))
+
+# Cases: office hours for working-time deadlines, escalation grace, evaluation window, photos.
+CASE_WORKING_PERIODS = os.environ.get("CASE_WORKING_PERIODS", "09:00-12:00,13:00-18:00")
+CASE_ESCALATION_GRACE_HOURS = float(os.environ.get("CASE_ESCALATION_GRACE_HOURS", "2"))
+CASE_EVALUATION_WINDOW_HOURS = float(os.environ.get("CASE_EVALUATION_WINDOW_HOURS", "72"))
+# A closed case nobody rates within the window counts as this (and is flagged as defaulted).
+CASE_DEFAULT_SATISFACTION = int(os.environ.get("CASE_DEFAULT_SATISFACTION", "5"))
+CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
+OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
+# django-ratelimit shares counters through the cache: Redis in production, per-process locally.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -9,12 +9,14 @@ from core import views as core_views
 
 api_v1 = [
     path("", include("grids.api.urls")),
+    path("", include("cases.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
+    path("open311/v2/", include("cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

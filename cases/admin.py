@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from .models import CalendarOverride, Case, CaseEvent, Category, Notification, Open311Client
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "default_tier", "department", "handle_hours",
+                    "urgent_handle_hours", "must_report_item", "active"]
+    list_filter = ["kind", "default_tier", "department", "active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent", "department"]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases change only through the workflow; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["seq", "action", "actor_label", "from_status", "to_status", "from_tier", "to_tier", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "status", "tier", "light", "grid", "category", "created_at"]
+    list_filter = ["status", "tier", "light", "source", "urgency"]
+    search_fields = ["number", "title"]
+    raw_id_fields = ["grid", "street", "category", "reporter", "assignee", "department", "station", "merged_into"]
+    list_select_related = ["grid", "category"]
+    show_full_result_count = False
+    inlines = [CaseEventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "case", "message", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["user", "case"]
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "key_prefix", "active", "created_at"]
+    fields = ["name", "key_prefix", "active"]
+    readonly_fields = ["name", "key_prefix"]
+
+    def has_add_permission(self, request):
+        return False  # keys are issued with `manage.py create_open311_key NAME`, which prints them once

@@ -1,0 +1,59 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Department, DepartmentStation, Grid
+
+from ..models import Case, Category
+from ..workflow import Light, Source, Status, Tier
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
+    source = django_filters.MultipleChoiceFilter(choices=Source.choices)
+    grid = django_filters.CharFilter(method="filter_grid", help_text=_("A grid code: that grid and all below it"))
+    department = django_filters.CharFilter(method="filter_department", help_text=_("Department or station code"))
+    category = django_filters.CharFilter(method="filter_category", help_text=_("Class or subclass code"))
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue", choices=[("yellow", "yellow"), ("red", "red"), ("any", "any")],
+        help_text=_("yellow (due soon), red (overdue) or any of both"),
+    )
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    q = django_filters.CharFilter(method="filter_text", help_text=_("Case number, or words of title/address"))
+
+    class Meta:
+        model = Case
+        fields = ["status", "tier", "source", "urgency"]
+
+    def filter_grid(self, queryset, name, value):
+        grid = Grid.objects.filter(code=value).values("id", "level").first()
+        if grid is None:
+            return queryset.none()
+        if grid["level"] == Grid.Level.STREET:
+            return queryset.filter(street_id=grid["id"])
+        if grid["level"] == Grid.Level.UNIT:
+            return queryset.filter(grid_id=grid["id"])
+        return queryset
+
+    def filter_department(self, queryset, name, value):
+        station = DepartmentStation.objects.filter(code=value).values_list("id", flat=True).first()
+        if station is not None:
+            return queryset.filter(station_id=station)
+        department = Department.objects.filter(code=value).values_list("id", flat=True).first()
+        return queryset.filter(department_id=department) if department is not None else queryset.none()
+
+    def filter_category(self, queryset, name, value):
+        ids = list(Category.objects.filter(Q(code=value) | Q(parent__code=value)).values_list("id", flat=True))
+        return queryset.filter(category_id__in=ids)
+
+    def filter_overdue(self, queryset, name, value):
+        lights = [Light.YELLOW, Light.RED] if value == "any" else [value]
+        return queryset.filter(light__in=lights)
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if value.upper().startswith("HD") and value[2:].isdigit():
+            return queryset.filter(number=value.upper())
+        return queryset.filter(Q(title__icontains=value) | Q(address__icontains=value))

@@ -1,0 +1,121 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Attachment, Case, CaseEvent, Category, Notification
+from ..services import available_actions
+from ..workflow import Source, Urgency
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
+    department = serializers.CharField(source="department.code", default=None, read_only=True)
+    limits = serializers.SerializerMethodField(help_text=_("Working hours per step (8 = one working day)"))
+    urgent_limits = serializers.SerializerMethodField(help_text=_("Clock hours per step for urgent cases"))
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "kind", "parent", "default_tier", "department", "limits", "urgent_limits",
+                  "must_report_item"]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    def get_limits(self, category):
+        return {step: float(getattr(category, f"{step}_hours")) for step in ("file", "dispatch", "handle", "verify")}
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    def get_urgent_limits(self, category):
+        return {step: float(getattr(category, f"urgent_{step}_hours")) for step in ("file", "dispatch", "handle", "verify")}
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=4000)
+    category = serializers.CharField(max_length=16, help_text=_("A subclass code, e.g. E0102"))
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    address = serializers.CharField(max_length=200)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    source = serializers.ChoiceField(choices=Source.choices)
+    grid = serializers.CharField(max_length=15, required=False, allow_blank=True,
+                                 help_text=_("Unit grid code; located from lat/lng when omitted"))
+    reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    reporter_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ActionSerializer(serializers.Serializer):
+    """The body of any action; which fields an action needs is in its description."""
+
+    version = serializers.IntegerField(required=False, min_value=1,
+                                       help_text=_("The version you read; a stale one gets 409"))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    department = serializers.CharField(required=False, allow_blank=True, max_length=48,
+                                       help_text=_("dispatch: department or station code"))
+    assignee = serializers.CharField(required=False, allow_blank=True, max_length=150,
+                                     help_text=_("dispatch: username of a person serving the grid"))
+    result = serializers.CharField(required=False, allow_blank=True, max_length=4000,
+                                   help_text=_("feedback / handle_on_spot"))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text=_("reject / return / rework / escalate / request_extension"))
+    until = serializers.CharField(required=False, allow_blank=True, max_length=40,
+                                  help_text=_("request_extension: new due date-time (ISO 8601)"))
+    into = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=_("merge: case number"))
+    satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text=_("evaluate: 1–5"))
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.code", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    grid = serializers.CharField(source="grid.code", read_only=True)
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+    street = serializers.CharField(source="street.code", read_only=True)
+    department = serializers.CharField(source="department.code", default=None, read_only=True)
+    station = serializers.CharField(source="station.code", default=None, read_only=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
+    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    actions = serializers.SerializerMethodField(help_text=_("What you may do with this case now"))
+
+    class Meta:
+        model = Case
+        fields = [
+            "number", "title", "description", "category", "category_name", "source", "urgency", "status", "tier",
+            "grid", "grid_name", "street", "lat", "lng", "address", "department", "station", "assignee",
+            "merged_into", "result", "light", "warn_at", "due_at", "extension_requested_until", "rework_count",
+            "return_count", "escalation_count", "extension_count", "overdue_steps", "satisfaction",
+            "satisfaction_comment", "satisfaction_defaulted", "created_at", "filed_at", "dispatched_at",
+            "fed_back_at", "closed_at", "evaluated_at", "updated_at", "version", "actions",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, case):
+        return available_actions(self.context["request"].user, case)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "action", "actor", "from_status", "to_status", "from_tier", "to_tier", "payload",
+                  "created_at", "hash"]
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    stage = serializers.ChoiceField(choices=Attachment.Stage.choices, required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "stage", "url", "content_type", "size", "sha256", "created_at"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", default=None, read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "case", "message", "created_at", "read_at"]

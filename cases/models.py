@@ -1,0 +1,327 @@
+"""Cases (问题/案件) and everything that hangs off them.
+
+The lifecycle itself — statuses, tiers, the transition table — lives in ``workflow.py``; the only
+code that changes a case is ``services.case_act`` (and ``case_create`` / the deadline sweep).
+"""
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import Light, Source, Status, Tier, Urgency
+
+
+class Category(models.Model):
+    """A class or subclass of the case catalogue, after the national city-management standard
+    (components 部件 / events 事件) plus the ten grid work contents. Subclasses carry the routing
+    and the time limit of each step: working hours for normal cases, clock hours when urgent."""
+
+    class Kind(models.TextChoices):
+        COMPONENT = "component", _("Component (部件)")
+        EVENT = "event", _("Event (事件)")
+        GRID_WORK = "grid_work", _("Grid work")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("class"), null=True, blank=True, on_delete=models.PROTECT, related_name="subclasses"
+    )
+    default_tier = models.CharField(_("default tier"), max_length=8, choices=Tier.choices, default=Tier.SMALL)
+    department = models.ForeignKey(
+        "grids.Department", verbose_name=_("responsible department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="categories",
+    )
+    file_hours = models.DecimalField(_("filing limit (working hours)"), max_digits=6, decimal_places=2, default=2)
+    dispatch_hours = models.DecimalField(_("dispatch limit (working hours)"), max_digits=6, decimal_places=2, default=2)
+    handle_hours = models.DecimalField(_("handling limit (working hours)"), max_digits=6, decimal_places=2, default=40)
+    verify_hours = models.DecimalField(_("verification limit (working hours)"), max_digits=6, decimal_places=2, default=8)
+    urgent_file_hours = models.DecimalField(_("urgent filing limit (hours)"), max_digits=6, decimal_places=2, default=0.5)
+    urgent_dispatch_hours = models.DecimalField(_("urgent dispatch limit (hours)"), max_digits=6, decimal_places=2,
+                                                default=0.5)
+    urgent_handle_hours = models.DecimalField(_("urgent handling limit (hours)"), max_digits=6, decimal_places=2,
+                                              default=4)
+    urgent_verify_hours = models.DecimalField(_("urgent verification limit (hours)"), max_digits=6, decimal_places=2,
+                                              default=2)
+    must_report_item = models.PositiveSmallIntegerField(
+        _("must-report item (九必报 1–9)"), null=True, blank=True, unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_subclass(self) -> bool:
+        return self.parent_id is not None
+
+
+class CalendarOverride(models.Model):
+    """A day whose working status differs from the holiday library (or that it does not cover yet)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=4000)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases")
+    source = models.CharField(_("source"), max_length=24, choices=Source.choices)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL)
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reporter"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("reporter e-mail"), blank=True)
+    public_token = models.CharField(_("follow-up token"), max_length=24, unique=True, default=new_public_token)
+    creation_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    open311_client = models.ForeignKey(
+        "Open311Client", verbose_name=_("Open311 client"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    lat = models.FloatField(_("latitude"))
+    lng = models.FloatField(_("longitude"))
+    address = models.CharField(_("address"), max_length=200)
+    grid = models.ForeignKey("grids.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="cases")
+    # The grid's street, kept on the case so that a street's queue is one index range.
+    street = models.ForeignKey("grids.Grid", verbose_name=_("street/town"), on_delete=models.PROTECT, related_name="+")
+
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    department = models.ForeignKey(
+        "grids.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    station = models.ForeignKey(
+        "grids.DepartmentStation", verbose_name=_("department station"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assignee"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    result = models.TextField(_("handling result"), blank=True)
+
+    # The clock of the current step. next_due_at is when the sweep must next look at the case.
+    step_started_at = models.DateTimeField(_("step started"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("yellow warning at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    escalate_at = models.DateTimeField(_("automatic escalation at"), null=True, blank=True)
+    light = models.CharField(_("deadline light"), max_length=8, choices=Light.choices, default=Light.GREEN)
+    next_due_at = models.DateTimeField(_("next deadline check"), null=True, blank=True)
+    extension_requested_until = models.DateTimeField(_("extension requested until"), null=True, blank=True)
+
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    overdue_steps = models.PositiveSmallIntegerField(_("steps overdue"), default=0)
+
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    satisfaction_comment = models.CharField(_("satisfaction comment"), max_length=500, blank=True)
+    satisfaction_defaulted = models.BooleanField(_("evaluated by default"), default=False)
+
+    created_at = models.DateTimeField(_("created"), db_index=True)
+    filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("fed back"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    event_count = models.PositiveIntegerField(default=0)
+    last_event_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["street", "-id"], name="case_street_id_idx"),
+            models.Index(fields=["grid", "-id"], name="case_grid_id_idx"),
+            models.Index(fields=["department", "status"], name="case_department_status_idx"),
+            models.Index(fields=["station", "status"], name="case_station_status_idx"),
+            models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
+            models.Index(fields=["status", "tier"], name="case_status_tier_idx"),
+            models.Index(fields=["category", "-id"], name="case_category_id_idx"),
+            models.Index(fields=["reporter", "-id"], name="case_reporter_id_idx"),
+            # Only open cases with a clock carry next_due_at: the sweep's scan is proportional
+            # to what falls due, not to how many cases exist.
+            models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),
+            models.Index(fields=["light", "street"], name="case_overdue_idx", condition=~Q(light="green")),
+        ]
+        constraints = [
+            # The key is stored prefixed with its owner (user or Open311 client), see case_create.
+            models.UniqueConstraint(
+                fields=["creation_key"], name="case_idempotency_key", condition=Q(creation_key__isnull=False)
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="case_satisfaction_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class CaseCounter(models.Model):
+    """Daily serial of case numbers (HDyyyymmdd + 6 digits)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Case events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Case events are append-only.")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's audit trail. Never updated or deleted (the application refuses, and
+    on PostgreSQL a trigger refuses too); each carries a hash of its content and of the previous
+    event, so ``verify_events`` detects any change to the trail."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(max_length=80, blank=True)
+    action = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    from_tier = models.CharField(max_length=8, blank=True)
+    to_tier = models.CharField(max_length=8)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq")]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Case events are append-only.")
+
+
+def attachment_path(instance, filename):
+    return f"cases/{instance.case.number}/{instance.stage}-{secrets.token_hex(6)}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before handling")
+        AFTER = "after", _("After handling")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    content_type = models.CharField(max_length=40)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+
+class Notification(models.Model):
+    """An in-app notification (also mailed when the user has an address)."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("New task")
+        RETURNED = "returned", _("Returned")
+        FED_BACK = "fed_back", _("Awaiting verification")
+        REWORK = "rework", _("Rework required")
+        CLOSED = "closed", _("Closed")
+        ESCALATED = "escalated", _("Escalated")
+        WARNING = "warning", _("Deadline approaching")
+        OVERDUE = "overdue", _("Overdue")
+        EXTENSION = "extension", _("Extension")
+        COMMENT = "comment", _("Comment")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+
+class Open311Client(models.Model):
+    """A system allowed to POST service requests through Open311 (e.g. the hotline)."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_prefix = models.CharField(_("key prefix"), max_length=8)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311 client")
+        verbose_name_plural = _("Open311 clients")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,125 @@
+"""Which cases a user may see, and who stands behind each step of a case.
+
+``cases_visible_to`` is the only way to list or fetch cases for a user: grid scope (a street's
+cases through ``street_id``, unit grids through ``grid_id``), the department or stations the
+case is dispatched to, and the cases a person is assigned or reported.
+"""
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.roles import Role
+from grids.models import Grid
+from grids.selectors import Scope, scope_of
+
+from .models import Case, Category, Notification
+from .workflow import Tier
+
+User = get_user_model()
+
+DISPATCHER_ROLE = {Tier.MICRO: Role.COMMUNITY_STAFF, Tier.SMALL: Role.STREET_DISPATCHER, Tier.LARGE: Role.DISTRICT_COMMANDER}
+
+
+def _grid_ids_by_level(scope: Scope) -> tuple[list[int], list[int]]:
+    rows = Grid.objects.filter(code__in=scope.grid_codes).values_list("id", "level")
+    streets = [pk for pk, level in rows if level == Grid.Level.STREET]
+    units = [pk for pk, level in rows if level == Grid.Level.UNIT]
+    return streets, units
+
+
+def case_scope_q(user) -> Q:
+    scope = scope_of(user)
+    if scope.everywhere:
+        return Q()
+    query = Q(pk__in=[])
+    if scope.grid_codes:
+        streets, units = _grid_ids_by_level(scope)
+        if streets:
+            query |= Q(street_id__in=streets)
+        if units:
+            query |= Q(grid_id__in=units)
+    if scope.department_ids:
+        query |= Q(department_id__in=scope.department_ids)
+    if scope.station_ids:
+        query |= Q(station_id__in=scope.station_ids)
+    if getattr(user, "is_authenticated", False):
+        query |= Q(assignee_id=user.id) | Q(reporter_id=user.id)
+    return query
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if not user.has_perm("cases.view_case"):
+        return Case.objects.none()
+    return Case.objects.filter(case_scope_q(user))
+
+
+def case_get_for_user(user, number: str, *, for_update: bool = False) -> Case:
+    """The case if the user may see it; Http404 for missing and forbidden alike."""
+    queryset = cases_visible_to(user).select_related("grid", "street", "category", "department", "station", "assignee")
+    return get_object_or_404(queryset, number=number)
+
+
+def can_see(user, case: Case) -> bool:
+    scope = scope_of(user)
+    return (
+        scope.covers_grid_code(case.grid.code)
+        or (case.department_id is not None and case.department_id in scope.department_ids)
+        or (case.station_id is not None and case.station_id in scope.station_ids)
+        or (user.is_authenticated and user.id in (case.assignee_id, case.reporter_id))
+    )
+
+
+def role_of(user) -> str | None:
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.role if profile else None
+
+
+def is_dispatcher_of(user, case: Case) -> bool:
+    return role_of(user) == DISPATCHER_ROLE[case.tier] and scope_of(user).covers_grid_code(case.grid.code)
+
+
+def is_handler_of(user, case: Case) -> bool:
+    if case.assignee_id is not None:
+        return user.id == case.assignee_id
+    if role_of(user) != Role.DEPARTMENT_HANDLER:
+        return False
+    scope = scope_of(user)
+    if case.station_id is not None and case.station_id in scope.station_ids:
+        return True
+    return case.department_id is not None and case.department_id in scope.department_ids
+
+
+def is_grid_worker_of(user, case: Case) -> bool:
+    return role_of(user) == Role.GRID_WORKER and scope_of(user).covers_grid_code(case.grid.code)
+
+
+def dispatchers_of(case: Case) -> QuerySet:
+    """The people of the unit that dispatches the case in its tier."""
+    codes = [case.grid.code[:6], case.grid.code[:9], case.grid.code]
+    return User.objects.filter(
+        is_active=True,
+        staff_profile__role=DISPATCHER_ROLE[case.tier],
+        griduserobjectpermission__permission__codename="serve_grid",
+        griduserobjectpermission__content_object__code__in=codes,
+    ).distinct()
+
+
+def handlers_of(case: Case) -> QuerySet:
+    if case.assignee_id is not None:
+        return User.objects.filter(id=case.assignee_id, is_active=True)
+    query = Q(pk__in=[])
+    if case.station_id is not None:
+        query |= Q(stationuserobjectpermission__content_object_id=case.station_id)
+    if case.department_id is not None:
+        query |= Q(departmentuserobjectpermission__content_object_id=case.department_id)
+    return User.objects.filter(query, is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
+
+
+def categories_active() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).select_related("parent", "department")
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("case")

@@ -1,0 +1,19 @@
+"""Celery tasks: thin wrappers over services, taking ids and plain values."""
+from celery import shared_task
+
+
+@shared_task(name="cases.sweep_deadlines", ignore_result=True)
+def sweep_deadlines():
+    from .sweeps import sweep_deadlines as sweep
+
+    report = sweep()
+    return {"warned": report.warned, "overdue": report.overdue, "escalated": report.escalated,
+            "evaluated": report.evaluated}
+
+
+@shared_task(name="cases.send_notification_emails", ignore_result=True, autoretry_for=(OSError,),
+             retry_backoff=True, max_retries=5)
+def send_notification_emails(notification_ids: list[int]):
+    from .notifications import email_notifications
+
+    email_notifications(notification_ids)

@@ -1,0 +1,12 @@
+"""Domain errors that services raise and the API maps onto HTTP statuses (see core.exceptions)."""
+
+
+class ApplicationError(Exception):
+    def __init__(self, message: str, *, code: str = "error"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class Conflict(ApplicationError):
+    """The object is not in a state for this action, or changed since the caller read it (409)."""

@@ -1,0 +1,44 @@
+"""Helpers to report cases and walk them, as the cast of tests/conftest.py."""
+import pytest
+from django.db import connection
+
+from cases.models import Case, Notification
+from cases.services import NewCase, case_act, case_create
+from grids.models import Grid
+from tests.conftest import GRID_A
+
+SMALL_CATEGORY = "E0101"  # 私搭乱建: small tier, urban enforcement
+MICRO_CATEGORY = "E0102"  # 暴露垃圾: micro tier, 4 working hours to handle
+LARGE_CATEGORY = "E0401"  # 路面塌陷: large tier, urban command centre
+STATION_A = "urban_enforcement-110108009"
+
+requires_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL row locks (CI runs it there)"
+)
+
+
+def new_case(actor, category=SMALL_CATEGORY, grid_code=GRID_A, now=None, urgency="normal", key=None, **extra):
+    grid = Grid.objects.get(code=grid_code)
+    data = NewCase(title=extra.pop("title", "测试问题"), description="描述", category=category, lat=grid.centroid_lat,
+                   lng=grid.centroid_lng, address="测试地址", source="grid_patrol", urgency=urgency, **extra)
+    case, _ = case_create(actor=actor, data=data, now=now, creation_key=key)
+    return case
+
+
+def act(actor, case, action, now=None, **data):
+    return case_act(actor=actor, number=case.number, action=action, data=data, now=now)
+
+
+def trail(case):
+    return [(e.action, e.from_status, e.to_status, e.to_tier) for e in Case.objects.get(pk=case.pk).events.order_by("seq")]
+
+
+def notified(user, case, kind=None):
+    rows = Notification.objects.filter(user=user, case=case)
+    return rows.filter(kind=kind).exists() if kind else rows.exists()
+
+
+@pytest.fixture
+def small_case(cast):
+    """A small-cycle case reported by worker_a in street A, not yet filed."""
+    return new_case(cast.worker_a)
