@@ -93,7 +93,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                     "satisfaction (+ comment); `comment` comment.",
         request=serializers.ActionSerializer,
         responses={200: serializers.CaseSerializer},
-        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=[a.value for a in Action])],
+        parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])],
         examples=ACTION_EXAMPLES,
         tags=["cases"],
     )

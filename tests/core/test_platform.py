@@ -41,7 +41,7 @@ def test_openapi_schema_is_valid_and_error_free(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Errors:   0" in result.stderr or "Errors" not in result.stderr, result.stderr
-    assert "/api/v1/cases/{number}/actions/{action}/" in (tmp_path / "schema.yml").read_text()
+    assert "/api/v1/cases/{number}/actions/{action_name}/" in (tmp_path / "schema.yml").read_text()
 
 
 @pytest.mark.django_db
