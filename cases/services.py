@@ -199,7 +199,7 @@ def _resolve_location(data: NewCase) -> Grid:
             errors["grid"] = _("No third-level grid has the code “%(code)s”.") % {"code": data.grid}
     else:
         located = locate_unit_grid(data.lat, data.lng)
-        grid = Grid.objects.get(pk=located.id) if located else None
+        grid = Grid.objects.filter(code=located.code).first() if located else None
         if grid is None:
             errors["lat"] = _("This location is outside Haidian district.")
     if errors:
@@ -289,8 +289,7 @@ def actor_is(actor, owner: Owner, case: Case) -> bool:
 def available_actions(actor, case: Case) -> list[str]:
     """The actions this user may take on the case now (what the API lists and the page offers)."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("cases.change_case"):
-        allowed = [Action.COMMENT] if getattr(actor, "is_authenticated", False) and selectors.can_see(actor, case) else []
-        return [str(a) for a in allowed if status_allows(a, case.status, case.tier)]
+        return []  # read-only roles (auditors, evaluators) take no action, comments included
     actions = []
     for action, transition in TRANSITIONS.items():
         if not status_allows(action, case.status, case.tier):
@@ -328,7 +327,7 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
         raise Conflict(_("The case changed since you read it (version %(now)s, yours %(yours)s).")
                        % {"now": case.version, "yours": version}, code="stale_version")
     transition = TRANSITIONS[action]
-    if action != Action.COMMENT and not actor.has_perm("cases.change_case"):
+    if not actor.has_perm("cases.change_case"):
         raise PermissionDenied(_("Your role may not act on cases."))
     if not actor_is(actor, transition.owner, case):
         raise PermissionDenied(_("This step of case %(number)s is not yours.") % {"number": case.number})

@@ -24,6 +24,7 @@ from shapely.ops import unary_union
 from core.roles import Role
 
 from . import seed_data
+from .geometry import forget_index
 from .models import (
     KEY_UNIT_COMMUNITY_CODE,
     ROAD_COMMUNITY_CODE,
@@ -280,6 +281,7 @@ def seed_structure() -> SeedReport:
     )
     community_ids.update(Community.objects.values_list("code", "id"))
     report.add("grids", _upsert(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[Grid.Level.UNIT]]))
+    forget_index()  # bulk writes send no post_save
     report.add("service stations", _seed_service_stations(plan, community_ids))
     report.add("departments", _seed_departments())
     report.add("department stations", _seed_department_stations(ids))

@@ -20,3 +20,6 @@ WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]  # tests use a per-process cache
+# Tasks queued by on_commit go to an in-memory broker; tests run tasks with .apply() or, for the
+# real thing, through Redis in tests/cases/test_celery.py.
+CELERY_BROKER_URL = "memory://"
