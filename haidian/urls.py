@@ -10,6 +10,8 @@ from core import views as core_views
 api_v1 = [
     path("", include("grids.api.urls")),
     path("", include("cases.api.urls")),
+    path("community/", include("community.api.urls")),
+    path("orgs/", include("orgs.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -23,6 +25,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("community/", include("community.urls")),
+    path("orgs/", include("orgs.urls")),
     path("", core_views.home, name="home"),
     prefix_default_language=False,
 )

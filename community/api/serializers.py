@@ -1,0 +1,516 @@
+"""Input (what a write accepts) and output (what a read shows) serializers of the community API."""
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from grids.models import Community, Grid
+
+from .. import models
+
+UNIT_GRIDS = Grid.objects.filter(level=Grid.Level.UNIT)
+
+
+class GridCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", UNIT_GRIDS)
+        super().__init__(slug_field="code", help_text=_("15-digit code of a third-level grid"), **kwargs)
+
+
+class CommunityCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Community.objects.all())
+        super().__init__(slug_field="code", help_text=_("12-digit community code"), **kwargs)
+
+
+# --- communities and the service circle ----------------------------------------------------------
+
+
+class CommunityOut(serializers.ModelSerializer):
+    street = serializers.CharField(source="street.code")
+    street_name = serializers.CharField(source="street.name")
+    station_name = serializers.CharField(source="service_station.name", default=None)
+    office_area_m2 = serializers.IntegerField(source="service_station.office_area_m2", default=None)
+    meets_space_standard = serializers.BooleanField(source="service_station.meets_space_standard", default=None)
+    staff_count = serializers.IntegerField()
+    circle_sites = serializers.IntegerField(help_text=_("15-minute service circle sites covering it"))
+
+    class Meta:
+        model = Community
+        fields = ["code", "name", "kind", "street", "street_name", "is_compound", "is_old_neighbourhood", "address",
+                  "station_name", "office_area_m2", "meets_space_standard", "staff_count", "circle_sites"]
+
+
+class CommunityFiguresOut(serializers.Serializer):
+    communities = serializers.IntegerField()
+    stations = serializers.IntegerField()
+    stations_meeting_standard = serializers.IntegerField()
+    meeting_standard_share = serializers.FloatField(help_text=_("Percent of stations meeting the space standard"))
+    space_standard_m2 = serializers.IntegerField()
+    community_staff = serializers.IntegerField()
+    covered_by_service_circle = serializers.IntegerField()
+    service_circle_share = serializers.FloatField()
+
+
+class SiteOut(serializers.ModelSerializer):
+    street = serializers.CharField(source="street.code")
+    communities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = models.ServiceCircleSite
+        fields = ["code", "name", "level", "street", "designated_year", "communities"]
+
+
+class ProviderOut(serializers.ModelSerializer):
+    outlet_count = serializers.IntegerField()
+
+    class Meta:
+        model = models.ServiceProvider
+        fields = ["code", "name", "field", "phone", "contracted_on", "contract_ends_on", "outlet_count"]
+
+
+class CoverageOut(serializers.Serializer):
+    communities = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    share = serializers.FloatField(help_text=_("Percent of communities covered"))
+    city_sites = serializers.IntegerField()
+    district_sites = serializers.IntegerField()
+    providers_under_contract = serializers.IntegerField()
+    outlets = serializers.IntegerField()
+
+
+class CoverageQuery(serializers.Serializer):
+    street = serializers.RegexField(r"^\d{9}$", required=False, help_text=_("9-digit street code"))
+
+
+# --- must-visit households ----------------------------------------------------------------------
+
+
+class VisitCategoryOut(serializers.ModelSerializer):
+    label = serializers.CharField(source="get_code_display", read_only=True)
+
+    class Meta:
+        model = models.VisitCategory
+        fields = ["code", "label", "interval_days", "note"]
+        read_only_fields = ["code"]
+
+
+class VisitCategoryIn(serializers.Serializer):
+    interval_days = serializers.IntegerField(min_value=1, max_value=366)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class HouseholdOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = models.Household
+        fields = ["id", "grid", "head_name", "address", "phone", "members", "categories", "note", "registered_on",
+                  "active", "left_reason", "last_visited_on", "next_visit_due", "is_overdue"]
+
+
+class HouseholdIn(serializers.Serializer):
+    grid = GridCodeField()
+    head_name = serializers.CharField(max_length=50)
+    address = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    members = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, queryset=models.VisitCategory.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True)
+    registered_on = serializers.DateField(required=False)
+
+
+class HouseholdUpdateIn(serializers.Serializer):
+    head_name = serializers.CharField(max_length=50, required=False)
+    address = serializers.CharField(max_length=200, required=False)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    members = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+                                              queryset=models.VisitCategory.objects.all())
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class HouseholdRemoveIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class VisitOut(serializers.ModelSerializer):
+    visitor = serializers.CharField(source="visitor.username", default=None)
+
+    class Meta:
+        model = models.Visit
+        fields = ["id", "household", "visited_on", "mode", "summary", "needs_follow_up", "visitor", "created_at"]
+
+
+class VisitIn(serializers.Serializer):
+    visited_on = serializers.DateField(default=timezone.localdate)
+    mode = serializers.ChoiceField(choices=models.Visit.Mode.choices, default=models.Visit.Mode.HOME)
+    summary = serializers.CharField()
+    needs_follow_up = serializers.BooleanField(default=False)
+
+
+# --- must-attend --------------------------------------------------------------------------------
+
+
+class AttendanceOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    attendee = serializers.CharField(source="attendee.username", default=None)
+
+    class Meta:
+        model = models.AttendanceRecord
+        fields = ["id", "grid", "situation", "occurred_on", "attended_on", "place", "residents", "action_taken",
+                  "household", "attendee", "created_at"]
+
+
+class AttendanceIn(serializers.Serializer):
+    grid = GridCodeField()
+    situation = serializers.ChoiceField(choices=models.AttendanceRecord.Situation.choices)
+    occurred_on = serializers.DateField()
+    attended_on = serializers.DateField()
+    place = serializers.CharField(max_length=200)
+    residents = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    action_taken = serializers.CharField()
+    household = serializers.PrimaryKeyRelatedField(queryset=models.Household.objects.all(), required=False,
+                                                   allow_null=True)
+
+    def validate_household(self, household):
+        # Only a household the caller may see; anything else looks missing.
+        from ..selectors import households_visible_to
+
+        if household is not None and not households_visible_to(self.context["request"].user).filter(
+                pk=household.pk).exists():
+            raise serializers.ValidationError(_("No such household."))
+        return household
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+
+
+class VolunteerOrgOut(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team_count = serializers.IntegerField()
+
+    class Meta:
+        model = models.VolunteerOrg
+        fields = ["code", "name", "level", "parent", "area_code", "team_count"]
+
+
+class TeamOut(serializers.ModelSerializer):
+    org = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = models.VolunteerTeam
+        fields = ["id", "org", "name", "field", "brand", "leader_name", "founded_on"]
+
+
+class TeamIn(serializers.Serializer):
+    org = serializers.SlugRelatedField(slug_field="code", queryset=models.VolunteerOrg.objects.all())
+    name = serializers.CharField(max_length=100)
+    field = serializers.ChoiceField(choices=models.VolunteerTeam.Field.choices, default=models.VolunteerTeam.Field.OTHER)
+    brand = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    leader_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    founded_on = serializers.DateField(required=False)
+
+
+class VolunteerOut(serializers.ModelSerializer):
+    community = serializers.CharField(source="community.code")
+    skills = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    teams = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = models.Volunteer
+        fields = ["id", "full_name", "phone", "community", "skills", "teams", "registered_on", "active"]
+
+
+class VolunteerIn(serializers.Serializer):
+    full_name = serializers.CharField(max_length=50)
+    phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20)
+    community = CommunityCodeField()
+    skills = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
+    teams = serializers.PrimaryKeyRelatedField(many=True, required=False, default=list,
+                                               queryset=models.VolunteerTeam.objects.all())
+
+
+class ServiceRecordRow(serializers.Serializer):
+    activity = serializers.CharField(source="activity.title")
+    team = serializers.CharField(source="activity.team.name")
+    date = serializers.DateTimeField(source="activity.starts_at")
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1)
+
+
+class ServiceRecordOut(serializers.Serializer):
+    volunteer = serializers.IntegerField()
+    full_name = serializers.CharField()
+    total_hours = serializers.DecimalField(max_digits=8, decimal_places=1)
+    activities = ServiceRecordRow(many=True)
+
+
+class ActivityOut(serializers.ModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(read_only=True)
+    community = serializers.CharField(source="community.code", default=None)
+    signed_up = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = models.VolunteerActivity
+        fields = ["id", "team", "title", "description", "community", "place", "starts_at", "ends_at", "capacity",
+                  "signed_up", "status"]
+
+
+class ActivityIn(serializers.Serializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=models.VolunteerTeam.objects.select_related("org"))
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True)
+    community = CommunityCodeField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    capacity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class SignupOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.ActivitySignup
+        fields = ["id", "activity", "volunteer", "signed_up_at", "attendance", "hours"]
+
+
+class SignupIn(serializers.Serializer):
+    volunteer = serializers.IntegerField(help_text=_("Volunteer id"))
+
+
+class AttendanceEntryIn(serializers.Serializer):
+    volunteer = serializers.IntegerField()
+    attended = serializers.BooleanField()
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False, default=0)
+
+
+class ActivityAttendanceIn(serializers.Serializer):
+    entries = AttendanceEntryIn(many=True)
+
+
+# --- neighbour care -------------------------------------------------------------------------------
+
+
+class CareTargetOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    covered = serializers.BooleanField(read_only=True, help_text=_("Has an active helper"))
+
+    class Meta:
+        model = models.CareTarget
+        fields = ["id", "grid", "kind", "name", "building", "entrance", "floor", "phone", "note", "active", "covered"]
+
+
+class CareTargetIn(serializers.Serializer):
+    grid = GridCodeField()
+    kind = serializers.ChoiceField(choices=models.CareTarget.Kind.choices)
+    name = serializers.CharField(max_length=50)
+    building = serializers.CharField(max_length=20)
+    entrance = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    floor = serializers.IntegerField(min_value=-5, max_value=120, required=False, allow_null=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class PairingOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.CarePairing
+        fields = ["id", "target", "helper_name", "helper_phone", "relation", "volunteer", "started_on", "ended_on"]
+
+
+class PairingIn(serializers.Serializer):
+    helper_name = serializers.CharField(max_length=50)
+    helper_phone = serializers.CharField(max_length=20)
+    relation = serializers.ChoiceField(choices=models.CarePairing.Relation.choices,
+                                       default=models.CarePairing.Relation.NEIGHBOUR)
+    volunteer = serializers.PrimaryKeyRelatedField(queryset=models.Volunteer.objects.all(), required=False,
+                                                   allow_null=True)
+    started_on = serializers.DateField(required=False)
+
+
+class PairingEndIn(serializers.Serializer):
+    ended_on = serializers.DateField(required=False)
+
+
+class ContactOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.CareContact
+        fields = ["id", "pairing", "contacted_on", "mode", "note", "concern_raised"]
+
+
+class ContactIn(serializers.Serializer):
+    contacted_on = serializers.DateField(default=timezone.localdate)
+    mode = serializers.ChoiceField(choices=models.CareContact.Mode.choices, default=models.CareContact.Mode.VISIT)
+    note = serializers.CharField(max_length=300)
+    concern_raised = serializers.BooleanField(default=False)
+
+
+class CareCoverageOut(serializers.Serializer):
+    community = serializers.CharField()
+    building = serializers.CharField()
+    targets = serializers.IntegerField()
+    covered = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class CareCoverageQuery(serializers.Serializer):
+    by = serializers.ChoiceField(choices=[("community", "community"), ("building", "building")], default="community")
+
+
+# --- deliberation ---------------------------------------------------------------------------------
+
+
+class ParticipantOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.MeetingParticipant
+        fields = ["id", "party", "name", "affiliation"]
+
+
+class FollowUpOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.FollowUpAction
+        fields = ["id", "meeting", "description", "owner_name", "due_on", "status", "result", "closed_on", "is_late"]
+
+
+class MeetingOut(serializers.ModelSerializer):
+    community = serializers.CharField(source="community.code")
+    participants = ParticipantOut(many=True, read_only=True)
+    actions = FollowUpOut(many=True, read_only=True)
+
+    class Meta:
+        model = models.DeliberationMeeting
+        fields = ["id", "community", "topic", "held_on", "venue", "status", "decision", "participants", "actions"]
+
+
+class MeetingIn(serializers.Serializer):
+    community = CommunityCodeField()
+    topic = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ParticipantIn(serializers.Serializer):
+    party = serializers.ChoiceField(choices=models.Party.choices)
+    name = serializers.CharField(max_length=50)
+    affiliation = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class DecisionIn(serializers.Serializer):
+    decision = serializers.CharField()
+
+
+class FollowUpIn(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    owner_name = serializers.CharField(max_length=50)
+    due_on = serializers.DateField()
+
+
+class FollowUpUpdateIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=models.FollowUpAction.Status.choices)
+    result = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- practical matters ----------------------------------------------------------------------------
+
+
+class MilestoneOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.MatterMilestone
+        fields = ["id", "title", "due_on", "done_on"]
+
+
+class CommentOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.MatterComment
+        fields = ["id", "author_name", "body", "by_staff", "created_at"]
+
+
+class MatterOut(serializers.ModelSerializer):
+    community = serializers.CharField(source="community.code")
+    community_name = serializers.CharField(source="community.name")
+    milestones = MilestoneOut(many=True, read_only=True)
+
+    class Meta:
+        model = models.PracticalMatter
+        fields = ["id", "tracking_code", "community", "community_name", "title", "description", "source",
+                  "proposer_name", "proposer_phone", "proposed_at", "status", "year", "is_key", "budget",
+                  "owner_name", "owner_unit", "planned_start", "planned_end", "accepted_on", "acceptance_note",
+                  "rejection_reason", "milestones"]
+
+
+class MatterIn(serializers.Serializer):
+    community = CommunityCodeField()
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(max_length=2000)
+    proposer_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    proposer_phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20, required=False, allow_blank=True,
+                                            default="")
+
+
+class MatterActIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["select", "reject", "plan", "start", "accept"])
+    year = serializers.IntegerField(required=False)
+    is_key = serializers.BooleanField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    owner_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    owner_unit = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    planned_start = serializers.DateField(required=False)
+    planned_end = serializers.DateField(required=False)
+    acceptance_note = serializers.CharField(required=False, allow_blank=True)
+    accepted_on = serializers.DateField(required=False)
+
+
+class MilestoneIn(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    due_on = serializers.DateField()
+
+
+class MilestoneDoneIn(serializers.Serializer):
+    done_on = serializers.DateField(required=False)
+
+
+class MatterGapQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class CommunityGapOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    street = serializers.CharField(source="street.name")
+
+
+class PublicMatterOut(serializers.ModelSerializer):
+    """What residents see: no proposer phone, no internal notes."""
+
+    community = serializers.CharField(source="community.name")
+    street = serializers.CharField(source="community.street.name")
+    milestones = MilestoneOut(many=True, read_only=True)
+    comments = CommentOut(many=True, read_only=True)
+    rating_count = serializers.IntegerField(read_only=True)
+    rating_avg = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = models.PracticalMatter
+        fields = ["id", "community", "street", "title", "description", "status", "year", "is_key", "budget",
+                  "owner_unit", "planned_start", "planned_end", "accepted_on", "milestones", "comments",
+                  "rating_count", "rating_avg"]
+
+
+class ProposalOut(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+
+
+class CommentIn(serializers.Serializer):
+    author_name = serializers.CharField(max_length=50)
+    body = serializers.CharField(max_length=1000)
+
+
+class RatingIn(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    remark = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RatingOut(serializers.ModelSerializer):
+    class Meta:
+        model = models.MatterRating
+        fields = ["id", "score", "remark", "created_at"]

@@ -1,0 +1,549 @@
+"""The community API: thin views; reads through selectors, writes through services."""
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from grids.models import Community
+
+from .. import matters, models, selectors, services
+from . import serializers as s
+from .base import ScopedViewSet
+
+CHANGE = "change"
+ADD = "add"
+
+
+def perm(action_name: str, model: str) -> list[str]:
+    return [f"community.{action_name}_{model}"]
+
+
+# --- communities and the 15-minute service circle -------------------------------------------------
+
+
+@extend_schema(tags=["community"])
+class CommunityViewSet(ScopedViewSet):
+    """Communities you may see, with their service station, office space against the standard and staff."""
+
+    lookup_field = "code"
+    selector = staticmethod(selectors.community_rows)
+    output_serializer_class = s.CommunityOut
+    queryset = Community.objects.none()
+    action_perms = {"list": ["grids.view_community"], "retrieve": ["grids.view_community"],
+                    "figures": ["grids.view_community"]}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Community.objects.none()
+        return selectors.community_rows(self.request.user)
+
+    @extend_schema(responses=s.CommunityFiguresOut)
+    @action(detail=False)
+    def figures(self, request):
+        """Counts for your area: communities, stations meeting the space standard (share), staff, circle coverage."""
+        figures = selectors.community_figures(request.user)
+        return Response(s.CommunityFiguresOut(figures).data)
+
+
+@extend_schema(tags=["community: service circle"])
+class ServiceCircleSiteViewSet(ScopedViewSet):
+    """Demonstration sites of the 15-minute service circle (city / district level) and the communities covered."""
+
+    lookup_field = "code"
+    selector = staticmethod(lambda user: selectors.service_circle_sites_visible_to(user).prefetch_related("communities"))
+    output_serializer_class = s.SiteOut
+    queryset = models.ServiceCircleSite.objects.none()
+    filterset_fields = ["level", "designated_year"]
+
+    @extend_schema(parameters=[s.CoverageQuery], responses=s.CoverageOut)
+    @action(detail=False)
+    def coverage(self, request):
+        """Share of communities covered by at least one site, computed from the sites' data."""
+        query = s.CoverageQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(s.CoverageOut(selectors.service_circle_coverage(
+            street_code=query.validated_data.get("street", ""))).data)
+
+
+@extend_schema(tags=["community: service circle"])
+class ServiceProviderViewSet(ScopedViewSet):
+    """Service providers contracted into the service circle, with their outlet counts."""
+
+    lookup_field = "code"
+    selector = staticmethod(selectors.service_providers_visible_to)
+    output_serializer_class = s.ProviderOut
+    queryset = models.ServiceProvider.objects.none()
+    filterset_fields = ["field"]
+
+
+# --- must-visit households ------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: must-visit"])
+class VisitCategoryViewSet(ScopedViewSet):
+    """The nine must-visit categories and how often each must be visited (district-configurable)."""
+
+    lookup_field = "code"
+    selector = staticmethod(lambda user: selectors.visit_categories())
+    output_serializer_class = s.VisitCategoryOut
+    input_serializer_class = s.VisitCategoryIn
+    queryset = models.VisitCategory.objects.none()
+    pagination_class = None
+    http_method_names = ["get", "patch", "head", "options"]
+
+    @extend_schema(request=s.VisitCategoryIn)
+    def partial_update(self, request, code=None):
+        category = services.visit_category_update(category=self.get_object(), **self.validated())
+        return self.respond(category)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("grid", str)]),
+)
+@extend_schema(tags=["community: must-visit"])
+class HouseholdViewSet(ScopedViewSet):
+    """Must-visit households (九必访) of your grids. Sensitive: the grid's staff and supervisors only."""
+
+    selector = staticmethod(lambda user: selectors.households_visible_to(user).prefetch_related("categories"))
+    output_serializer_class = s.HouseholdOut
+    input_serializer_class = s.HouseholdIn
+    queryset = models.Household.objects.none()
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_perms = {"visits": perm(ADD, "visit"), "remove": perm(CHANGE, "household")}
+
+    def filter_queryset(self, queryset):
+        params = self.request.query_params
+        if params.get("overdue") in ("1", "true", "True"):
+            queryset = queryset.filter(is_overdue=True, active=True)
+        if params.get("grid"):
+            queryset = queryset.filter(grid__code=params["grid"])
+        if params.get("category"):
+            queryset = queryset.filter(categories__code=params["category"])
+        return queryset
+
+    def create(self, request):
+        return self.respond(services.household_register(user=request.user, **self.validated()), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.HouseholdUpdateIn)
+    def partial_update(self, request, pk=None):
+        household = self.get_object()
+        data = self.validated(s.HouseholdUpdateIn)
+        return self.respond(services.household_update(user=request.user, household=household, **data))
+
+    @extend_schema(request=s.HouseholdRemoveIn)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Take the household off the register (moved away, no longer in a category)."""
+        household = self.get_object()
+        return self.respond(services.household_remove(user=request.user, household=household,
+                                                      **self.validated(s.HouseholdRemoveIn)))
+
+    @extend_schema(request=s.VisitIn, responses={201: s.VisitOut, 200: s.VisitOut(many=True)})
+    @action(detail=True, methods=["get", "post"])
+    def visits(self, request, pk=None):
+        """The household's visit log; POST records a visit and moves the next due date."""
+        household = self.get_object()
+        if request.method == "GET":
+            return Response(s.VisitOut(household.visits.select_related("visitor"), many=True).data)
+        visit = services.visit_record(user=request.user, household=household, **self.validated(s.VisitIn))
+        return self.respond(visit, status.HTTP_201_CREATED, s.VisitOut)
+
+    def get_permissions(self):
+        if self.action == "visits" and self.request.method == "GET":
+            self.action_perms = {"visits": perm("view", "visit")}
+        return super().get_permissions()
+
+
+# --- must-attend ----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: must-attend"])
+class AttendanceViewSet(ScopedViewSet):
+    """Must-attend records (六必到): staff present at the six situations in their grids."""
+
+    selector = staticmethod(selectors.attendance_visible_to)
+    output_serializer_class = s.AttendanceOut
+    input_serializer_class = s.AttendanceIn
+    queryset = models.AttendanceRecord.objects.none()
+    filterset_fields = ["situation"]
+
+    def create(self, request):
+        return self.respond(services.attendance_record(user=request.user, **self.validated()), status.HTTP_201_CREATED)
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: volunteers"])
+class VolunteerOrgViewSet(ScopedViewSet):
+    """The three-level volunteer network: district federation → street branches → community stations."""
+
+    lookup_field = "code"
+    selector = staticmethod(selectors.volunteer_orgs_visible_to)
+    output_serializer_class = s.VolunteerOrgOut
+    queryset = models.VolunteerOrg.objects.none()
+    filterset_fields = ["level"]
+
+
+@extend_schema(tags=["community: volunteers"])
+class VolunteerTeamViewSet(ScopedViewSet):
+    """Volunteer teams of your area and the levels above it."""
+
+    selector = staticmethod(selectors.volunteer_teams_visible_to)
+    output_serializer_class = s.TeamOut
+    input_serializer_class = s.TeamIn
+    queryset = models.VolunteerTeam.objects.none()
+    filterset_fields = ["field", "brand"]
+
+    def create(self, request):
+        return self.respond(services.volunteer_team_create(user=request.user, **self.validated()),
+                            status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["community: volunteers"])
+class VolunteerViewSet(ScopedViewSet):
+    """Volunteers living in your area, their skills and teams."""
+
+    selector = staticmethod(lambda user: selectors.volunteers_visible_to(user).prefetch_related("skills", "teams"))
+    output_serializer_class = s.VolunteerOut
+    input_serializer_class = s.VolunteerIn
+    queryset = models.Volunteer.objects.none()
+    action_perms = {"hours": perm("view", "activitysignup")}
+
+    def create(self, request):
+        data = self.validated()
+        teams = data.pop("teams")
+        visible_teams = selectors.volunteer_teams_visible_to(request.user)
+        if any(not visible_teams.filter(pk=team.pk).exists() for team in teams):
+            raise ValidationError({"teams": _("No such team.")})
+        volunteer = services.volunteer_register(user=request.user, skills=services.skills_by_name(data.pop("skills")),
+                                                teams=teams, **data)
+        return self.respond(volunteer, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ServiceRecordOut)
+    @action(detail=True)
+    def hours(self, request, pk=None):
+        """The per-person service-hours record."""
+        volunteer = self.get_object()
+        return Response(s.ServiceRecordOut({
+            "volunteer": volunteer.pk, "full_name": volunteer.full_name,
+            "total_hours": selectors.volunteer_hours(volunteer),
+            "activities": selectors.volunteer_service_record(volunteer),
+        }).data)
+
+
+@extend_schema(tags=["community: volunteers"])
+class ActivityViewSet(ScopedViewSet):
+    """Volunteer activities: sign-up, attendance and service hours."""
+
+    selector = staticmethod(selectors.activities_visible_to)
+    output_serializer_class = s.ActivityOut
+    input_serializer_class = s.ActivityIn
+    queryset = models.VolunteerActivity.objects.none()
+    filterset_fields = ["status", "team"]
+    action_perms = {
+        "signups": perm(ADD, "activitysignup"),
+        "attendance": perm(CHANGE, "activitysignup"),
+        "cancel": perm(CHANGE, "volunteeractivity"),
+    }
+
+    def create(self, request):
+        data = self.validated()
+        if not selectors.volunteer_teams_visible_to(request.user).filter(pk=data["team"].pk).exists():
+            raise ValidationError({"team": _("No such team.")})
+        return self.respond(services.activity_create(user=request.user, **data), status.HTTP_201_CREATED)
+
+    def _volunteer(self, request, volunteer_id):
+        volunteer = selectors.volunteers_visible_to(request.user).filter(pk=volunteer_id).first()
+        if volunteer is None:
+            raise ValidationError({"volunteer": _("No such volunteer.")})
+        return volunteer
+
+    @extend_schema(request=s.SignupIn, responses={201: s.SignupOut})
+    @action(detail=True, methods=["post"])
+    def signups(self, request, pk=None):
+        """Sign a volunteer up (until the activity starts, within its places)."""
+        activity = self.get_object()
+        volunteer = self._volunteer(request, self.validated(s.SignupIn)["volunteer"])
+        signup = services.activity_sign_up(user=request.user, activity=activity, volunteer=volunteer)
+        return self.respond(signup, status.HTTP_201_CREATED, s.SignupOut)
+
+    @extend_schema(request=s.ActivityAttendanceIn, responses=s.SignupOut(many=True))
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """After the activity: who attended and their hours; closes the activity."""
+        activity = self.get_object()
+        entries = [
+            {**entry, "volunteer": self._volunteer(request, entry["volunteer"])}
+            for entry in self.validated(s.ActivityAttendanceIn)["entries"]
+        ]
+        services.activity_record_attendance(user=request.user, activity=activity, entries=entries)
+        return Response(s.SignupOut(activity.signups.all(), many=True).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self.respond(services.activity_cancel(user=request.user, activity=self.get_object()))
+
+
+# --- neighbour care -------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: neighbour care"])
+class CareTargetViewSet(ScopedViewSet):
+    """Residents under neighbourly watch (邻里守望) in your grids, and whether each has a helper."""
+
+    selector = staticmethod(selectors.care_targets_visible_to)
+    output_serializer_class = s.CareTargetOut
+    input_serializer_class = s.CareTargetIn
+    queryset = models.CareTarget.objects.none()
+    filterset_fields = ["kind", "building", "active"]
+    action_perms = {"pairings": perm(ADD, "carepairing"), "coverage": perm("view", "caretarget")}
+
+    def create(self, request):
+        return self.respond(services.care_target_register(user=request.user, **self.validated()),
+                            status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PairingIn, responses={201: s.PairingOut})
+    @action(detail=True, methods=["post"])
+    def pairings(self, request, pk=None):
+        target = self.get_object()
+        data = self.validated(s.PairingIn)
+        volunteer = data.get("volunteer")
+        if volunteer and not selectors.volunteers_visible_to(request.user).filter(pk=volunteer.pk).exists():
+            raise ValidationError({"volunteer": _("No such volunteer.")})
+        pairing = services.care_pair(user=request.user, target=target, **data)
+        return self.respond(pairing, status.HTTP_201_CREATED, s.PairingOut)
+
+    @extend_schema(parameters=[s.CareCoverageQuery], responses=s.CareCoverageOut(many=True))
+    @action(detail=False)
+    def coverage(self, request):
+        """Share of residents with an active helper, per community or per building."""
+        query = s.CareCoverageQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.care_coverage(request.user, by_building=query.validated_data["by"] == "building")
+        return Response(s.CareCoverageOut(rows, many=True).data)
+
+
+@extend_schema(tags=["community: neighbour care"])
+class CarePairingViewSet(ScopedViewSet):
+    """Pairings of helpers with residents; contact logs."""
+
+    selector = staticmethod(selectors.care_pairings_visible_to)
+    output_serializer_class = s.PairingOut
+    queryset = models.CarePairing.objects.none()
+    action_perms = {"contacts": perm(ADD, "carecontact"), "end": perm(CHANGE, "carepairing")}
+
+    @extend_schema(request=s.ContactIn, responses={201: s.ContactOut})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request, pk=None):
+        contact = services.care_contact_record(user=request.user, pairing=self.get_object(),
+                                               **self.validated(s.ContactIn))
+        return self.respond(contact, status.HTTP_201_CREATED, s.ContactOut)
+
+    @extend_schema(request=s.PairingEndIn)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self.respond(services.care_pairing_end(user=request.user, pairing=self.get_object(),
+                                                      **self.validated(s.PairingEndIn)))
+
+
+# --- deliberation ---------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: deliberation"])
+class MeetingViewSet(ScopedViewSet):
+    """Deliberation meetings (议事协商): topic, the six parties present, decision, follow-up actions."""
+
+    selector = staticmethod(lambda user: selectors.meetings_visible_to(user).prefetch_related("participants", "actions"))
+    output_serializer_class = s.MeetingOut
+    input_serializer_class = s.MeetingIn
+    queryset = models.DeliberationMeeting.objects.none()
+    filterset_fields = ["status"]
+    action_perms = {
+        "participants": perm(ADD, "meetingparticipant"),
+        "decision": perm(CHANGE, "deliberationmeeting"),
+        "actions": perm(ADD, "followupaction"),
+    }
+
+    def create(self, request):
+        return self.respond(services.meeting_create(user=request.user, **self.validated()), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ParticipantIn, responses={201: s.ParticipantOut})
+    @action(detail=True, methods=["post"])
+    def participants(self, request, pk=None):
+        participant = services.meeting_add_participant(user=request.user, meeting=self.get_object(),
+                                                       **self.validated(s.ParticipantIn))
+        return self.respond(participant, status.HTTP_201_CREATED, s.ParticipantOut)
+
+    @extend_schema(request=s.DecisionIn)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        return self.respond(services.meeting_record_decision(user=request.user, meeting=self.get_object(),
+                                                             **self.validated(s.DecisionIn)))
+
+    @extend_schema(request=s.FollowUpIn, responses={201: s.FollowUpOut})
+    @action(detail=True, methods=["post"])
+    def actions(self, request, pk=None):
+        follow_up = services.follow_up_add(user=request.user, meeting=self.get_object(), **self.validated(s.FollowUpIn))
+        return self.respond(follow_up, status.HTTP_201_CREATED, s.FollowUpOut)
+
+
+@extend_schema(tags=["community: deliberation"])
+class FollowUpViewSet(ScopedViewSet):
+    """Follow-up actions of meetings; PATCH moves an action's status."""
+
+    selector = staticmethod(selectors.follow_up_actions_visible_to)
+    output_serializer_class = s.FollowUpOut
+    input_serializer_class = s.FollowUpUpdateIn
+    queryset = models.FollowUpAction.objects.none()
+    filterset_fields = ["status"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def partial_update(self, request, pk=None):
+        return self.respond(services.follow_up_update(user=request.user, action=self.get_object(), **self.validated()))
+
+
+# --- practical matters ----------------------------------------------------------------------------
+
+
+@extend_schema(tags=["community: practical matters"])
+class MatterViewSet(ScopedViewSet):
+    """Practical matters for the people (为民办实事) of your area: select, plan, carry out, accept."""
+
+    selector = staticmethod(lambda user: selectors.matters_visible_to(user).prefetch_related("milestones"))
+    output_serializer_class = s.MatterOut
+    input_serializer_class = s.MatterIn
+    queryset = models.PracticalMatter.objects.none()
+    filterset_fields = ["status", "year", "is_key"]
+    action_perms = {
+        "act": perm(CHANGE, "practicalmatter"),
+        "milestones": perm(ADD, "mattermilestone"),
+        "milestone_done": perm(CHANGE, "mattermilestone"),
+        "without_project": perm("view", "practicalmatter"),
+    }
+
+    def create(self, request):
+        return self.respond(matters.matter_propose(user=request.user, **self.validated()), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MatterActIn)
+    @action(detail=True, methods=["post"])
+    def act(self, request, pk=None):
+        """Move the matter on: select, reject, plan, start or accept (with the data each needs)."""
+        data = self.validated(s.MatterActIn)
+        return self.respond(matters.matter_act(user=request.user, matter=self.get_object(), **data))
+
+    @extend_schema(request=s.MilestoneIn, responses={201: s.MilestoneOut})
+    @action(detail=True, methods=["post"])
+    def milestones(self, request, pk=None):
+        milestone = matters.milestone_add(user=request.user, matter=self.get_object(), **self.validated(s.MilestoneIn))
+        return self.respond(milestone, status.HTTP_201_CREATED, s.MilestoneOut)
+
+    @extend_schema(request=s.MilestoneDoneIn, responses=s.MilestoneOut,
+                   parameters=[OpenApiParameter("milestone_id", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["post"], url_path=r"milestones/(?P<milestone_id>\d+)/done")
+    def milestone_done(self, request, pk=None, milestone_id=None):
+        milestone = get_object_or_404(self.get_object().milestones, pk=milestone_id)
+        milestone = matters.milestone_complete(user=request.user, milestone=milestone,
+                                               **self.validated(s.MilestoneDoneIn))
+        return self.respond(milestone, serializer_class=s.MilestoneOut)
+
+    @extend_schema(parameters=[s.MatterGapQuery], responses=s.CommunityGapOut(many=True))
+    @action(detail=False, url_path="without-project", pagination_class=None)
+    def without_project(self, request):
+        """Communities of your area with no practical matter taken up in the year (default: this year)."""
+        query = s.MatterGapQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
+        return Response(s.CommunityGapOut(selectors.communities_without_matter(request.user, year), many=True).data)
+
+
+# --- public: residents propose, follow, comment and rate ------------------------------------------
+
+
+@extend_schema(tags=["public"])
+class PublicMatterListView(ListAPIView):
+    """Practical matters taken up (GET), and "我要提实事": propose one (POST, throttled, no login)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = s.PublicMatterOut
+    throttle_scope = "public_submit"
+
+    def get_throttles(self):
+        return [ScopedRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+    def get_queryset(self):
+        return selectors.public_matters().prefetch_related("milestones", "comments")
+
+    def filter_queryset(self, queryset):
+        if self.request.query_params.get("key") in ("1", "true"):
+            queryset = queryset.filter(is_key=True)
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("key", bool, description="Only key projects (重要实事)")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.MatterIn, responses={201: s.ProposalOut})
+    def post(self, request):
+        data = s.MatterIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        matter = matters.matter_propose(**data.validated_data)
+        return Response({"tracking_code": matter.tracking_code, "status": matter.status}, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["public"])
+class PublicMatterDetailView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=s.PublicMatterOut)
+    def get(self, request, pk: int):
+        return Response(s.PublicMatterOut(selectors.public_matter_get(pk)).data)
+
+
+class _PublicWrite(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_submit"
+
+
+@extend_schema(tags=["public"], request=s.CommentIn, responses={201: s.CommentOut})
+class PublicMatterCommentView(_PublicWrite):
+    def post(self, request, pk: int):
+        data = s.CommentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = matters.matter_comment(matter=selectors.public_matter_get(pk), **data.validated_data)
+        return Response(s.CommentOut(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["public"], request=s.RatingIn, responses={201: s.RatingOut})
+class PublicMatterRatingView(_PublicWrite):
+    def post(self, request, pk: int):
+        data = s.RatingIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating = matters.matter_rate(matter=selectors.public_matter_get(pk), **data.validated_data)
+        return Response(s.RatingOut(rating).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["public"], responses=s.ProposalOut)
+class PublicProposalTrackView(APIView):
+    """Follow your own proposal by its tracking code."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get(self, request, code: str):
+        matter = get_object_or_404(models.PracticalMatter, tracking_code=code.upper())
+        return Response({"tracking_code": matter.tracking_code, "status": matter.status})
+

@@ -1,0 +1,62 @@
+"""Helpers for server-rendered pages (used by the community and orgs apps)."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from rest_framework.throttling import ScopedRateThrottle
+
+PAGE_SIZE = 50
+
+
+def staff_page(*perms: str):
+    """Login first (anonymous → login page), then the role's model permissions (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+def run_service(form, service, **kwargs):
+    """Call a service; put its ValidationError onto the form (field errors in place). Returns the
+    service's result, or None when it refused."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def submitted(request, name: str) -> bool:
+    """Several forms share a page; the button pressed says which one was sent."""
+    return request.method == "POST" and request.POST.get("form") == name
+
+
+class _ThrottleScope:
+    throttle_scope = "public_submit"
+
+
+def public_submit_allowed(request) -> bool:
+    """The same per-client budget as the public API's submissions (``public_submit`` rate)."""
+    return ScopedRateThrottle().allow_request(request, _ThrottleScope())
+
+
+def bound(request, name: str, form_class, **kwargs):
+    """The form bound to the POST if it is the one sent, else a blank one (prefixed by name)."""
+    data = request.POST if submitted(request, name) else None
+    return form_class(data, prefix=name, **kwargs)

@@ -1,0 +1,464 @@
+"""Server-rendered pages of the community app (work without JavaScript).
+
+Staff pages need a login and the role's model permission; every object is fetched through a
+selector, so one outside the user's scope is a 404. The practical-matters pages under
+``public/`` are open to residents (submissions throttled).
+"""
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Grid
+
+from . import forms, matters, models, selectors, services
+from .pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+
+
+def _too_many(request):
+    return render(request, "community/public/throttled.html", status=429)
+
+
+# --- workbench ------------------------------------------------------------------------------------
+
+
+@staff_page()
+def workbench(request):
+    """The grid worker's page: overdue must-visit households first, then what falls due this week."""
+    user = request.user
+    today = timezone.localdate()
+    can_see_households = user.has_perm("community.view_household")
+    households = selectors.households_visible_to(user) if can_see_households else models.Household.objects.none()
+    context = {
+        "overdue": selectors.overdue_households_for(user)[:50] if can_see_households else [],
+        "overdue_count": households.filter(active=True, is_overdue=True).count(),
+        "due_soon": households.filter(active=True, is_overdue=False, next_visit_due__lte=today + timedelta(days=7))
+        .order_by("next_visit_due")[:20],
+        "household_count": households.filter(active=True).count(),
+        "late_actions": selectors.follow_up_actions_visible_to(user).filter(
+            status__in=["open", "in_progress"], due_on__lt=today)[:10]
+        if user.has_perm("community.view_followupaction") else [],
+    }
+    return render(request, "community/workbench.html", context)
+
+
+# --- communities and the service circle -----------------------------------------------------------
+
+
+@staff_page("grids.view_community")
+def communities(request):
+    rows = selectors.community_rows(request.user)
+    if request.GET.get("below_standard"):
+        rows = rows.filter(service_station__office_area_m2__lt=settings.COMMUNITY_SPACE_STANDARD_M2)
+    return render(request, "community/communities.html", {
+        "figures": selectors.community_figures(request.user), "page": paginate(request, rows),
+    })
+
+
+@staff_page("community.view_servicecirclesite")
+def service_circle(request):
+    street = request.GET.get("street", "")
+    if street and not Grid.objects.filter(code=street, level=Grid.Level.STREET).exists():
+        street = ""
+    sites = selectors.service_circle_sites_visible_to(request.user).order_by("street__code", "code")
+    if street:
+        sites = sites.filter(street__code=street)
+    return render(request, "community/service_circle.html", {
+        "coverage": selectors.service_circle_coverage(street_code=street),
+        "district": selectors.service_circle_coverage() if street else None,
+        "streets": Grid.objects.filter(level=Grid.Level.STREET).order_by("code"),
+        "street": street,
+        "page": paginate(request, sites),
+        "providers_by_field": selectors.service_providers_visible_to(request.user).order_by()
+        .values("field").annotate(n=Count("id")).order_by("field"),
+        "fields": dict(models.ServiceProvider.Field.choices),
+    })
+
+
+# --- must-visit households ------------------------------------------------------------------------
+
+
+@staff_page("community.view_household")
+def households(request):
+    rows = selectors.households_visible_to(request.user).prefetch_related("categories")
+    status = request.GET.get("status", "active")
+    if status == "overdue":
+        rows = rows.filter(active=True, is_overdue=True)
+    elif status == "left":
+        rows = rows.filter(active=False)
+    else:
+        rows = rows.filter(active=True)
+    category = request.GET.get("category", "")
+    if category:
+        rows = rows.filter(categories__code=category)
+    return render(request, "community/households.html", {
+        "page": paginate(request, rows.order_by("next_visit_due", "id")), "status": status, "category": category,
+        "categories": selectors.visit_categories(),
+    })
+
+
+@staff_page("community.add_household")
+def household_new(request):
+    form = forms.HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = run_service(form, services.household_register, user=request.user, **data)
+        if household:
+            messages.success(request, _("The household is on the register."))
+            return redirect("community:household", pk=household.pk)
+    return render(request, "community/form_page.html", {
+        "form": form, "title": _("Register a must-visit household"), "back": reverse("community:households"),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_page("community.view_household")
+def household_detail(request, pk):
+    household = selectors.household_get_for_user(request.user, pk)
+    visit_form = bound(request, "visit", forms.VisitForm)
+    remove_form = bound(request, "remove", forms.HouseholdRemoveForm)
+    if submitted(request, "visit") and request.user.has_perm("community.add_visit") and visit_form.is_valid():
+        if run_service(visit_form, services.visit_record, user=request.user, household=household,
+                       **visit_form.cleaned_data):
+            messages.success(request, _("The visit is recorded."))
+            return redirect("community:household", pk=pk)
+    if submitted(request, "remove") and request.user.has_perm("community.change_household") and remove_form.is_valid():
+        if run_service(remove_form, services.household_remove, user=request.user, household=household,
+                       **remove_form.cleaned_data):
+            return redirect("community:household", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "community/household.html", {
+        "household": household, "visits": household.visits.select_related("visitor"),
+        "visit_form": visit_form, "remove_form": remove_form,
+    }, status=status)
+
+
+# --- must-attend ----------------------------------------------------------------------------------
+
+
+@staff_page("community.view_attendancerecord")
+def attendance(request):
+    form = bound(request, "attend", forms.AttendanceForm, user=request.user)
+    if submitted(request, "attend") and request.user.has_perm("community.add_attendancerecord") and form.is_valid():
+        if run_service(form, services.attendance_record, user=request.user, **form.cleaned_data):
+            messages.success(request, _("Attendance recorded."))
+            return redirect("community:attendance")
+    rows = selectors.attendance_visible_to(request.user)
+    return render(request, "community/attendance.html", {
+        "form": form, "page": paginate(request, rows),
+        "by_situation": rows.order_by().values("situation").annotate(n=Count("id")).order_by("situation"),
+        "situations": dict(models.AttendanceRecord.Situation.choices),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+
+
+@staff_page("community.view_volunteer")
+def volunteers(request):
+    user = request.user
+    form = bound(request, "volunteer", forms.VolunteerForm, communities=selectors.communities_visible_to(user))
+    if submitted(request, "volunteer") and user.has_perm("community.add_volunteer") and form.is_valid():
+        data = dict(form.cleaned_data)
+        skills = services.skills_by_name(data.pop("skill_names", "").replace("，", ",").split(","))
+        volunteer = run_service(form, services.volunteer_register, user=user, skills=skills, **data)
+        if volunteer:
+            messages.success(request, _("The volunteer is registered."))
+            return redirect("community:volunteer", pk=volunteer.pk)
+    orgs = selectors.volunteer_orgs_visible_to(user)
+    teams = selectors.volunteer_teams_visible_to(user)
+    return render(request, "community/volunteers.html", {
+        "form": form,
+        "network": orgs.order_by().values("level").annotate(n=Count("id")).order_by("level"),
+        "levels": dict(models.VolunteerOrg.Level.choices),
+        "team_count": teams.count(),
+        "brands": teams.exclude(brand="").order_by().values("brand").annotate(n=Count("id")).order_by("-n"),
+        "page": paginate(request, selectors.volunteers_visible_to(user).prefetch_related("skills")),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_page("community.view_volunteer")
+def volunteer_detail(request, pk):
+    volunteer = selectors.volunteer_get_for_user(request.user, pk)
+    return render(request, "community/volunteer.html", {
+        "volunteer": volunteer, "total_hours": selectors.volunteer_hours(volunteer),
+        "record": selectors.volunteer_service_record(volunteer), "teams": volunteer.teams.select_related("org"),
+    })
+
+
+@staff_page("community.view_volunteeractivity")
+def activities(request):
+    user = request.user
+    teams = selectors.volunteer_teams_visible_to(user)
+    form = bound(request, "activity", forms.ActivityForm, teams=teams)
+    if submitted(request, "activity") and user.has_perm("community.add_volunteeractivity") and form.is_valid():
+        activity = run_service(form, services.activity_create, user=user, **form.cleaned_data)
+        if activity:
+            return redirect("community:activity", pk=activity.pk)
+    return render(request, "community/activities.html", {
+        "form": form, "page": paginate(request, selectors.activities_visible_to(user)),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_page("community.view_volunteeractivity")
+def activity_detail(request, pk):
+    user = request.user
+    activity = get_object_or_404(selectors.activities_visible_to(user), pk=pk)
+    signups = activity.signups.select_related("volunteer").order_by("volunteer__full_name")
+    signup_form = bound(request, "signup", forms.SignupForm, volunteers=selectors.volunteers_visible_to(user))
+    if submitted(request, "signup") and user.has_perm("community.add_activitysignup") and signup_form.is_valid():
+        if run_service(signup_form, services.activity_sign_up, user=user, activity=activity,
+                       volunteer=signup_form.cleaned_data["volunteer"]):
+            messages.success(request, _("Signed up."))
+            return redirect("community:activity", pk=pk)
+    attendance_error = None
+    if submitted(request, "attendance") and user.has_perm("community.change_activitysignup"):
+        entries, attendance_error = _attendance_entries(request, signups)
+        if attendance_error is None:
+            try:
+                services.activity_record_attendance(user=user, activity=activity, entries=entries)
+                messages.success(request, _("Attendance and service hours recorded."))
+                return redirect("community:activity", pk=pk)
+            except ValidationError as error:
+                attendance_error = "; ".join(error.messages)
+    if submitted(request, "cancel") and user.has_perm("community.change_volunteeractivity"):
+        try:
+            services.activity_cancel(user=user, activity=activity)
+            return redirect("community:activity", pk=pk)
+        except ValidationError as error:
+            attendance_error = "; ".join(error.messages)
+    return render(request, "community/activity.html", {
+        "activity": activity, "signups": signups, "signup_form": signup_form, "attendance_error": attendance_error,
+        "ended": activity.ends_at <= timezone.now(), "posted": request.POST,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _attendance_entries(request, signups):
+    entries = []
+    for signup in signups:
+        if signup.attendance == models.ActivitySignup.Attendance.WITHDRAWN:
+            continue
+        attended = request.POST.get(f"attended-{signup.volunteer_id}") == "on"
+        raw = request.POST.get(f"hours-{signup.volunteer_id}", "").strip() or "0"
+        try:
+            hours = Decimal(raw)
+        except InvalidOperation:
+            return None, _("Hours must be a number.")
+        entries.append({"volunteer": signup.volunteer, "attended": attended, "hours": hours})
+    return entries, None
+
+
+# --- neighbour care -------------------------------------------------------------------------------
+
+
+@staff_page("community.view_caretarget")
+def care(request):
+    user = request.user
+    form = bound(request, "target", forms.CareTargetForm, user=user)
+    if submitted(request, "target") and user.has_perm("community.add_caretarget") and form.is_valid():
+        target = run_service(form, services.care_target_register, user=user, **form.cleaned_data)
+        if target:
+            return redirect("community:care-target", pk=target.pk)
+    targets = selectors.care_targets_visible_to(user).filter(active=True)
+    if request.GET.get("uncovered"):
+        targets = targets.filter(covered=False)
+    return render(request, "community/care.html", {
+        "form": form, "by_community": selectors.care_coverage(user),
+        "by_building": selectors.care_coverage(user, by_building=True), "page": paginate(request, targets),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@staff_page("community.view_caretarget")
+def care_target(request, pk):
+    user = request.user
+    target = get_object_or_404(selectors.care_targets_visible_to(user), pk=pk)
+    pairings = target.pairings.all()
+    pair_form = bound(request, "pair", forms.PairingForm)
+    contact_form = bound(request, "contact", forms.ContactForm, pairings=pairings.filter(ended_on__isnull=True))
+    if submitted(request, "pair") and user.has_perm("community.add_carepairing") and pair_form.is_valid():
+        if run_service(pair_form, services.care_pair, user=user, target=target, **pair_form.cleaned_data):
+            return redirect("community:care-target", pk=pk)
+    if submitted(request, "contact") and user.has_perm("community.add_carecontact") and contact_form.is_valid():
+        if run_service(contact_form, services.care_contact_record, user=user, **contact_form.cleaned_data):
+            return redirect("community:care-target", pk=pk)
+    if submitted(request, "end") and user.has_perm("community.change_carepairing"):
+        pairing = get_object_or_404(pairings, pk=request.POST.get("pairing"))
+        try:
+            services.care_pairing_end(user=user, pairing=pairing)
+            return redirect("community:care-target", pk=pk)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+    return render(request, "community/care_target.html", {
+        "target": target, "pairings": pairings.prefetch_related("contacts"), "pair_form": pair_form,
+        "contact_form": contact_form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- deliberation ---------------------------------------------------------------------------------
+
+
+@staff_page("community.view_deliberationmeeting")
+def meetings(request):
+    user = request.user
+    form = bound(request, "meeting", forms.MeetingForm, communities=selectors.communities_visible_to(user))
+    if submitted(request, "meeting") and user.has_perm("community.add_deliberationmeeting") and form.is_valid():
+        meeting = run_service(form, services.meeting_create, user=user, **form.cleaned_data)
+        if meeting:
+            return redirect("community:meeting", pk=meeting.pk)
+    rows = selectors.meetings_visible_to(user).annotate(
+        parties=Count("participants__party", distinct=True), action_count=Count("actions", distinct=True)
+    ).order_by("-held_on", "-id")
+    return render(request, "community/meetings.html", {"form": form, "page": paginate(request, rows)},
+                  status=400 if request.method == "POST" else 200)
+
+
+@staff_page("community.view_deliberationmeeting")
+def meeting_detail(request, pk):
+    user = request.user
+    meeting = get_object_or_404(selectors.meetings_visible_to(user), pk=pk)
+    actions = meeting.actions.all()
+    participant_form = bound(request, "participant", forms.ParticipantForm)
+    decision_form = bound(request, "decision", forms.DecisionForm)
+    follow_up_form = bound(request, "followup", forms.FollowUpForm)
+    update_form = bound(request, "update", forms.FollowUpUpdateForm, actions=actions)
+    steps = [
+        ("participant", participant_form, services.meeting_add_participant, "community.add_meetingparticipant",
+         {"meeting": meeting}),
+        ("decision", decision_form, services.meeting_record_decision, "community.change_deliberationmeeting",
+         {"meeting": meeting}),
+        ("followup", follow_up_form, services.follow_up_add, "community.add_followupaction", {"meeting": meeting}),
+    ]
+    for name, form, service, permission, extra in steps:
+        if submitted(request, name) and user.has_perm(permission) and form.is_valid():
+            if run_service(form, service, user=user, **extra, **form.cleaned_data):
+                return redirect("community:meeting", pk=pk)
+    if submitted(request, "update") and user.has_perm("community.change_followupaction") and update_form.is_valid():
+        data = dict(update_form.cleaned_data)
+        if run_service(update_form, services.follow_up_update, user=user, action=data.pop("action"), **data):
+            return redirect("community:meeting", pk=pk)
+    parties_present = set(meeting.participants.values_list("party", flat=True))
+    return render(request, "community/meeting.html", {
+        "meeting": meeting, "participants": meeting.participants.all(), "actions": actions,
+        "missing_parties": [label for value, label in models.Party.choices if value not in parties_present],
+        "participant_form": participant_form, "decision_form": decision_form, "follow_up_form": follow_up_form,
+        "update_form": update_form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- practical matters: staff ---------------------------------------------------------------------
+
+
+@staff_page("community.view_practicalmatter")
+def matters_list(request):
+    user = request.user
+    year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", year))
+    except ValueError:
+        pass
+    rows = selectors.matters_visible_to(user)
+    status = request.GET.get("status", "")
+    if status in models.PracticalMatter.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "community/matters.html", {
+        "page": paginate(request, rows), "status": status, "statuses": models.PracticalMatter.Status.choices,
+        "year": year, "without": selectors.communities_without_matter(user, year),
+    })
+
+
+@staff_page("community.view_practicalmatter")
+def matter_detail(request, pk):
+    user = request.user
+    matter = selectors.matter_get_for_user(user, pk)
+    available = matters.available_actions(user, matter)
+    act_forms = {}
+    for step in available:
+        act_forms[step] = forms.MatterActForm(request.POST if submitted(request, f"act-{step}") else None, step=step,
+                                              prefix=step, initial={"action": step, "year": timezone.localdate().year})
+    for step, form in act_forms.items():
+        if form.is_bound and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "action"}
+            if run_service(form, matters.matter_act, user=user, matter=matter, action=step, **data):
+                messages.success(request, _("The matter has moved on."))
+                return redirect("community:matter", pk=pk)
+    milestone_form = bound(request, "milestone", forms.MilestoneForm)
+    if submitted(request, "milestone") and user.has_perm("community.add_mattermilestone") and milestone_form.is_valid():
+        if run_service(milestone_form, matters.milestone_add, user=user, matter=matter, **milestone_form.cleaned_data):
+            return redirect("community:matter", pk=pk)
+    comment_form = bound(request, "comment", forms.CommentForm, initial={
+        "author_name": getattr(getattr(user, "staff_profile", None), "full_name", user.username)})
+    if submitted(request, "comment") and user.has_perm("community.add_mattercomment") and comment_form.is_valid():
+        if run_service(comment_form, matters.matter_comment, user=user, matter=matter, **comment_form.cleaned_data):
+            return redirect("community:matter", pk=pk)
+    done_error = None
+    if submitted(request, "done") and user.has_perm("community.change_mattermilestone"):
+        milestone = get_object_or_404(matter.milestones, pk=request.POST.get("milestone"))
+        try:
+            matters.milestone_complete(user=user, milestone=milestone)
+            return redirect("community:matter", pk=pk)
+        except ValidationError as error:
+            done_error = "; ".join(error.messages)
+    return render(request, "community/matter.html", {
+        "matter": matter, "act_forms": [(step, matters.TRANSITIONS[step].label, form) for step, form in act_forms.items()],
+        "milestone_form": milestone_form, "comment_form": comment_form, "done_error": done_error,
+        "satisfaction": selectors.matter_satisfaction(matter), "comments": matter.comments.all(),
+        "milestones": matter.milestones.all(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- practical matters: public --------------------------------------------------------------------
+
+
+def public_matters(request):
+    rows = selectors.public_matters()
+    if request.GET.get("key"):
+        rows = rows.filter(is_key=True)
+    return render(request, "community/public/matters.html", {"page": paginate(request, rows)})
+
+
+def public_propose(request):
+    """我要提实事: a resident proposes a practical matter. No login; throttled per client."""
+    form = forms.ProposalForm(request.POST or None)
+    if request.method == "POST":
+        if not public_submit_allowed(request):
+            return _too_many(request)
+        if form.is_valid():
+            matter = run_service(form, matters.matter_propose, **form.cleaned_data)
+            if matter:
+                return render(request, "community/public/proposed.html", {"matter": matter}, status=201)
+    return render(request, "community/public/propose.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def public_matter(request, pk):
+    matter = selectors.public_matter_get(pk)
+    comment_form = bound(request, "comment", forms.CommentForm)
+    rating_form = bound(request, "rating", forms.RatingForm)
+    if request.method == "POST":
+        if not public_submit_allowed(request):
+            return _too_many(request)
+        for name, form, service in (("comment", comment_form, matters.matter_comment),
+                                    ("rating", rating_form, matters.matter_rate)):
+            if submitted(request, name) and form.is_valid():
+                if run_service(form, service, matter=matter, **form.cleaned_data):
+                    messages.success(request, _("Thank you."))
+                    return redirect("community:public-matter", pk=pk)
+    return render(request, "community/public/matter.html", {
+        "matter": matter, "comment_form": comment_form, "rating_form": rating_form,
+        "satisfaction": selectors.matter_satisfaction(matter), "comments": matter.comments.all(),
+        "milestones": matter.milestones.all(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def public_track(request):
+    code = request.GET.get("code", "").strip().upper()
+    matter = models.PracticalMatter.objects.filter(tracking_code=code).first() if code else None
+    return render(request, "community/public/track.html", {"code": code, "matter": matter},
+                  status=404 if code and matter is None else 200)
+
