@@ -47,12 +47,18 @@ def install(extra: str = "") -> None:
     stamp.write_text(digest)
 
 
+def fetch_assets() -> None:
+    """The pages' JavaScript/CSS libraries come from the npm registry, pinned and hash-checked."""
+    manage("fetch_assets", env={**os.environ, "DEBUG": "1"})
+
+
 def manage(*args: str, env: dict | None = None) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env=env)
 
 
 def run(port: str = "8000") -> None:
     install()
+    fetch_assets()
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
     manage("migrate", "--noinput", env=env)
     manage("seed_haidian", "--demo", env=env)
@@ -92,6 +98,7 @@ def ensure_chromium() -> None:
 
 def test(pytest_args: list[str]) -> int:
     install("dev")
+    fetch_assets()
     ensure_chromium()
     workers = os.environ.get("PYTEST_WORKERS", "auto")
     args = [PYTHON, "-m", "pytest", "-n", workers, *pytest_args]

@@ -5,7 +5,7 @@ cases through ``street_id``, unit grids through ``grid_id``), the department or 
 case is dispatched to, and the cases a person is assigned or reported.
 """
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.roles import Role
@@ -28,23 +28,37 @@ def _grid_ids_by_level(scope: Scope) -> tuple[list[int], list[int]]:
 
 
 def case_scope_q(user) -> Q:
+    """Street and district staff see everything in their area (one index range per street);
+    people serving smaller units — a grid, a community, a department — also see what they
+    reported elsewhere. (Assignees need no clause: a case is only assigned to someone serving
+    its grid.)"""
     scope = scope_of(user)
     if scope.everywhere:
         return Q()
     query = Q(pk__in=[])
-    if scope.grid_codes:
-        streets, units = _grid_ids_by_level(scope)
-        if streets:
-            query |= Q(street_id__in=streets)
-        if units:
-            query |= Q(grid_id__in=units)
+    streets, units = _grid_ids_by_level(scope) if scope.grid_codes else ([], [])
+    if streets:
+        query |= Q(street_id__in=streets)
+    if units:
+        query |= Q(grid_id__in=units)
     if scope.department_ids:
         query |= Q(department_id__in=scope.department_ids)
     if scope.station_ids:
         query |= Q(station_id__in=scope.station_ids)
-    if getattr(user, "is_authenticated", False):
-        query |= Q(assignee_id=user.id) | Q(reporter_id=user.id)
+    if not streets and getattr(user, "is_authenticated", False):
+        query |= Q(reporter_id=user.id)
     return query
+
+
+def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Fetch what a case is shown with in a few small IN queries rather than one 8-way join: at
+    1 M cases the join costs PostgreSQL ~20 ms to plan, the lookups well under a millisecond each.
+    Grid boundaries (large, never needed here) are left out."""
+    grids = Grid.objects.defer("boundary")
+    return queryset.prefetch_related(
+        Prefetch("grid", queryset=grids), Prefetch("street", queryset=grids), "category", "department", "station",
+        "assignee", Prefetch("merged_into", queryset=Case.objects.only("id", "number")),
+    )
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -55,20 +69,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(case_scope_q(user))
 
 
-def case_get_for_user(user, number: str, *, for_update: bool = False) -> Case:
+def case_get_for_user(user, number: str) -> Case:
     """The case if the user may see it; Http404 for missing and forbidden alike."""
-    queryset = cases_visible_to(user).select_related("grid", "street", "category", "department", "station", "assignee")
-    return get_object_or_404(queryset, number=number)
-
-
-def can_see(user, case: Case) -> bool:
-    scope = scope_of(user)
-    return (
-        scope.covers_grid_code(case.grid.code)
-        or (case.department_id is not None and case.department_id in scope.department_ids)
-        or (case.station_id is not None and case.station_id in scope.station_ids)
-        or (user.is_authenticated and user.id in (case.assignee_id, case.reporter_id))
-    )
+    return get_object_or_404(with_relations(cases_visible_to(user)), number=number)
 
 
 def role_of(user) -> str | None:

@@ -53,13 +53,21 @@ MAX_EXTENSION = dt.timedelta(days=60)
 # ---------------------------------------------------------------- events
 
 
-def event_hash(event: CaseEvent, number: str) -> str:
+def chain_hash(prev_hash: str, number: str, seq: int, actor_id, actor_label: str, action: str, from_status: str,
+               to_status: str, from_tier: str, to_tier: str, payload: dict, created_at: dt.datetime) -> str:
+    """SHA-256 over the previous event's hash and this event's content, canonically serialised."""
     body = json.dumps(
-        [number, event.seq, event.actor_id, event.actor_label, event.action, event.from_status, event.to_status,
-         event.from_tier, event.to_tier, event.payload, event.created_at.astimezone(dt.UTC).isoformat()],
+        [number, seq, actor_id, actor_label, action, from_status, to_status, from_tier, to_tier, payload,
+         created_at.astimezone(dt.UTC).isoformat()],
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
     )
-    return hashlib.sha256((event.prev_hash + body).encode()).hexdigest()
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def event_hash(event: CaseEvent, number: str) -> str:
+    return chain_hash(event.prev_hash, number, event.seq, event.actor_id, event.actor_label, event.action,
+                      event.from_status, event.to_status, event.from_tier, event.to_tier, event.payload,
+                      event.created_at)
 
 
 def build_event(case: Case, *, action: str, actor=None, actor_label: str = "", from_status: str = "",
@@ -283,11 +291,11 @@ def actor_is(actor, owner: Owner, case: Case) -> bool:
         return selectors.is_grid_worker_of(actor, case)
     if owner is Owner.EVALUATOR:
         return actor.id == case.reporter_id or selectors.is_dispatcher_of(actor, case)
-    return selectors.can_see(actor, case)
+    return True  # Owner.VIEWER: callers only hand over cases fetched through cases_visible_to
 
 
 def available_actions(actor, case: Case) -> list[str]:
-    """The actions this user may take on the case now (what the API lists and the page offers)."""
+    """The actions this user may take now on a case they can see (what the API lists and pages offer)."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("cases.change_case"):
         return []  # read-only roles (auditors, evaluators) take no action, comments included
     actions = []
@@ -313,12 +321,8 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     if action not in TRANSITIONS:
         raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
     visible = selectors.cases_visible_to(actor).filter(number=number)
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("grid", "category", "department", "station", "assignee")
-        .filter(pk__in=visible.values("pk"))
-        .first()
-    )
+    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
+        pk__in=visible.values("pk")).first()
     if case is None:
         from django.http import Http404
 
@@ -650,7 +654,7 @@ def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
     if not content:
         raise ValidationError({"file": _("The file is empty.")})
     content_type, extension = _inspect_image(content)
-    case = Case.objects.select_for_update(of=("self",)).select_related("grid").filter(
+    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=selectors.cases_visible_to(actor).filter(number=number).values("pk")).first()
     if case is None:
         from django.http import Http404

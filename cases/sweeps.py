@@ -110,6 +110,7 @@ def _sweep_batch(now: dt.datetime, batch_size: int, report: SweepReport, owners:
         cases = list(
             Case.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("grid", "category")
+            .defer("grid__boundary")
             .filter(next_due_at__lte=now)
             .order_by("next_due_at")[:batch_size]
         )

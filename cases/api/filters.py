@@ -9,9 +9,10 @@ from ..workflow import Light, Source, Status, Tier
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices)
-    source = django_filters.MultipleChoiceFilter(choices=Source.choices)
+    # distinct=False: a case matches a status once; DISTINCT would defeat the (street, id) index.
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, distinct=False)
+    source = django_filters.MultipleChoiceFilter(choices=Source.choices, distinct=False)
     grid = django_filters.CharFilter(method="filter_grid", help_text=_("A grid code: that grid and all below it"))
     department = django_filters.CharFilter(method="filter_department", help_text=_("Department or station code"))
     category = django_filters.CharFilter(method="filter_category", help_text=_("Class or subclass code"))

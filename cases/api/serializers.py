@@ -91,6 +91,15 @@ class CaseSerializer(serializers.ModelSerializer):
         return available_actions(self.context["request"].user, case)
 
 
+class CaseListSerializer(CaseSerializer):
+    """The row of a case list: what an inbox shows, without the long texts and timestamps."""
+
+    class Meta(CaseSerializer.Meta):
+        fields = ["number", "title", "category", "category_name", "source", "urgency", "status", "tier", "grid",
+                  "grid_name", "street", "address", "department", "station", "assignee", "light", "due_at",
+                  "created_at", "updated_at", "version", "actions"]
+
+
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_label")
 

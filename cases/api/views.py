@@ -56,9 +56,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     queryset = Case.objects.none()
 
     def get_queryset(self):
-        return selectors.cases_visible_to(self.request.user).select_related(
-            "grid", "street", "category", "department", "station", "assignee", "merged_into"
-        )
+        return selectors.with_relations(selectors.cases_visible_to(self.request.user))
+
+    def get_serializer_class(self):
+        return serializers.CaseListSerializer if self.action == "list" else serializers.CaseSerializer
 
     def get_permissions(self):
         if self.action in ("act", "events", "attachments"):
@@ -82,7 +83,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case, created = services.case_create(actor=request.user, data=services.NewCase(**form.validated_data),
                                              creation_key=key)
         case = self.get_queryset().get(pk=case.pk)
-        return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        data = serializers.CaseSerializer(case, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Take an action on a case",

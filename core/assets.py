@@ -1,0 +1,85 @@
+"""Front-end libraries, taken from the npm registry at install time and served by the app.
+
+District intranets are offline and no page may load from a CDN, so the install step (quickstart,
+the Dockerfile) fetches each pinned package tarball once, checks it against the registry's
+published sha512 integrity, and unpacks the files the pages use into ``static/vendor/``.
+"""
+import base64
+import hashlib
+import io
+import tarfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REGISTRY = "https://registry.npmjs.org"
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    version: str
+    integrity: str  # the registry's "dist.integrity" (Subresource Integrity form)
+    files: dict[str, str]  # path inside the tarball (under package/) -> path under static/vendor/
+
+    @property
+    def tarball(self) -> str:
+        return f"{REGISTRY}/{self.name}/-/{self.name.rsplit('/', 1)[-1]}-{self.version}.tgz"
+
+
+PACKAGES = [
+    Package("htmx.org", "2.0.4",
+            "sha512-HLxMCdfXDOJirs3vBZl/ZLoY+c7PfM4Ahr2Ad4YXh6d22T5ltbTXFFkpx9Tgb2vvmWFMbIc3LqN2ToNkZJvyYQ==",
+            {"dist/htmx.min.js": "htmx/htmx.min.js"}),
+    Package("echarts", "5.6.0",
+            "sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA==",
+            {"dist/echarts.min.js": "echarts/echarts.min.js"}),
+    Package("leaflet", "1.9.4",
+            "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
+            {"dist/leaflet.js": "leaflet/leaflet.js", "dist/leaflet.css": "leaflet/leaflet.css",
+             "dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+             "dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+             "dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+             "dist/images/layers.png": "leaflet/images/layers.png",
+             "dist/images/layers-2x.png": "leaflet/images/layers-2x.png"}),
+]
+
+
+class AssetError(Exception):
+    pass
+
+
+def _verify(data: bytes, integrity: str) -> None:
+    algorithm, expected = integrity.split("-", 1)
+    actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+    if actual != expected:
+        raise AssetError(f"integrity mismatch: expected {integrity}, got {algorithm}-{actual}")
+
+
+def installed(package: Package, target: Path) -> bool:
+    stamp = target / f".{package.name.replace('/', '_')}-{package.version}"
+    return stamp.exists() and all((target / dest).exists() for dest in package.files.values())
+
+
+def install(package: Package, target: Path, opener=urllib.request.urlopen) -> None:
+    with opener(package.tarball, timeout=60) as response:
+        data = response.read()
+    _verify(data, package.integrity)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        for source, dest in package.files.items():
+            member = archive.extractfile(f"package/{source}")
+            if member is None:
+                raise AssetError(f"{package.name}@{package.version} has no {source}")
+            path = target / dest
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(member.read())
+    (target / f".{package.name.replace('/', '_')}-{package.version}").write_text(package.integrity)
+
+
+def install_all(target: Path) -> list[str]:
+    done = []
+    for package in PACKAGES:
+        if not installed(package, target):
+            install(package, target)
+            done.append(f"{package.name}@{package.version}")
+    return done
