@@ -182,8 +182,25 @@ class ProposalForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-class MatterActForm(forms.Form):
-    """One form for every workflow step; each step reads the fields it needs."""
+class StepForm(forms.Form):
+    """One form class for every step of a workflow; an instance keeps only its step's fields."""
+
+    STEP_FIELDS: dict[str, list[str]] = {}
+
+    def __init__(self, *args, step: str, **kwargs):
+        kwargs.setdefault("prefix", step)
+        initial = {"action": step, **kwargs.pop("initial", {})}
+        super().__init__(*args, initial=initial, **kwargs)
+        keep = {"action", *self.STEP_FIELDS[step]}
+        for name in [name for name in self.fields if name not in keep]:
+            del self.fields[name]
+
+    def step_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "action"}
+
+
+class MatterActForm(StepForm):
+    """The steps of a practical matter; each reads the fields it needs."""
 
     action = forms.ChoiceField(choices=[(name, move.label) for name, move in TRANSITIONS.items()],
                                widget=forms.HiddenInput)
@@ -204,12 +221,6 @@ class MatterActForm(forms.Form):
         "start": [],
         "accept": ["acceptance_note"],
     }
-
-    def __init__(self, *args, step: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep = {"action", *self.STEP_FIELDS[step]}
-        for name in [name for name in self.fields if name not in keep]:
-            del self.fields[name]
 
 
 class MilestoneForm(forms.ModelForm):

@@ -38,6 +38,16 @@ def run_service(form, service, **kwargs):
         return None
 
 
+def attempt(service, **kwargs) -> str | None:
+    """Run a service that has no form behind it (a single button): None on success, else its
+    error messages on one line for the page to show."""
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        return "; ".join(error.messages)
+    return None
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 

@@ -20,6 +20,7 @@ from grids.models import Community, Grid
 from grids.seeding import SeedReport, _upsert
 
 from . import models
+from .services import households_flag_overdue
 from .tasks import OVERDUE_VISITS_TASK
 
 # The source: 110 city-level + 62 district-level sites covering 281 of 570 communities (49.3%).
@@ -69,6 +70,7 @@ def seed(demo: bool = False) -> SeedReport:
         with transaction.atomic():
             report.add("volunteer teams", _seed_volunteer_teams())
             report.add("community demo", _seed_demo_cases())
+        households_flag_overdue()  # what the daily job would do, so the demo shows it at once
     return report
 
 
@@ -194,17 +196,23 @@ def _seed_volunteer_network() -> tuple[int, int]:
     return counts[0] + branch[0] + stations[0], counts[1] + branch[1] + stations[1]
 
 
-def _seed_periodic_task() -> tuple[int, int]:
+def schedule_daily(*, name: str, task: str, hour: int, minute: int) -> tuple[int, int]:
+    """Register (or keep) a daily Celery beat job in the database scheduler."""
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     schedule, _created = CrontabSchedule.objects.get_or_create(
-        minute="10", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE
+        minute=str(minute), hour=str(hour), day_of_week="*", day_of_month="*", month_of_year="*",
+        timezone=settings.TIME_ZONE,
     )
     _task, created = PeriodicTask.objects.update_or_create(
-        name="community: flag overdue must-visit households",
-        defaults={"task": OVERDUE_VISITS_TASK, "crontab": schedule, "enabled": True},
+        name=name, defaults={"task": task, "crontab": schedule, "enabled": True},
     )
     return int(created), 0
+
+
+def _seed_periodic_task() -> tuple[int, int]:
+    return schedule_daily(name="community: flag overdue must-visit households", task=OVERDUE_VISITS_TASK,
+                          hour=1, minute=10)
 
 
 def _seed_volunteer_teams() -> tuple[int, int]:

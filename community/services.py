@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,11 +24,7 @@ from .models import (
     DeliberationMeeting,
     FollowUpAction,
     Household,
-    MatterComment,
-    MatterMilestone,
-    MatterRating,
     MeetingParticipant,
-    PracticalMatter,
     Visit,
     VisitCategory,
     Volunteer,

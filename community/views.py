@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from grids.models import Grid
 
 from . import forms, matters, models, selectors, services
-from .pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from .pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 
 def _too_many(request):
@@ -221,18 +220,15 @@ def activity_detail(request, pk):
     if submitted(request, "attendance") and user.has_perm("community.change_activitysignup"):
         entries, attendance_error = _attendance_entries(request, signups)
         if attendance_error is None:
-            try:
-                services.activity_record_attendance(user=user, activity=activity, entries=entries)
+            attendance_error = attempt(services.activity_record_attendance, user=user, activity=activity,
+                                       entries=entries)
+            if attendance_error is None:
                 messages.success(request, _("Attendance and service hours recorded."))
                 return redirect("community:activity", pk=pk)
-            except ValidationError as error:
-                attendance_error = "; ".join(error.messages)
     if submitted(request, "cancel") and user.has_perm("community.change_volunteeractivity"):
-        try:
-            services.activity_cancel(user=user, activity=activity)
+        attendance_error = attempt(services.activity_cancel, user=user, activity=activity)
+        if attendance_error is None:
             return redirect("community:activity", pk=pk)
-        except ValidationError as error:
-            attendance_error = "; ".join(error.messages)
     return render(request, "community/activity.html", {
         "activity": activity, "signups": signups, "signup_form": signup_form, "attendance_error": attendance_error,
         "ended": activity.ends_at <= timezone.now(), "posted": request.POST,
@@ -289,11 +285,10 @@ def care_target(request, pk):
             return redirect("community:care-target", pk=pk)
     if submitted(request, "end") and user.has_perm("community.change_carepairing"):
         pairing = get_object_or_404(pairings, pk=request.POST.get("pairing"))
-        try:
-            services.care_pairing_end(user=user, pairing=pairing)
+        error = attempt(services.care_pairing_end, user=user, pairing=pairing)
+        if error is None:
             return redirect("community:care-target", pk=pk)
-        except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
+        messages.error(request, error)
     return render(request, "community/care_target.html", {
         "target": target, "pairings": pairings.prefetch_related("contacts"), "pair_form": pair_form,
         "contact_form": contact_form,
@@ -380,11 +375,10 @@ def matter_detail(request, pk):
     act_forms = {}
     for step in available:
         act_forms[step] = forms.MatterActForm(request.POST if submitted(request, f"act-{step}") else None, step=step,
-                                              prefix=step, initial={"action": step, "year": timezone.localdate().year})
+                                              initial={"year": timezone.localdate().year})
     for step, form in act_forms.items():
         if form.is_bound and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "action"}
-            if run_service(form, matters.matter_act, user=user, matter=matter, action=step, **data):
+            if run_service(form, matters.matter_act, user=user, matter=matter, action=step, **form.step_data()):
                 messages.success(request, _("The matter has moved on."))
                 return redirect("community:matter", pk=pk)
     milestone_form = bound(request, "milestone", forms.MilestoneForm)
@@ -399,11 +393,9 @@ def matter_detail(request, pk):
     done_error = None
     if submitted(request, "done") and user.has_perm("community.change_mattermilestone"):
         milestone = get_object_or_404(matter.milestones, pk=request.POST.get("milestone"))
-        try:
-            matters.milestone_complete(user=user, milestone=milestone)
+        done_error = attempt(matters.milestone_complete, user=user, milestone=milestone)
+        if done_error is None:
             return redirect("community:matter", pk=pk)
-        except ValidationError as error:
-            done_error = "; ".join(error.messages)
     return render(request, "community/matter.html", {
         "matter": matter, "act_forms": [(step, matters.TRANSITIONS[step].label, form) for step, form in act_forms.items()],
         "milestone_form": milestone_form, "comment_form": comment_form, "done_error": done_error,

@@ -4,6 +4,15 @@ from . import views
 
 app_name = "orgs"
 urlpatterns = [
-    path("", views.placeholder, name="organisations"),
-    path("public/", views.placeholder, name="public"),
+    path("", views.organisations, name="organisations"),
+    path("new/", views.organisation_new, name="organisation-new"),
+    path("<int:pk>/", views.organisation_detail, name="organisation"),
+    path("incubation/", views.incubation, name="incubation"),
+    path("purchases/", views.purchases, name="purchases"),
+    path("purchases/<int:pk>/", views.project_detail, name="project"),
+    path("awards/", views.awards, name="awards"),
+    path("complaints/", views.complaints, name="complaints"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint"),
+    path("public/", views.public, name="public"),
+    path("public/report/", views.public_report, name="public-report"),
 ]

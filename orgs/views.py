@@ -1,5 +1,230 @@
-from django.http import HttpResponse
+"""Server-rendered pages of the orgs app. Staff pages need a login and the role's permission;
+objects come through selectors (outside scope: 404). ``public/`` is the information disclosure
+page with the report form (群众举报), open to everyone and throttled."""
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from community.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+
+from . import forms, models, selectors, services
+
+Org = models.SocialOrganisation
 
 
-def placeholder(request):
-    return HttpResponse("")
+def _status(request):
+    return 400 if request.method == "POST" else 200
+
+
+@staff_page("orgs.view_socialorganisation")
+def organisations(request):
+    rows = selectors.organisations_visible_to(request.user)
+    counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+    status = request.GET.get("status", "")
+    if status in Org.Status.values:
+        rows = rows.filter(status=status)
+    if request.GET.get("overdue"):
+        rows = rows.filter(status=Org.Status.APPLIED, is_overdue=True)
+    kind = request.GET.get("kind", "")
+    if kind in Org.Kind.values:
+        rows = rows.filter(kind=kind)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(registration_number__icontains=query))
+    return render(request, "orgs/organisations.html", {
+        "page": paginate(request, rows.order_by("-applied_on", "name")), "status": status, "kind": kind, "q": query,
+        "statuses": [(value, label, counts.get(value, 0)) for value, label in Org.Status.choices],
+        "kinds": Org.Kind.choices,
+        "overdue": selectors.overdue_applications_for(request.user).order_by("decision_due_on")[:20],
+    })
+
+
+@staff_page("orgs.add_socialorganisation")
+def organisation_new(request):
+    form = forms.OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = run_service(form, services.organisation_apply, user=request.user, **form.cleaned_data)
+        if organisation:
+            messages.success(request, _("The application is recorded; the decision is due by %(date)s.") % {
+                "date": organisation.decision_due_on})
+            return redirect("orgs:organisation", pk=organisation.pk)
+    return render(request, "community/form_page.html", {
+        "form": form, "title": _("Record an application"), "back": reverse("orgs:organisations"),
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_socialorganisation")
+def organisation_detail(request, pk):
+    user = request.user
+    organisation = selectors.organisation_get_for_user(user, pk)
+    act_forms = {step: forms.OrganisationActForm(request.POST if submitted(request, f"act-{step}") else None, step=step)
+                 for step in services.organisation_actions(user, organisation)}
+    for step, form in act_forms.items():
+        if form.is_bound and form.is_valid():
+            if run_service(form, services.organisation_act, user=user, organisation=organisation, action=step,
+                           **form.step_data()):
+                return redirect("orgs:organisation", pk=pk)
+    return render(request, "orgs/organisation.html", {
+        "organisation": organisation, "working_days": selectors.working_days_taken(organisation),
+        "act_forms": [(step, services.ORG_ACTION_LABELS[step], form) for step, form in act_forms.items()],
+        "projects": organisation.purchase_projects.all(), "awards": organisation.awards.all(),
+        "tenancies": organisation.tenancies.select_related("site"),
+        "complaints": organisation.complaints.all() if user.has_perm("orgs.view_complaint") else [],
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_incubationsite")
+def incubation(request):
+    user = request.user
+    tenancy_form = bound(request, "tenancy", forms.TenancyForm, user=user)
+    service_form = bound(request, "service", forms.IncubationServiceForm, user=user)
+    for name, form, service, permission in (
+        ("tenancy", tenancy_form, services.tenancy_create, "orgs.add_tenancy"),
+        ("service", service_form, services.incubation_service_record, "orgs.add_incubationservice"),
+    ):
+        if submitted(request, name) and user.has_perm(permission) and form.is_valid():
+            if run_service(form, service, user=user, **form.cleaned_data):
+                return redirect("orgs:incubation")
+    end_error = None
+    if submitted(request, "end") and user.has_perm("orgs.change_tenancy"):
+        tenancy = get_object_or_404(selectors.tenancies_visible_to(user), pk=request.POST.get("tenancy"))
+        end_error = attempt(services.tenancy_end, user=user, tenancy=tenancy)
+        if end_error is None:
+            return redirect("orgs:incubation")
+    return render(request, "orgs/incubation.html", {
+        "occupancy": selectors.incubation_occupancy(user), "end_error": end_error,
+        "tenancies": paginate(request, selectors.tenancies_visible_to(user)),
+        "services": selectors.incubation_services_visible_to(user)[:30],
+        "tenancy_form": tenancy_form, "service_form": service_form,
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_purchaseproject")
+def purchases(request):
+    user = request.user
+    form = bound(request, "project", forms.ProjectForm, user=user)
+    if submitted(request, "project") and user.has_perm("orgs.add_purchaseproject") and form.is_valid():
+        project = run_service(form, services.project_create, user=user, **form.cleaned_data)
+        if project:
+            return redirect("orgs:project", pk=project.pk)
+    projects = selectors.projects_visible_to(user)
+    fields = dict(models.CatalogueItem.Field.choices)
+    return render(request, "orgs/purchases.html", {
+        "form": form, "page": paginate(request, projects),
+        "by_year": selectors.purchase_totals(projects, by="year"),
+        "by_field": [{**row, "label": fields.get(row["item__field"], row["item__field"])}
+                     for row in selectors.purchase_totals(projects, by="field")],
+        "catalogue": selectors.catalogue_items(),
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_purchaseproject")
+def project_detail(request, pk):
+    user = request.user
+    project = selectors.project_get_for_user(user, pk)
+    act_forms = {step: forms.ProjectActForm(request.POST if submitted(request, f"act-{step}") else None, step=step)
+                 for step in services.project_actions(user, project)}
+    for step, form in act_forms.items():
+        if form.is_bound and form.is_valid():
+            if run_service(form, services.project_act, user=user, project=project, action=step, **form.step_data()):
+                return redirect("orgs:project", pk=pk)
+    milestone_form = bound(request, "milestone", forms.MilestoneForm)
+    if submitted(request, "milestone") and user.has_perm("orgs.add_projectmilestone") and milestone_form.is_valid():
+        if run_service(milestone_form, services.project_milestone_add, user=user, project=project,
+                       **milestone_form.cleaned_data):
+            return redirect("orgs:project", pk=pk)
+    done_error = None
+    if submitted(request, "done") and user.has_perm("orgs.change_projectmilestone"):
+        milestone = get_object_or_404(project.milestones, pk=request.POST.get("milestone"))
+        done_error = attempt(services.project_milestone_done, user=user, milestone=milestone)
+        if done_error is None:
+            return redirect("orgs:project", pk=pk)
+    return render(request, "orgs/project.html", {
+        "project": project, "milestones": project.milestones.all(), "milestone_form": milestone_form,
+        "done_error": done_error,
+        "act_forms": [(step, services.PROJECT_ACTION_LABELS[step], form) for step, form in act_forms.items()],
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_award")
+def awards(request):
+    user = request.user
+    form = bound(request, "award", forms.AwardForm, user=user)
+    if submitted(request, "award") and user.has_perm("orgs.add_award") and form.is_valid():
+        if run_service(form, services.award_grant, user=user, **form.cleaned_data):
+            return redirect("orgs:awards")
+    rows = selectors.awards_visible_to(user)
+    return render(request, "orgs/awards.html", {
+        "form": form, "totals": selectors.award_totals(rows), "page": paginate(request, rows),
+    }, status=_status(request))
+
+
+@staff_page("orgs.view_complaint")
+def complaints(request):
+    user = request.user
+    form = bound(request, "complaint", forms.ComplaintForm, user=user)
+    if submitted(request, "complaint") and user.has_perm("orgs.add_complaint") and form.is_valid():
+        complaint = run_service(form, services.complaint_receive, user=user, **form.cleaned_data)
+        if complaint:
+            return redirect("orgs:complaint", pk=complaint.pk)
+    rows = selectors.complaints_visible_to(user)
+    if request.GET.get("open"):
+        rows = rows.exclude(status=models.Complaint.Status.CLOSED)
+    return render(request, "orgs/complaints.html", {"form": form, "page": paginate(request, rows)},
+                  status=_status(request))
+
+
+@staff_page("orgs.view_complaint")
+def complaint_detail(request, pk):
+    user = request.user
+    complaint = selectors.complaint_get_for_user(user, pk)
+    close_form = bound(request, "close", forms.ComplaintCloseForm)
+    error = None
+    if submitted(request, "investigate") and user.has_perm("orgs.change_complaint"):
+        error = attempt(services.complaint_investigate, user=user, complaint=complaint)
+        if error is None:
+            return redirect("orgs:complaint", pk=pk)
+    if submitted(request, "close") and user.has_perm("orgs.change_complaint") and close_form.is_valid():
+        if run_service(close_form, services.complaint_close, user=user, complaint=complaint, **close_form.cleaned_data):
+            return redirect("orgs:complaint", pk=pk)
+    return render(request, "orgs/complaint.html", {"complaint": complaint, "close_form": close_form, "error": error},
+                  status=_status(request))
+
+
+# --- public disclosure ----------------------------------------------------------------------------
+
+
+def public(request):
+    """Information disclosure (信息公开): registered and filed organisations, purchased projects, awards."""
+    organisations = selectors.public_organisations()
+    query = request.GET.get("q", "").strip()
+    if query:
+        organisations = organisations.filter(name__icontains=query)
+    projects = selectors.public_projects()
+    return render(request, "orgs/public.html", {
+        "q": query, "organisations": paginate(request, organisations),
+        "projects": projects[:200], "project_totals": selectors.purchase_totals(projects, by="year"),
+        "award_totals": selectors.award_totals(selectors.public_awards()),
+    })
+
+
+def public_report(request):
+    """群众举报: report an organisation. No login; throttled per client."""
+    initial = {"organisation": request.GET.get("organisation")}
+    form = forms.PublicReportForm(request.POST or None, initial=initial)
+    organisation = selectors.public_organisations().filter(pk=request.POST.get("organisation")
+                                                           or request.GET.get("organisation") or 0).first()
+    if organisation is None:
+        return render(request, "orgs/public_report.html", {"form": None}, status=404)
+    if request.method == "POST":
+        if not public_submit_allowed(request):
+            return render(request, "community/public/throttled.html", status=429)
+        if form.is_valid():
+            if run_service(form, services.complaint_receive, channel=models.Complaint.Channel.ONLINE,
+                           **form.cleaned_data):
+                return render(request, "orgs/public_report.html", {"done": True, "organisation": organisation},
+                              status=201)
+    return render(request, "orgs/public_report.html", {"form": form, "organisation": organisation},
+                  status=_status(request))

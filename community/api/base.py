@@ -3,7 +3,9 @@ viewset whose reads come from a selector and whose writes go through services, a
 post-write re-check (the object must still be visible to its writer, or it is a 404)."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.permissions import RoleModelPermissions
@@ -64,3 +66,35 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if model is type(obj) and serializer_class is self.output_serializer_class:
             obj = get_object_or_404(self.get_queryset(), pk=obj.pk)
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=code)
+
+
+class MilestoneIn(serializers.Serializer):
+    title = serializers.CharField(max_length=100)
+    due_on = serializers.DateField()
+
+
+class MilestoneDoneIn(serializers.Serializer):
+    done_on = serializers.DateField(required=False)
+
+
+def milestone_actions(*, parent: str, add, done, output):
+    """Viewset actions ``{id}/milestones/`` (add) and ``{id}/milestones/{milestone_id}/done/`` for
+    an object with milestones; ``add(user=, <parent>=, title=, due_on=)`` and
+    ``done(user=, milestone=, done_on=)`` are the services."""
+
+    class MilestoneActions:
+        @extend_schema(request=MilestoneIn, responses={201: output})
+        @action(detail=True, methods=["post"])
+        def milestones(self, request, pk=None):
+            milestone = add(user=request.user, **{parent: self.get_object()}, **self.validated(MilestoneIn))
+            return self.respond(milestone, status.HTTP_201_CREATED, output)
+
+        @extend_schema(request=MilestoneDoneIn, responses=output,
+                       parameters=[OpenApiParameter("milestone_id", int, OpenApiParameter.PATH)])
+        @action(detail=True, methods=["post"], url_path=r"milestones/(?P<milestone_id>\d+)/done")
+        def milestone_done(self, request, pk=None, milestone_id=None):
+            milestone = get_object_or_404(self.get_object().milestones, pk=milestone_id)
+            milestone = done(user=request.user, milestone=milestone, **self.validated(MilestoneDoneIn))
+            return self.respond(milestone, serializer_class=output)
+
+    return MilestoneActions

@@ -459,15 +459,6 @@ class MatterActIn(serializers.Serializer):
     accepted_on = serializers.DateField(required=False)
 
 
-class MilestoneIn(serializers.Serializer):
-    title = serializers.CharField(max_length=100)
-    due_on = serializers.DateField()
-
-
-class MilestoneDoneIn(serializers.Serializer):
-    done_on = serializers.DateField(required=False)
-
-
 class MatterGapQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 

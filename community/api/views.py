@@ -16,7 +16,7 @@ from grids.models import Community
 
 from .. import matters, models, selectors, services
 from . import serializers as s
-from .base import ScopedViewSet
+from .base import ScopedViewSet, milestone_actions
 
 CHANGE = "change"
 ADD = "add"
@@ -416,7 +416,8 @@ class FollowUpViewSet(ScopedViewSet):
 
 
 @extend_schema(tags=["community: practical matters"])
-class MatterViewSet(ScopedViewSet):
+class MatterViewSet(milestone_actions(parent="matter", add=matters.milestone_add, done=matters.milestone_complete,
+                                      output=s.MilestoneOut), ScopedViewSet):
     """Practical matters for the people (为民办实事) of your area: select, plan, carry out, accept."""
 
     selector = staticmethod(lambda user: selectors.matters_visible_to(user).prefetch_related("milestones"))
@@ -440,21 +441,6 @@ class MatterViewSet(ScopedViewSet):
         """Move the matter on: select, reject, plan, start or accept (with the data each needs)."""
         data = self.validated(s.MatterActIn)
         return self.respond(matters.matter_act(user=request.user, matter=self.get_object(), **data))
-
-    @extend_schema(request=s.MilestoneIn, responses={201: s.MilestoneOut})
-    @action(detail=True, methods=["post"])
-    def milestones(self, request, pk=None):
-        milestone = matters.milestone_add(user=request.user, matter=self.get_object(), **self.validated(s.MilestoneIn))
-        return self.respond(milestone, status.HTTP_201_CREATED, s.MilestoneOut)
-
-    @extend_schema(request=s.MilestoneDoneIn, responses=s.MilestoneOut,
-                   parameters=[OpenApiParameter("milestone_id", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["post"], url_path=r"milestones/(?P<milestone_id>\d+)/done")
-    def milestone_done(self, request, pk=None, milestone_id=None):
-        milestone = get_object_or_404(self.get_object().milestones, pk=milestone_id)
-        milestone = matters.milestone_complete(user=request.user, milestone=milestone,
-                                               **self.validated(s.MilestoneDoneIn))
-        return self.respond(milestone, serializer_class=s.MilestoneOut)
 
     @extend_schema(parameters=[s.MatterGapQuery], responses=s.CommunityGapOut(many=True))
     @action(detail=False, url_path="without-project", pagination_class=None)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from community.models import ActivitySignup, Volunteer, VolunteerActivity, VolunteerOrg, VolunteerTeam
 from community.services import volunteer_org_create
-from grids.models import Community, Grid
+from grids.models import Community
 from tests.conftest import GRID_A, GRID_B
 
 pytestmark = pytest.mark.django_db

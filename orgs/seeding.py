@@ -1,0 +1,248 @@
+"""Reference and demo data of the orgs app (idempotent: upserts by natural key).
+
+Reference data, always loaded: the district incubation centre and its two bases (双榆树 1,100 m²,
+金源 700 m²; the centre's floor area is not in the source and is a placeholder), the catalogue of
+purchasable services, and the daily overdue-application job.
+Demo data (``demo=True``): the source's 729 registered organisations (social groups and private
+non-enterprise units) and 2,288 community organisations filed at streets, a few pending
+applications in 学院路 (some past their limit), 117 purchased projects since 2011 totalling just
+over 10 M yuan, 1.2 M yuan of awards a year, tenancies, incubation services and complaints.
+"""
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from community.seeding import schedule_daily
+from grids.models import Community, Grid
+from grids.seeding import SeedReport, _upsert
+
+from .models import (
+    Award,
+    CatalogueItem,
+    Complaint,
+    IncubationService,
+    IncubationSite,
+    ProjectMilestone,
+    PurchaseProject,
+    SocialOrganisation,
+    Tenancy,
+    credit_code_check_char,
+)
+from .services import APPROVAL_LIMIT_WORKING_DAYS, organisations_flag_overdue
+from .tasks import OVERDUE_APPLICATIONS_TASK
+from .workdays import add_working_days
+
+Org = SocialOrganisation
+REGISTERED_SOCIAL_GROUPS, REGISTERED_NON_ENTERPRISE, FILED_COMMUNITY = 281, 448, 2288  # 729 registered
+PROJECTS, PROJECT_BUDGET_TOTAL = 117, Decimal("10260000")
+AWARDS_PER_YEAR, AWARD_AMOUNT = 24, Decimal("50000")  # 1.2 M yuan a year
+
+SITES = [
+    # code, name, kind, area (m²), street name, address
+    ("centre", "海淀区社会组织孵化中心", IncubationSite.Kind.CENTRE, 1500, "海淀街道", "海淀区社会组织服务中心内"),
+    ("shuangyushu", "双榆树社会组织孵化基地", IncubationSite.Kind.BASE, 1100, "中关村街道", "双榆树社区"),
+    ("jinyuan", "金源社会组织孵化基地", IncubationSite.Kind.BASE, 700, "曙光街道", "金源商务区"),
+]
+CATALOGUE = [
+    ("elderly-home-care", "居家养老上门服务", CatalogueItem.Field.ELDERLY),
+    ("elderly-day-care", "社区日间照料", CatalogueItem.Field.ELDERLY),
+    ("elderly-meals", "老年餐桌运营", CatalogueItem.Field.ELDERLY),
+    ("disability-rehab", "残疾人社区康复", CatalogueItem.Field.DISABILITY),
+    ("disability-employment", "残疾人就业辅导", CatalogueItem.Field.DISABILITY),
+    ("youth-afterschool", "青少年课后托管", CatalogueItem.Field.CHILDREN_YOUTH),
+    ("children-protection", "困境儿童关爱保护", CatalogueItem.Field.CHILDREN_YOUTH),
+    ("governance-deliberation", "社区议事协商能力建设", CatalogueItem.Field.COMMUNITY_GOVERNANCE),
+    ("governance-volunteers", "志愿服务组织培育", CatalogueItem.Field.COMMUNITY_GOVERNANCE),
+    ("social-work-assistance", "社会救助对象帮扶", CatalogueItem.Field.SOCIAL_WORK),
+    ("social-work-correction", "社区矫正帮教", CatalogueItem.Field.SOCIAL_WORK),
+    ("culture-reading", "社区阅读推广", CatalogueItem.Field.CULTURE_EDUCATION),
+    ("health-chronic", "慢病管理健康促进", CatalogueItem.Field.HEALTH),
+    ("environment-sorting", "垃圾分类宣传指导", CatalogueItem.Field.ENVIRONMENT),
+]
+THEMES = {
+    Org.Field.TRADE: ["软件行业协会", "电子商会", "餐饮行业协会", "物业管理协会", "文化创意产业协会"],
+    Org.Field.SCIENCE: ["科普协会", "人工智能研究会", "青少年科技中心", "创新创业促进会", "信息技术研究院"],
+    Org.Field.CHARITY: ["公益服务中心", "慈善协会", "助残服务中心", "阳光公益社", "爱心救助中心"],
+    Org.Field.COMMUNITY_SERVICE: ["社区服务中心", "居家养老服务中心", "社会工作事务所", "家庭服务中心", "邻里互助中心"],
+    Org.Field.OTHER: ["书画研究会", "校友会", "体育俱乐部", "文化交流促进会", "摄影家协会"],
+}
+COMMUNITY_THEMES = ["书画社", "合唱团", "太极队", "读书会", "巡逻队", "编织社", "环保小队", "舞蹈队", "棋牌社", "调解小组"]
+
+
+def _short(name: str) -> str:
+    return name.removesuffix("街道").removesuffix("镇")
+
+
+def seed(demo: bool = False) -> SeedReport:
+    report = SeedReport()
+    with transaction.atomic():
+        streets = {g.name: g.id for g in Grid.objects.filter(level=Grid.Level.STREET)}
+        report.add("incubation sites", _upsert(IncubationSite, "code", [
+            {"code": code, "name": name, "kind": kind, "area_m2": area, "street_id": streets.get(street),
+             "address": address} for code, name, kind, area, street, address in SITES
+        ]))
+        report.add("service catalogue", _upsert(CatalogueItem, "code", [
+            {"code": code, "name": name, "field": field} for code, name, field in CATALOGUE
+        ]))
+        report.add("periodic tasks", schedule_daily(name="orgs: flag overdue registration applications",
+                                                    task=OVERDUE_APPLICATIONS_TASK, hour=1, minute=20))
+    if demo:
+        with transaction.atomic():
+            report.add("organisations", _seed_organisations())
+            report.add("purchased projects", _seed_projects())
+            report.add("awards", _seed_awards())
+            report.add("incubation", _seed_incubation())
+        organisations_flag_overdue()  # what the daily job would do, so the demo shows it at once
+    return report
+
+
+def _credit_code(prefix: str, serial: int) -> str:
+    first17 = f"{prefix}{settings.DISTRICT_CODE}MJ{serial:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def _seed_organisations() -> tuple[int, int]:
+    streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code"))
+    communities = list(Community.objects.order_by("code").values_list("id", "code", "street_id", "name"))
+    today = timezone.localdate()
+    rows = []
+    fields = list(THEMES)
+    for serial in range(REGISTERED_SOCIAL_GROUPS + REGISTERED_NON_ENTERPRISE):
+        kind = Org.Kind.SOCIAL_GROUP if serial < REGISTERED_SOCIAL_GROUPS else Org.Kind.PRIVATE_NON_ENTERPRISE
+        field = fields[serial % len(fields)]
+        street = streets[serial % len(streets)]
+        applied = date(2008 + serial % 17, 1 + serial % 12, 1 + serial % 27)
+        route = Org.route_for(kind, field)
+        rows.append({
+            "name": f"北京市海淀区{_short(street.name)}{THEMES[field][serial // len(fields) % 5]}{serial + 1:03d}",
+            "kind": kind, "field": field, "route": route, "status": Org.Status.ACTIVE,
+            "street_id": street.id, "community_id": None, "area_code": street.code,
+            "purpose": "依法开展与本组织宗旨相关的服务活动。", "legal_representative": f"负责人{serial + 1:03d}",
+            "contact_phone": f"010-6{serial:07d}", "address": f"海淀区{_short(street.name)}", "applied_on": applied,
+            "decision_due_on": add_working_days(applied, APPROVAL_LIMIT_WORKING_DAYS[route]),
+            "decided_on": applied + timedelta(days=7), "activated_on": applied + timedelta(days=30),
+            "registration_number": _credit_code("51" if kind == Org.Kind.SOCIAL_GROUP else "52", serial + 1),
+        })
+    street_names = {street.id: street.name for street in streets}
+    seen = set()
+    for serial in range(FILED_COMMUNITY):
+        community_id, code, street_id, name = communities[serial % len(communities)]
+        applied = date(2012 + serial % 13, 1 + serial % 12, 1 + serial % 27)
+        org_name = f"{name}{COMMUNITY_THEMES[serial // len(communities) % len(COMMUNITY_THEMES)]}"
+        if org_name in seen:  # two streets share a short name (海淀街道, 海淀镇)
+            org_name = f"{street_names[street_id]}{org_name}"
+        seen.add(org_name)
+        rows.append({
+            "name": org_name,
+            "kind": Org.Kind.COMMUNITY, "field": Org.Field.COMMUNITY_SERVICE, "route": Org.Route.FILING,
+            "status": Org.Status.FILED, "street_id": street_id, "community_id": community_id,
+            "area_code": code[:9], "purpose": "丰富社区居民生活，开展邻里互助。",
+            "legal_representative": f"居民{serial + 1:04d}", "contact_phone": f"138{serial:08d}",
+            "address": name, "applied_on": applied,
+            "decision_due_on": add_working_days(applied, APPROVAL_LIMIT_WORKING_DAYS[Org.Route.FILING]),
+            "decided_on": applied + timedelta(days=3), "activated_on": None,
+            "registration_number": f"BA{code[:9]}{serial + 1:05d}",
+        })
+    # Pending applications in 学院路, two of them past their limit.
+    xueyuanlu = next(s for s in streets if s.code == "110108009")
+    for index, (days_ago, kind, field) in enumerate(((2, Org.Kind.SOCIAL_GROUP, Org.Field.CHARITY),
+                                                     (20, Org.Kind.PRIVATE_NON_ENTERPRISE, Org.Field.SCIENCE),
+                                                     (15, Org.Kind.COMMUNITY, Org.Field.COMMUNITY_SERVICE))):
+        applied = today - timedelta(days=days_ago)
+        route = Org.route_for(kind, field)
+        due = add_working_days(applied, APPROVAL_LIMIT_WORKING_DAYS[route])
+        rows.append({
+            "name": f"学院路待审组织{index + 1}", "kind": kind, "field": field, "route": route,
+            "status": Org.Status.APPLIED, "street_id": xueyuanlu.id, "community_id": None,
+            "area_code": xueyuanlu.code, "purpose": "申请登记，开展公益服务。", "legal_representative": "申请人",
+            "contact_phone": "13900000000", "address": "学院路", "applied_on": applied, "decision_due_on": due,
+            "decided_on": None, "activated_on": None, "registration_number": "",
+        })
+    existing = set(Org.objects.filter(name__startswith="学院路待审组织").values_list("name", flat=True))
+    rows = [row for row in rows if row["name"] not in existing]  # pending ones keep whatever staff did
+    return _upsert(Org, "name", rows)
+
+
+def _seed_projects() -> tuple[int, int]:
+    providers = list(Org.objects.filter(status=Org.Status.ACTIVE, kind=Org.Kind.PRIVATE_NON_ENTERPRISE)
+                     .order_by("id").values_list("id", flat=True)[:60])
+    items = {code: pk for code, pk in CatalogueItem.objects.values_list("code", "id")}
+    streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code").values_list("id", "code"))
+    this_year = timezone.localdate().year
+    weights = [1 + (i * 7) % 5 for i in range(PROJECTS)]
+    rows = []
+    allotted = Decimal("0")
+    for serial in range(PROJECTS):
+        year = 2011 + serial * (this_year - 2011 + 1) // PROJECTS
+        budget = (PROJECT_BUDGET_TOTAL * weights[serial] / sum(weights)).quantize(Decimal("1"))
+        if serial == PROJECTS - 1:
+            budget = PROJECT_BUDGET_TOTAL - allotted
+        allotted += budget
+        code, name, _field = CATALOGUE[serial % len(CATALOGUE)]
+        street_id, street_code = streets[serial % len(streets)]
+        done = year < this_year
+        score = 70 + (serial * 13) % 30
+        rows.append({
+            "code": f"gp-{year}-{serial + 1:03d}", "title": f"{year}年{name}项目", "item_id": items[code],
+            "year": year, "budget": budget, "provider_id": providers[serial % len(providers)],
+            "street_id": street_id, "area_code": street_code, "starts_on": date(year, 3, 1),
+            "ends_on": date(year, 12, 31),
+            "status": PurchaseProject.Status.ASSESSED if done else PurchaseProject.Status.IN_PROGRESS,
+            "accepted_on": date(year, 12, 31) if done else None, "acceptance_note": "按合同验收合格" if done else "",
+            "assessment_score": score if done else None,
+            "assessment_grade": PurchaseProject.grade_for(score) if done else "",
+        })
+    counts = _upsert(PurchaseProject, "code", rows)
+    for project in PurchaseProject.objects.filter(code__startswith="gp-", milestones__isnull=True):
+        ProjectMilestone.objects.bulk_create([
+            ProjectMilestone(project=project, title="中期评估", due_on=date(project.year, 7, 1),
+                             done_on=date(project.year, 7, 1) if project.status != "in_progress" else None),
+            ProjectMilestone(project=project, title="结项验收", due_on=date(project.year, 12, 31),
+                             done_on=project.accepted_on),
+        ])
+    return counts
+
+
+def _seed_awards() -> tuple[int, int]:
+    winners = list(Org.objects.filter(status=Org.Status.ACTIVE).order_by("id").values_list("id", flat=True)[:200])
+    titles = list(Award.Title)
+    this_year = timezone.localdate().year
+    created = 0
+    for year in range(this_year - 4, this_year):
+        for index in range(AWARDS_PER_YEAR):
+            _award, made = Award.objects.get_or_create(
+                year=year, organisation_id=winners[(year * 7 + index) % len(winners)], title=titles[index % len(titles)],
+                defaults={"amount": AWARD_AMOUNT},
+            )
+            created += made
+    return created, 0
+
+
+def _seed_incubation() -> tuple[int, int]:
+    if Tenancy.objects.exists():
+        return 0, 0
+    rng = random.Random("incubation")
+    today = timezone.localdate()
+    tenants = list(Org.objects.filter(kind=Org.Kind.PRIVATE_NON_ENTERPRISE, status=Org.Status.ACTIVE)
+                   .order_by("-id")[:18])
+    sites = list(IncubationSite.objects.order_by("kind", "code"))
+    created = 0
+    for index, organisation in enumerate(tenants):
+        site = sites[index % len(sites)]
+        Tenancy.objects.create(site=site, organisation=organisation, room=f"{100 + index}",
+                               area_m2=rng.randint(30, 80), starts_on=today - timedelta(days=200 + index),
+                               ends_on=today + timedelta(days=500))
+        for kind in list(IncubationService.Kind)[: 1 + index % 4]:
+            IncubationService.objects.create(site=site, organisation=organisation, kind=kind,
+                                             provided_on=today - timedelta(days=rng.randint(1, 150)),
+                                             hours=Decimal(rng.choice(["2", "3", "4.5", "8"])))
+        created += 1
+    complaint_orgs = Org.objects.filter(status=Org.Status.FILED, area_code="110108009").order_by("id")[:3]
+    for organisation in complaint_orgs:
+        Complaint.objects.create(organisation=organisation, channel=Complaint.Channel.HOTLINE,
+                                 content="该组织活动噪音扰民，且收取会员费未公示。", complainant_name="匿名")
+    return created, 0
