@@ -120,6 +120,44 @@ def handlers_of(case: Case) -> QuerySet:
     return User.objects.filter(query, is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
 
 
+class StepOwnerDirectory:
+    """Who dispatches and who handles, loaded once for many cases (the deadline sweep): one query
+    for each kind of scope instead of one per case."""
+
+    def __init__(self):
+        from grids.models import DepartmentUserObjectPermission, GridUserObjectPermission, StationUserObjectPermission
+
+        self.dispatchers: dict[tuple[str, str], list] = {}
+        users = {u.id: u for u in User.objects.filter(
+            is_active=True, staff_profile__role__in=[*DISPATCHER_ROLE.values(), Role.DEPARTMENT_HANDLER],
+        ).select_related("staff_profile")}
+        for user_id, code in GridUserObjectPermission.objects.filter(
+            user_id__in=users, permission__codename="serve_grid"
+        ).values_list("user_id", "content_object__code"):
+            user = users[user_id]
+            self.dispatchers.setdefault((user.staff_profile.role, code), []).append(user)
+        self.by_station: dict[int, list] = {}
+        self.by_department: dict[int, list] = {}
+        handlers = {pk: u for pk, u in users.items() if u.staff_profile.role == Role.DEPARTMENT_HANDLER}
+        for user_id, station_id in StationUserObjectPermission.objects.filter(
+            user_id__in=handlers).values_list("user_id", "content_object_id"):
+            self.by_station.setdefault(station_id, []).append(handlers[user_id])
+        for user_id, department_id in DepartmentUserObjectPermission.objects.filter(
+            user_id__in=handlers).values_list("user_id", "content_object_id"):
+            self.by_department.setdefault(department_id, []).append(handlers[user_id])
+
+    def dispatchers_of(self, case: Case) -> list:
+        role = DISPATCHER_ROLE[case.tier]
+        code = case.grid.code
+        return [u for prefix in (code[:6], code[:9], code) for u in self.dispatchers.get((role, prefix), [])]
+
+    def handlers_of(self, case: Case) -> list:
+        if case.assignee_id is not None:
+            return [case.assignee] if case.assignee.is_active else []
+        people = self.by_station.get(case.station_id, []) + self.by_department.get(case.department_id, [])
+        return list({u.id: u for u in people}.values())
+
+
 def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("parent", "department")
 

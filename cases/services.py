@@ -486,9 +486,12 @@ def _apply_rework(case, actor, data, now):
                                        % {"number": case.number, "reason": reason})], []
 
 
-def apply_escalation(case, now, reason: str) -> tuple[dict, list[Notice]]:
-    """Move the case one tier up; the upper tier files (if needed) and dispatches it anew."""
-    old_handlers = list(selectors.handlers_of(case)) if case.status in (Status.DISPATCHED, Status.HANDLING) else []
+def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, list[Notice]]:
+    """Move the case one tier up; the upper tier files (if needed) and dispatches it anew.
+
+    ``owners`` finds the people to tell (``dispatchers_of`` / ``handlers_of``): the selectors, or
+    a ``StepOwnerDirectory`` preloaded for a whole sweep."""
+    old_handlers = list(owners.handlers_of(case)) if case.status in (Status.DISPATCHED, Status.HANDLING) else []
     case.tier = next_tier(case.tier)
     case.status = escalation_target_status(case.status)
     case.department = case.station = case.assignee = None
@@ -496,7 +499,7 @@ def apply_escalation(case, now, reason: str) -> tuple[dict, list[Notice]]:
     start_step(case, now)
     message = _("Case %(number)s was escalated to the %(tier)s: %(reason)s") % {
         "number": case.number, "tier": case.get_tier_display(), "reason": reason}
-    return {"reason": reason}, [Notice(Notification.Kind.ESCALATED, list(selectors.dispatchers_of(case)), message),
+    return {"reason": reason}, [Notice(Notification.Kind.ESCALATED, list(owners.dispatchers_of(case)), message),
                                 Notice(Notification.Kind.ESCALATED, old_handlers, message)]
 
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import bulk_update_rows
+
 from . import selectors
 from .models import Case, CaseEvent, Notification
 from .services import Notice, apply_escalation, apply_evaluation, build_event, notify, save_notifications
@@ -37,6 +39,9 @@ SWEPT_FIELDS = [
 ]
 
 
+SWEPT_ATTNAMES = [Case._meta.get_field(name).attname for name in SWEPT_FIELDS]
+
+
 @dataclass
 class SweepReport:
     warned: int = 0
@@ -49,20 +54,15 @@ class SweepReport:
         return self.warned + self.overdue + self.escalated + self.evaluated
 
 
-def _step_owners(case: Case, cache: dict) -> list:
+def _step_owners(case: Case, owners: selectors.StepOwnerDirectory) -> list:
     """Who is waiting on the current step: the handlers while it is with them, else the dispatchers."""
     if case.status in (Status.DISPATCHED, Status.HANDLING):
-        key = ("h", case.assignee_id, case.station_id, case.department_id)
-        finder = selectors.handlers_of
-    else:
-        key = ("d", case.tier, case.grid_id)
-        finder = selectors.dispatchers_of
-    if key not in cache:
-        cache[key] = list(finder(case))
-    return cache[key]
+        return owners.handlers_of(case)
+    return owners.dispatchers_of(case)
 
 
-def _sweep_one(case: Case, now: dt.datetime, report: SweepReport, owners: dict) -> tuple[str, dict, list[Notice]]:
+def _sweep_one(case: Case, now: dt.datetime, report: SweepReport,
+               owners: selectors.StepOwnerDirectory) -> tuple[str, dict, list[Notice]]:
     """Move one due case past every threshold it has crossed; returns (action, payload, notices)."""
     if case.status == Status.CLOSED:
         payload = apply_evaluation(case, now, settings.CASE_DEFAULT_SATISFACTION, "", defaulted=True)
@@ -75,7 +75,8 @@ def _sweep_one(case: Case, now: dt.datetime, report: SweepReport, owners: dict) 
         case.light = Light.RED  # so that start_step does not count the same late step again
         due = case.due_at
         payload, notices = apply_escalation(case, now, _("Overdue since %(due)s: escalated automatically.")
-                                            % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")})
+                                            % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+                                            owners=owners)
         report.escalated += 1
         return SYSTEM_ESCALATE, payload, notices
     if now >= case.due_at:
@@ -99,25 +100,29 @@ def sweep_deadlines(*, now: dt.datetime | None = None, batch_size: int | None = 
     now = now or timezone.now()
     batch_size = batch_size or settings.CASE_SWEEP_BATCH
     report = SweepReport()
-    owners: dict = {}
+    if not Case.objects.filter(next_due_at__lte=now).exists():
+        return report  # the common case, one index probe: nothing has fallen due
+    owners = selectors.StepOwnerDirectory()
     while _sweep_batch(now, batch_size, report, owners):
         pass
     return report
 
 
-def _sweep_batch(now: dt.datetime, batch_size: int, report: SweepReport, owners: dict) -> int:
+def _sweep_batch(now: dt.datetime, batch_size: int, report: SweepReport,
+                 owners: selectors.StepOwnerDirectory) -> int:
     with transaction.atomic():
         cases = list(
             Case.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("grid", "category")
+            .select_related("grid", "category", "assignee")
             .defer("grid__boundary")
             .filter(next_due_at__lte=now)
             .order_by("next_due_at")[:batch_size]
         )
         if not cases:
             return 0
-        events, notifications = [], []
+        events, notifications, changed = [], [], set()
         for case in cases:
+            before = [getattr(case, f) for f in SWEPT_ATTNAMES]
             from_status, from_tier = case.status, case.tier
             action, payload, notices = _sweep_one(case, now, report, owners)
             case.version += 1
@@ -125,7 +130,9 @@ def _sweep_batch(now: dt.datetime, batch_size: int, report: SweepReport, owners:
             events.append(build_event(case, action=action, actor_label="system", from_status=from_status,
                                       from_tier=from_tier, payload=payload, now=now))
             notifications.extend(notify(notices, case))
-        Case.objects.bulk_update(cases, SWEPT_FIELDS)
+            changed.update(f for f, a, old in zip(SWEPT_FIELDS, SWEPT_ATTNAMES, before) if getattr(case, a) != old)
+        # Only the columns that moved: a warning touches six, an escalation most of them.
+        bulk_update_rows(cases, [f for f in SWEPT_FIELDS if f in changed])
         CaseEvent.objects.bulk_create(events)
         save_notifications(notifications)
         return len(cases)
