@@ -55,3 +55,14 @@ def test_the_demo_data_loads_and_a_second_run_changes_nothing(client, cast):
     client.force_login(cast.worker_a)
     page = client.get("/community/")
     assert page.status_code == 200
+
+
+def test_pages_speak_chinese_first(client, cast):
+    client.force_login(cast.worker_a)
+    html = client.get("/community/households/").content.decode()
+    assert "九必访户" in html and "个人信息：仅本网格工作人员及其上级可见。" in html
+    html = client.get("/community/public/matters/propose/").content.decode()
+    assert "我要提实事" in html and "提交" in html
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
+    assert "Must-visit households" in client.get("/en/community/households/").content.decode()
