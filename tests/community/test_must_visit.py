@@ -206,3 +206,38 @@ def test_a_household_leaves_the_register(api_as, cast):
     assert response.status_code == 200 and response.json()["active"] is False
     assert response.json()["is_overdue"] is False
     assert client.post(f"{URL}{household.pk}/visits/", {"summary": "x"}).status_code == 400
+
+
+def test_a_household_is_updated_and_replanned(api_as, cast):
+    household = _household(cast.worker_a, days_ago=10)
+    client = api_as(cast.worker_a)
+    response = client.patch(f"{URL}{household.pk}/", {"phone": "13900000002", "categories": ["key_assistance"]})
+    assert response.status_code == 200, response.content
+    household.refresh_from_db()
+    assert household.phone == "13900000002"
+    assert household.next_visit_due == household.registered_on + timedelta(days=15)
+    assert client.patch(f"{URL}{household.pk}/", {"categories": []}).status_code == 400
+    assert client.patch(f"{URL}{household.pk}/", {"members": -1}).status_code == 400
+    household.refresh_from_db()
+    assert list(household.categories.values_list("code", flat=True)) == ["key_assistance"]
+
+
+def test_the_overdue_task_is_known_to_the_celery_app():
+    from haidian.celery import app
+
+    app.loader.import_default_modules()
+    assert OVERDUE_VISITS_TASK in app.tasks
+
+
+def test_the_register_lists_in_a_constant_number_of_queries(api_as, client, cast, django_assert_max_num_queries):
+    for _ in range(12):
+        _household(cast.worker_a, days_ago=40)
+    households_flag_overdue()
+    api = api_as(cast.worker_a)
+    with django_assert_max_num_queries(12):
+        assert api.get(URL).json()["count"] == 12
+    client.force_login(cast.worker_a)
+    with django_assert_max_num_queries(20):
+        assert client.get("/community/households/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/community/").status_code == 200

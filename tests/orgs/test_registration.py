@@ -154,3 +154,21 @@ def test_the_pages_record_and_decide_an_application(client, cast):
     organisation.refresh_from_db()
     assert organisation.status == "filed"
     assert client.get("/orgs/", {"status": "filed"}).status_code == 200
+
+
+def test_the_overdue_task_is_known_to_the_celery_app():
+    from haidian.celery import app
+
+    app.loader.import_default_modules()
+    assert OVERDUE_APPLICATIONS_TASK in app.tasks
+
+
+def test_lists_take_a_constant_number_of_queries(api_as, client, cast, django_assert_max_num_queries):
+    client_a = api_as(cast.dispatcher_a)
+    for index in range(12):
+        _apply(client_a, name=f"组织{index}")
+    with django_assert_max_num_queries(10):
+        assert client_a.get(URL).json()["count"] == 12
+    client.force_login(cast.dispatcher_a)
+    with django_assert_max_num_queries(20):
+        assert client.get("/orgs/").status_code == 200
