@@ -187,6 +187,7 @@ class Case(models.Model):
             # to what falls due, not to how many cases exist.
             models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),
             models.Index(fields=["light", "street"], name="case_overdue_idx", condition=~Q(light="green")),
+            models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
         ]
         constraints = [
             # The key is stored prefixed with its owner (user or Open311 client), see case_create.

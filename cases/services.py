@@ -650,19 +650,34 @@ def _inspect_image(content: bytes) -> tuple[str, str]:
 def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
                 now: dt.datetime | None = None) -> Attachment:
     """Add a before/after photo. The content is checked (a real image, within the size limit)."""
-    now = now or timezone.now()
-    if len(content) > settings.CASE_ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The photo is larger than %(mb)s MB.")
-                               % {"mb": settings.CASE_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
-    if not content:
-        raise ValidationError({"file": _("The file is empty.")})
-    content_type, extension = _inspect_image(content)
+    content_type, extension = _inspect_upload(content)
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=selectors.cases_visible_to(actor).filter(number=number).values("pk")).first()
     if case is None:
         from django.http import Http404
 
         raise Http404(_("No case %(number)s.") % {"number": number})
+    return _attach(case, actor, content, content_type, extension, stage, now or timezone.now())
+
+
+@transaction.atomic
+def case_attach_public(*, case: Case, content: bytes, now: dt.datetime | None = None) -> Attachment:
+    """The photo a resident sends with their report (the case was created in the same request)."""
+    content_type, extension = _inspect_upload(content)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    return _attach(case, None, content, content_type, extension, Attachment.Stage.BEFORE, now or timezone.now())
+
+
+def _inspect_upload(content: bytes) -> tuple[str, str]:
+    if len(content) > settings.CASE_ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The photo is larger than %(mb)s MB.")
+                               % {"mb": settings.CASE_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    return _inspect_image(content)
+
+
+def _attach(case, actor, content, content_type, extension, stage, now) -> Attachment:
     if case.status not in OPEN and case.status != Status.CLOSED:
         raise Conflict(_("Photos can no longer be added to this case."), code="wrong_state")
     if stage is None:
@@ -675,7 +690,8 @@ def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
     attachment.file.save(f"{stage}.{extension}", ContentFile(content), save=False)
     attachment.save()
     case.updated_at = now
-    event = build_event(case, action=ATTACH, actor=actor, from_status=case.status, from_tier=case.tier,
+    event = build_event(case, action=ATTACH, actor=actor, actor_label="" if actor else case.reporter_name or "public",
+                        from_status=case.status, from_tier=case.tier,
                         payload={"stage": stage, "sha256": digest, "size": len(content)}, now=now)
     case.save(update_fields=["event_count", "last_event_hash", "updated_at"])
     event.save()

@@ -1,6 +1,8 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from core.roles import Role
 
 
 def healthz(request):
@@ -10,5 +12,22 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+HOME_OF_ROLE = {
+    Role.GRID_WORKER: "cases:new",
+    Role.COMMUNITY_STAFF: "cases:inbox",
+    Role.STREET_DISPATCHER: "cases:inbox",
+    Role.DEPARTMENT_HANDLER: "cases:inbox",
+    Role.DISTRICT_COMMANDER: "cases:dashboard",
+    Role.EVALUATOR: "cases:dashboard",
+    Role.AUDITOR: "cases:dashboard",
+}
+
+
 def home(request):
-    return render(request, "core/home.html")
+    """Residents get the public front page; staff go to where their day starts."""
+    if not request.user.is_authenticated:
+        return render(request, "core/home.html")
+    profile = getattr(request.user, "staff_profile", None)
+    if profile is None:
+        return redirect("admin:index") if request.user.is_staff else render(request, "core/home.html")
+    return redirect(HOME_OF_ROLE[profile.role])

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cases.context_processors.unread_notifications",
             ],
         },
     },
@@ -266,6 +267,7 @@ CASE_DEFAULT_SATISFACTION = int(os.environ.get("CASE_DEFAULT_SATISFACTION", "5")
 CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
+PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' reports per address
 # django-ratelimit shares counters through the cache: Redis in production, per-process locally.
 # (W001 only says Django's own RedisCache is not on its list of tested backends; it works.)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])

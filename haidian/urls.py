@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
@@ -25,10 +23,13 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("cases/", include("cases.urls")),
+    path("grids/", include("grids.urls")),
+    path("public/", include("cases.public_urls")),
+    path("public/grids/", include("grids.public_urls")),
     path("community/", include("community.urls")),
     path("orgs/", include("orgs.urls")),
     path("", core_views.home, name="home"),
     prefix_default_language=False,
 )
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -115,11 +116,16 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("Served only to people who may see the case"))
 
     class Meta:
         model = Attachment
         fields = ["id", "stage", "url", "content_type", "size", "sha256", "created_at"]
+
+    def get_url(self, attachment) -> str:
+        url = reverse("cases:photo", kwargs={"number": attachment.case.number, "pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_inbox, name="inbox"),
+    path("new/", views.case_new, name="new"),
+    path("must-report/", views.case_must_report, name="must-report"),
+    path("bulk-dispatch/", views.case_bulk_dispatch, name="bulk-dispatch"),
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.case_export, name="export"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/data.json", views.dashboard_data, name="dashboard-data"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/created/", views.case_created, name="created"),
+    path("<str:number>/act/<str:action>/", views.case_act, name="act"),
+    path("<str:number>/photos/", views.case_photo_upload, name="photo-upload"),
+    path("<str:number>/photos/<int:pk>/", views.case_photo, name="photo"),
+]

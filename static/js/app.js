@@ -1,0 +1,175 @@
+/* Progressive enhancement for the platform's pages: countdowns, maps, the live dashboard.
+   Every page works without this file; it only adds what needs a script. */
+(function () {
+  "use strict";
+  var body = document.body.dataset;
+
+  // ---- deadline countdowns ------------------------------------------------------------------
+  function formatSpan(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000), days = Math.floor(minutes / 1440);
+    var hours = Math.floor((minutes % 1440) / 60), mins = minutes % 60;
+    var parts = [];
+    if (days) parts.push(days + body.iDays);
+    if (hours || days) parts.push(hours + body.iHours);
+    parts.push(mins + body.iMinutes);
+    return parts.join(" ");
+  }
+  function tick() {
+    document.querySelectorAll(".countdown[data-due]").forEach(function (el) {
+      var left = new Date(el.dataset.due) - new Date();
+      el.textContent = (left < 0 ? body.iOverdueBy + " " : body.iLeft + " ") + formatSpan(left);
+      el.classList.toggle("late", left < 0);
+      el.classList.toggle("soon", left >= 0 && left < 4 * 3600 * 1000);
+    });
+  }
+  tick();
+  setInterval(tick, 30000);
+  document.body.addEventListener("htmx:afterSwap", tick);
+
+  if (!window.L) return;
+
+  // ---- maps (no tiles: grid outlines are the map) -------------------------------------------
+  function blankMap(el) {
+    return L.map(el, { attributionControl: false, zoomSnap: 0.25 }).setView([39.99, 116.27], 11);
+  }
+  function drawGrids(map, url, style, onEach) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      var layer = L.geoJSON(data, { style: style, onEachFeature: onEach }).addTo(map);
+      if (layer.getBounds().isValid()) map.fitBounds(layer.getBounds());
+      return layer;
+    });
+  }
+
+  var caseMap = document.getElementById("case-map");
+  if (caseMap) {
+    var map = blankMap(caseMap), point = [parseFloat(caseMap.dataset.lat), parseFloat(caseMap.dataset.lng)];
+    var boundary = JSON.parse(document.getElementById("grid-boundary").textContent);
+    var outline = L.geoJSON(boundary, { style: { color: "#1f5fa8", weight: 2, fillOpacity: 0.08 } }).addTo(map);
+    L.circleMarker(point, { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).addTo(map);
+    map.fitBounds(outline.getBounds().extend(point));
+  }
+
+  var gridMap = document.getElementById("grid-map");
+  if (gridMap) {
+    var gmap = blankMap(gridMap);
+    drawGrids(gmap, gridMap.dataset.geojson, { color: "#1f5fa8", weight: 1, fillOpacity: 0.1 }, function (f, layer) {
+      layer.bindTooltip(f.properties.name);
+    });
+  }
+
+  var pickMap = document.getElementById("pick-map");
+  if (pickMap) {
+    var pmap = blankMap(pickMap), marker = null;
+    var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
+    var located = document.getElementById("located"), button = document.getElementById("use-location");
+    drawGrids(pmap, pickMap.dataset.outlines, { color: "#8a99a8", weight: 0.5, fillOpacity: 0.03 }).catch(function () {});
+    function place(latValue, lngValue) {
+      lat.value = latValue.toFixed(6);
+      lng.value = lngValue.toFixed(6);
+      document.querySelectorAll(".here-lat").forEach(function (el) { el.value = lat.value; });
+      document.querySelectorAll(".here-lng").forEach(function (el) { el.value = lng.value; });
+      if (marker) marker.remove();
+      marker = L.circleMarker([latValue, lngValue], { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).addTo(pmap);
+      fetch("/api/v1/grids/locate/?lat=" + lat.value + "&lng=" + lng.value).then(function (r) {
+        return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+      }).then(function (result) {
+        located.textContent = result.ok ? body.iGrid + ": " + result.data.name + " (" + result.data.code + ")"
+                                        : result.data.detail;
+      });
+    }
+    pmap.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
+    if (lat.value && lng.value) place(parseFloat(lat.value), parseFloat(lng.value));
+    if (navigator.geolocation && button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          place(pos.coords.latitude, pos.coords.longitude);
+          pmap.setView([pos.coords.latitude, pos.coords.longitude], 15);
+        }, function (err) { located.textContent = err.message; }, { enableHighAccuracy: true, timeout: 10000 });
+      });
+    }
+  }
+
+  // ---- the command-centre dashboard -----------------------------------------------------------
+  var board = document.getElementById("dashboard");
+  if (!board || !window.echarts) return;
+  var trend = echarts.init(document.getElementById("trend-chart"));
+  var ranking = echarts.init(document.getElementById("ranking-chart"));
+  var dmap = blankMap(document.getElementById("dashboard-map")), gridLayer = null, latest = null;
+
+  function colour(figures) {
+    if (!figures || !figures.open) return "#d8f0de";
+    if (figures.red) return "#c62828";
+    return figures.open > 5 ? "#f0a202" : "#f6d365";
+  }
+  function shade() {
+    if (!gridLayer || !latest) return;
+    gridLayer.eachLayer(function (layer) {
+      var f = latest.grids[layer.feature.properties.code];
+      layer.setStyle({ fillColor: colour(f), fillOpacity: 0.7, color: "#fff", weight: 0.6 });
+      layer.bindTooltip(layer.feature.properties.name + ": " + (f ? f.open : 0) + " / " + (f ? f.red : 0));
+    });
+  }
+  drawGrids(dmap, board.dataset.geojson, { weight: 0.6 }, function (f, layer) {
+    layer.on("click", function () { window.location = "/grids/" + f.properties.code + "/"; });
+  }).then(function (layer) { gridLayer = layer; shade(); });
+
+  function set(path, value) {
+    var el = board.querySelector('[data-figure="' + path + '"]');
+    if (el) el.textContent = value === null ? "—" : value;
+  }
+  function list(id, rows) {
+    var el = document.getElementById(id);
+    el.innerHTML = "";
+    rows.forEach(function (row) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "/cases/" + row.number + "/";
+      a.textContent = row.number;
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" " + row.title + " · " + row.street + " "));
+      if (row.due_at) {
+        var t = document.createElement("time");
+        t.className = "countdown"; t.dataset.due = row.due_at;
+        li.appendChild(t);
+      }
+      el.appendChild(li);
+    });
+  }
+  function render(data) {
+    latest = data;
+    ["open", "opened_today", "closed_today"].forEach(function (k) { set(k, data[k]); });
+    set("lights.yellow", data.lights.yellow);
+    set("lights.red", data.lights.red);
+    set("on_time_rate", data.on_time_rate === null ? null : data.on_time_rate + "%");
+    Object.keys(data.by_status).forEach(function (k) { set("by_status." + k, data.by_status[k]); });
+    Object.keys(data.by_tier).forEach(function (k) { set("by_tier." + k, data.by_tier[k]); });
+    trend.setOption({
+      tooltip: { trigger: "axis" }, legend: { data: [body.iOpened, body.iClosed] },
+      xAxis: { type: "category", data: data.trend.days.map(function (d) { return d.slice(5); }) },
+      yAxis: { type: "value" }, grid: { left: 40, right: 10, bottom: 30 },
+      series: [{ name: body.iOpened, type: "line", data: data.trend.opened, smooth: true },
+               { name: body.iClosed, type: "line", data: data.trend.closed, smooth: true }]
+    });
+    var rows = data.ranking.slice(0, 29);
+    ranking.setOption({
+      tooltip: { trigger: "axis" }, legend: { data: [body.iOpen, body.iOverdue] },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: 40 } },
+      yAxis: { type: "value" }, grid: { left: 40, right: 10, bottom: 90 },
+      series: [{ name: body.iOpen, type: "bar", data: rows.map(function (r) { return r.open; }) },
+               { name: body.iOverdue, type: "bar", data: rows.map(function (r) { return r.red; }), color: "#c62828" }]
+    });
+    ranking.off("click");
+    ranking.on("click", function (p) { window.location = "?street=" + rows[p.dataIndex].code; });
+    list("overdue-list", data.overdue);
+    list("due-soon-list", data.due_soon);
+    shade();
+    tick();
+    document.getElementById("refreshed").textContent = new Date().toLocaleTimeString();
+  }
+  function refresh() {
+    fetch(board.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(render);
+  }
+  refresh();
+  setInterval(refresh, parseInt(board.dataset.refresh || "30000", 10));
+  window.addEventListener("resize", function () { trend.resize(); ranking.resize(); });
+})();
