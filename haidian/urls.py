@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("cases.api.urls")),
     path("community/", include("community.api.urls")),
     path("orgs/", include("orgs.api.urls")),
+    path("evaluation/", include("evaluation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -29,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("public/grids/", include("grids.public_urls")),
     path("community/", include("community.urls")),
     path("orgs/", include("orgs.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("", core_views.home, name="home"),
     prefix_default_language=False,
 )

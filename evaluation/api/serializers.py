@@ -1,0 +1,241 @@
+"""Input and output shapes of the evaluation API. Inputs only check form; services check meaning."""
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..indicators import INDICATORS
+from ..models import (
+    BonusLine,
+    BonusRule,
+    BonusRun,
+    Period,
+    ResultRun,
+    Round,
+    ScoreSheet,
+    ScoringRule,
+    SubjectResult,
+    SurveyImport,
+    WorkerAssessment,
+)
+from ..scoring import COMPONENTS, PARAMETER_HELP
+
+PERIOD_HELP = _("A period code: a year and H1/H2 or Q1–Q4, e.g. 2026H1.")
+
+
+class PeriodOut(serializers.ModelSerializer):
+    class Meta:
+        model = Period
+        fields = ["code", "kind", "year", "number", "starts_on", "ends_on"]
+
+
+class RuleOut(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringRule
+        fields = ["version", "weights", "parameters", "note", "created_at"]
+
+
+class RuleIn(serializers.Serializer):
+    weights = serializers.JSONField(help_text=_("{kind: {component: weight}} for grid, street, department and "
+                                                "station; each kind's weights add up to 100."))
+    parameters = serializers.JSONField(required=False, default=dict)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class BonusRuleOut(serializers.ModelSerializer):
+    class Meta:
+        model = BonusRule
+        fields = ["version", "base_by_post", "scaling", "personal_weight", "floor_score", "note", "created_at"]
+
+
+class BonusRuleIn(serializers.Serializer):
+    base_by_post = serializers.JSONField(help_text=_("{\"general\": 900, \"deputy\": 1050, \"head\": 1200}"))
+    scaling = serializers.ChoiceField(choices=BonusRule.Scaling.choices, default=BonusRule.Scaling.RELATIVE)
+    personal_weight = serializers.DecimalField(max_digits=3, decimal_places=2, default=0)
+    floor_score = serializers.DecimalField(max_digits=5, decimal_places=2, default=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class RoundOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    sheet_count = serializers.IntegerField(read_only=True)
+    submitted_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["id", "period", "status", "opened_at", "deadline", "criteria", "sheet_count", "submitted_count"]
+
+
+class RoundIn(serializers.Serializer):
+    period = serializers.CharField(max_length=8, help_text=PERIOD_HELP)
+    deadline = serializers.DateTimeField(required=False, help_text=_("Default: the end of the half-year."))
+
+
+class SheetOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="round.period.code")
+    deadline = serializers.DateTimeField(source="round.deadline")
+    criteria = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoreSheet
+        fields = ["id", "period", "flow", "direction", "evaluator_kind", "evaluator_code", "evaluator_name",
+                  "evaluatee_kind", "evaluatee_code", "evaluatee_name", "status", "criteria", "scores", "total",
+                  "comment", "submitted_at", "deadline"]
+
+    def get_criteria(self, sheet) -> list[dict]:
+        return sheet.round.criteria.get(sheet.flow, [])
+
+
+class SheetIn(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2),
+                                   help_text=_("{criterion code: score from 0 to 100}"))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class SurveyOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+
+    class Meta:
+        model = SurveyImport
+        fields = ["id", "period", "file_name", "sha256", "questions", "row_count", "imported_at"]
+
+
+class SurveyIn(serializers.Serializer):
+    period = serializers.CharField(max_length=8, help_text=PERIOD_HELP)
+    file = serializers.FileField(help_text=_("CSV or XLSX: unit, sample_size, satisfied, then one column per "
+                                             "question."))
+
+
+class RunOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    rule = serializers.IntegerField(source="rule.version")
+
+    class Meta:
+        model = ResultRun
+        fields = ["id", "period", "rule", "status", "as_of", "fingerprint", "inputs", "computed_at", "seconds",
+                  "reviewed_at", "published_at", "note"]
+
+
+class RunIn(serializers.Serializer):
+    period = serializers.CharField(max_length=8, help_text=PERIOD_HELP)
+    rule = serializers.IntegerField(required=False, min_value=1, help_text=_("Rule version; default the latest."))
+    as_of = serializers.DateTimeField(required=False, help_text=_("Cut-off; default the period end (plus the "
+                                                                  "rule's cut-off days), or now."))
+
+
+class ReviewIn(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class VerifyOut(serializers.Serializer):
+    run = serializers.IntegerField()
+    fingerprint = serializers.CharField()
+    recomputed_fingerprint = serializers.CharField()
+    same_inputs = serializers.BooleanField()
+    identical = serializers.BooleanField()
+    differences = serializers.ListField(child=serializers.DictField())
+
+
+RESULT_FIELDS = ["id", "run", "period", "kind", "code", "name", "street_code", "department_code", "composite",
+                 "rank", "rank_in_street", "collected", "filed", "closed", "closure_rate", "on_time_closed",
+                 "on_time_rate", "overdue", "reworked", "rework_rate", "returned", "return_rate", "escalated",
+                 "escalation_rate", "extended", "mean_handling_hours", "rated", "satisfaction_mean", "satisfied",
+                 "satisfied_share", "defaulted", "sheets", "two_way_score", "two_way", "survey_sample",
+                 "survey_satisfied", "survey_share", "survey_score", "components"]
+
+
+class ResultOut(serializers.ModelSerializer):
+    run = serializers.IntegerField(source="run_id")
+    period = serializers.CharField(source="run.period.code")
+
+    class Meta:
+        model = SubjectResult
+        fields = RESULT_FIELDS
+
+
+class TrendPointOut(serializers.Serializer):
+    period = serializers.CharField(source="run.period.code")
+    composite = serializers.DecimalField(max_digits=5, decimal_places=2)
+    closure_rate = serializers.DecimalField(max_digits=5, decimal_places=4)
+    on_time_rate = serializers.DecimalField(max_digits=5, decimal_places=4)
+    satisfied_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+
+
+class ResultDetailOut(ResultOut):
+    trend = serializers.SerializerMethodField()
+
+    class Meta(ResultOut.Meta):
+        fields = [*RESULT_FIELDS, "trend"]
+
+    def get_trend(self, result) -> list[dict]:
+        return TrendPointOut(self.context.get("trend", []), many=True).data
+
+
+class CaseRowOut(serializers.Serializer):
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    tier = serializers.CharField()
+    grid = serializers.CharField(source="grid.code")
+    category = serializers.CharField(source="category.code")
+    created_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField()
+    overdue_steps = serializers.IntegerField()
+    rework_count = serializers.IntegerField()
+    satisfaction = serializers.IntegerField(allow_null=True)
+
+
+class DefinitionOut(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    definition = serializers.CharField()
+
+
+class DefinitionsOut(serializers.Serializer):
+    indicators = DefinitionOut(many=True)
+    components = DefinitionOut(many=True)
+    parameters = DefinitionOut(many=True)
+
+
+def definitions() -> dict:
+    return {
+        "indicators": [{"key": i.key, "label": str(i.label), "definition": str(i.definition)} for i in INDICATORS],
+        "components": [{"key": c.key, "label": str(c.label), "definition": str(c.definition)} for c in COMPONENTS],
+        "parameters": [{"key": key, "label": key, "definition": str(text)} for key, text in PARAMETER_HELP.items()],
+    }
+
+
+class WorkerAssessmentOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    username = serializers.CharField(source="staff.user.username")
+    full_name = serializers.CharField(source="staff.full_name")
+
+    class Meta:
+        model = WorkerAssessment
+        fields = ["id", "period", "username", "full_name", "score", "comment", "assessed_at"]
+
+
+class WorkerAssessmentIn(serializers.Serializer):
+    period = serializers.CharField(max_length=8, help_text=_("A quarter, e.g. 2026Q3."))
+    username = serializers.CharField(max_length=150)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class BonusOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    rule = serializers.IntegerField(source="rule.version")
+
+    class Meta:
+        model = BonusRun
+        fields = ["id", "period", "rule", "result_run", "fingerprint", "workers", "total", "computed_at"]
+
+
+class BonusIn(serializers.Serializer):
+    period = serializers.CharField(max_length=8, help_text=_("A quarter, e.g. 2026Q3."))
+    rule = serializers.IntegerField(required=False, min_value=1)
+
+
+class BonusLineOut(serializers.ModelSerializer):
+    class Meta:
+        model = BonusLine
+        fields = ["username", "full_name", "post", "street_name", "grid_code", "grid_name", "grid_score",
+                  "personal_score", "score", "base", "amount"]

@@ -1,0 +1,59 @@
+"""Forms of the evaluation pages: they check form; the services check meaning."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+PERIOD_HELP = _("A year and H1/H2 or Q1–Q4, e.g. 2026H1.")
+
+
+class PeriodField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Period"))
+        kwargs.setdefault("help_text", PERIOD_HELP)
+        super().__init__(max_length=8, **kwargs)
+
+
+class RoundOpenForm(forms.Form):
+    period = PeriodField()
+    deadline = forms.DateTimeField(label=_("Deadline"), required=False,
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                   help_text=_("Default: the end of the half-year."))
+
+
+class ComputeForm(forms.Form):
+    period = PeriodField()
+    rule = forms.IntegerField(label=_("Rule version"), required=False, min_value=1,
+                              help_text=_("Default: the latest version."))
+
+
+class SurveyForm(forms.Form):
+    period = PeriodField()
+    file = forms.FileField(label=_("Survey file (CSV or XLSX)"),
+                           help_text=_("Columns: unit, sample_size, satisfied, then one column per question (0–100)."))
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), required=False, max_length=500)
+
+
+class BonusForm(forms.Form):
+    period = PeriodField(help_text=_("A quarter, e.g. 2026Q3."))
+
+
+class SheetForm(forms.Form):
+    """One 0–100 field per criterion of the sheet's flow, and a comment."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        comment = self.fields.pop("comment")
+        for item in criteria:
+            self.fields[f"c_{item['code']}"] = forms.DecimalField(
+                label=f"{item['name']} ({item['weight']}%)", min_value=0, max_value=100, decimal_places=2,
+                max_digits=5)
+        self.fields["comment"] = comment
+        self.criteria = criteria
+
+    def scores(self) -> dict:
+        return {item["code"]: self.cleaned_data[f"c_{item['code']}"] for item in self.criteria}

@@ -1,0 +1,96 @@
+"""Who rates whom in the two-way assessment, and who speaks for each party.
+
+The pairs (``flow_pairs``), as the source describes them:
+
+- upward — the residents' representatives of each community/village grid rate that grid; each
+  community/village grid rates its street/town; each street/town rates each of the 13 departments;
+- downward — each department rates each street/town; each street/town rates each of its
+  community/village grids and each department station in it.
+
+Key-unit and road grids have no residents and no community of their own: they take no part.
+
+A party acts through its people: a grid through the community workstation staff serving it, a street
+through its sub-centre dispatchers, a department through its department-wide handlers. Residents'
+representatives have no login: their sheet opens with the access code printed on it.
+"""
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from core.roles import Role
+from grids.models import Department, DepartmentStation, Grid
+from grids.selectors import scope_of
+
+from .models import FLOWS, Flow, Party
+
+User = get_user_model()
+COMMUNITY_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.VILLAGE)
+
+
+def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
+    """{flow: [(evaluator code, evaluator name, evaluatee code, evaluatee name)]}, in code order."""
+    grids = list(Grid.objects.filter(level=Grid.Level.UNIT, kind__in=COMMUNITY_KINDS).order_by("code")
+                 .values_list("code", "name", "parent__code"))
+    streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code").values_list("code", "name"))
+    street_names = dict(streets)
+    departments = list(Department.objects.order_by("code").values_list("code", "name"))
+    stations = list(DepartmentStation.objects.order_by("code").values_list("code", "name", "street__code"))
+    return {
+        Flow.RESIDENTS_GRID: [(code, name, code, name) for code, name, _street in grids],
+        Flow.GRID_STREET: [(code, name, street, street_names[street]) for code, name, street in grids],
+        Flow.STREET_DEPARTMENT: [(s, s_name, d, d_name) for s, s_name in streets for d, d_name in departments],
+        Flow.DEPARTMENT_STREET: [(d, d_name, s, s_name) for d, d_name in departments for s, s_name in streets],
+        Flow.STREET_GRID: [(street, street_names[street], code, name) for code, name, street in grids],
+        Flow.STREET_STATION: [(street, street_names[street], code, name) for code, name, street in stations],
+    }
+
+
+def parties_of(user) -> dict[str, set[str]]:
+    """{party kind: codes} the user may submit sheets for (residents: none, they use access codes)."""
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    if profile is None or not user.is_active:
+        return {}
+    scope = scope_of(user)
+    if profile.role == Role.COMMUNITY_STAFF:
+        return {Party.GRID: {code for code in scope.grid_codes if len(code) == 15}}
+    if profile.role == Role.STREET_DISPATCHER:
+        return {Party.STREET: {code for code in scope.grid_codes if len(code) == 9}}
+    if profile.role == Role.DEPARTMENT_HANDLER and scope.department_ids:
+        return {Party.DEPARTMENT: set(Department.objects.filter(id__in=scope.department_ids)
+                                      .values_list("code", flat=True))}
+    return {}
+
+
+def speaks_for(user, kind: str, code: str) -> bool:
+    return code in parties_of(user).get(kind, set())
+
+
+def people_of(kind: str, codes: set[str]) -> dict[str, list]:
+    """{party code: active users speaking for it}: who gets the reminders. The residents'
+    representatives' sheets are handed out by the grid's community staff, so they are reminded."""
+    found: dict[str, list] = defaultdict(list)
+    if not codes:
+        return found
+    if kind in (Party.GRID, Party.RESIDENTS):
+        rows = _users_serving("griduserobjectpermission__content_object__code", Role.COMMUNITY_STAFF, codes)
+    elif kind == Party.STREET:
+        rows = _users_serving("griduserobjectpermission__content_object__code", Role.STREET_DISPATCHER, codes)
+    elif kind == Party.DEPARTMENT:
+        rows = _users_serving("departmentuserobjectpermission__content_object__code", Role.DEPARTMENT_HANDLER, codes)
+    else:
+        rows = []
+    for user, code in rows:
+        found[code].append(user)
+    return found
+
+
+def _users_serving(path: str, role: str, codes: set[str]) -> list:
+    users: QuerySet = User.objects.filter(is_active=True, staff_profile__role=role, **{f"{path}__in": codes})
+    pairs = list(users.values_list("id", path).distinct())
+    by_id = User.objects.in_bulk({user_id for user_id, _code in pairs})
+    return [(by_id[user_id], code) for user_id, code in pairs]
+
+
+def evaluator_party(flow: str) -> str:
+    return FLOWS[flow][0]

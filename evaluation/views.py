@@ -1,0 +1,260 @@
+"""Server-rendered pages of the evaluation app (work without JavaScript).
+
+Every page needs a login and the role's permission; every object comes through a selector, so one
+outside the user's scope is a 404. Charts are plain HTML/CSS bars drawn from the stored numbers.
+"""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from community.pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.errors import Conflict
+
+from . import exports, forms, selectors, services
+from .indicators import DRILLS, INDICATORS
+from .models import Flow, ScoreSheet, SubjectKind
+from .scoring import COMPONENTS
+
+
+def _attempt(request, form, service, **kwargs):
+    """Run a service for a page form: field errors go onto the form, a conflict becomes a message."""
+    try:
+        return run_service(form, service, **kwargs)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return None
+
+
+# --- overview ---------------------------------------------------------------------------------------
+
+
+@staff_page("evaluation.view_period")
+def index(request):
+    user = request.user
+    runs = selectors.runs_visible_to(user).order_by("-period__starts_on", "-id")
+    can = {name: user.has_perm(f"evaluation.{name}") for name in
+           ("add_round", "add_resultrun", "add_surveyimport", "add_bonusrun")}
+    forms_ = {
+        "round": bound(request, "round", forms.RoundOpenForm),
+        "compute": bound(request, "compute", forms.ComputeForm),
+        "survey": bound(request, "survey", forms.SurveyForm, files=request.FILES or None),
+        "bonus": bound(request, "bonus", forms.BonusForm),
+    }
+    done = _handle_index_forms(request, forms_, can)
+    if done:
+        return done
+    return render(request, "evaluation/index.html", {
+        "runs": paginate(request, runs), "forms": forms_, "can": can,
+        "pending_sheets": selectors.sheets_visible_to(user).filter(status=ScoreSheet.Status.PENDING).count(),
+        "rounds": selectors.rounds_visible_to(user).annotate(
+            total=Count("sheets"), done=Count("sheets", filter=Q(sheets__status="submitted")))[:4],
+        "bonuses": selectors.bonuses_visible_to(user)[:8],
+        "surveys": selectors.surveys_visible_to(user)[:8],
+    })
+
+
+def _handle_index_forms(request, forms_, can):
+    user = request.user
+    if submitted(request, "round") and can["add_round"] and forms_["round"].is_valid():
+        data = forms_["round"].cleaned_data
+        opened = _attempt(request, forms_["round"], services.round_open, actor=user, period_code=data["period"],
+                          deadline=data["deadline"])
+        if opened:
+            messages.success(request, _("The two-way round of %(code)s is open.") % {"code": opened[0].period.code})
+            return redirect("evaluation:index")
+    if submitted(request, "compute") and can["add_resultrun"] and forms_["compute"].is_valid():
+        data = forms_["compute"].cleaned_data
+        run = _attempt(request, forms_["compute"], services.run_compute, actor=user, period_code=data["period"],
+                       rule_version=data["rule"])
+        if run:
+            messages.success(request, _("Results computed (run %(id)s).") % {"id": run.pk})
+            return redirect("evaluation:run", pk=run.pk)
+    if submitted(request, "survey") and can["add_surveyimport"] and forms_["survey"].is_valid():
+        data = forms_["survey"].cleaned_data
+        upload = data["file"]
+        survey = _attempt(request, forms_["survey"], services.survey_import, actor=user, period_code=data["period"],
+                          file_name=upload.name, content=upload.read())
+        if survey:
+            messages.success(request, _("%(rows)s survey rows imported.") % {"rows": survey.row_count})
+            return redirect("evaluation:index")
+    if submitted(request, "bonus") and can["add_bonusrun"] and forms_["bonus"].is_valid():
+        bonus = _attempt(request, forms_["bonus"], services.bonus_compute, actor=user,
+                         period_code=forms_["bonus"].cleaned_data["period"])
+        if bonus:
+            return redirect("evaluation:bonus", pk=bonus.pk)
+    if request.method == "POST" and not any(submitted(request, name) and can[perm] for name, perm in (
+            ("round", "add_round"), ("compute", "add_resultrun"), ("survey", "add_surveyimport"),
+            ("bonus", "add_bonusrun"))):
+        raise PermissionDenied
+    return None
+
+
+# --- runs, rankings, scorecards ---------------------------------------------------------------------
+
+
+@staff_page("evaluation.view_resultrun")
+def run_detail(request, pk: int):
+    run = selectors.run_get_for_user(request.user, pk)
+    review_form = bound(request, "review", forms.ReviewForm)
+    if request.method == "POST":
+        if not request.user.has_perm("evaluation.change_resultrun"):
+            raise PermissionDenied
+        if submitted(request, "review") and review_form.is_valid():
+            if _attempt(request, review_form, services.run_review, actor=request.user, run_id=run.pk,
+                        note=review_form.cleaned_data["note"]):
+                messages.success(request, _("The run is reviewed."))
+            return redirect("evaluation:run", pk=run.pk)
+        if submitted(request, "publish"):
+            if _attempt(request, review_form, services.run_publish, actor=request.user, run_id=run.pk):
+                messages.success(request, _("The results are published and frozen."))
+            return redirect("evaluation:run", pk=run.pk)
+    visible = selectors.results_visible_to(request.user).filter(run=run)
+    counts = dict(visible.values_list("kind").annotate(n=Count("id")).order_by())
+    return render(request, "evaluation/run.html", {
+        "run": run, "review_form": review_form,
+        "kinds": [(kind, label, counts.get(kind, 0)) for kind, label in SubjectKind.choices],
+        "can_change": request.user.has_perm("evaluation.change_resultrun"),
+        "others": selectors.runs_visible_to(request.user).filter(period=run.period).exclude(pk=run.pk)[:10],
+    })
+
+
+RANKING_COLUMNS = [("collected", "collected"), ("filed", "filed"), ("closed", "closed"),
+                   ("closure_rate", "not_closed"), ("on_time_rate", "not_on_time"), ("overdue", "overdue"),
+                   ("rework_rate", "reworked"), ("return_rate", "returned"), ("escalation_rate", "escalated"),
+                   ("mean_handling_hours", "closed"), ("satisfaction_mean", "rated")]
+
+
+@staff_page("evaluation.view_subjectresult")
+def ranking(request, pk: int, kind: str):
+    run = selectors.run_get_for_user(request.user, pk)
+    if kind not in SubjectKind.values:
+        raise Http404
+    rows = selectors.results_visible_to(request.user).filter(run=run, kind=kind)
+    street = request.GET.get("street", "")
+    if street:
+        rows = rows.filter(street_code=street)
+    rows = selectors.ranked(rows)
+    indicators = {i.key: i for i in INDICATORS}
+    return render(request, "evaluation/ranking.html", {
+        "run": run, "kind": kind, "kind_label": SubjectKind(kind).label, "page": paginate(request, rows, 100),
+        "columns": [(indicators[key], drill) for key, drill in RANKING_COLUMNS], "street": street,
+        "kinds": SubjectKind.choices,
+    })
+
+
+@staff_page("evaluation.view_subjectresult")
+def scorecard(request, pk: int):
+    result = selectors.result_get_for_user(request.user, pk)
+    weights = result.run.rule.weights.get(result.kind, {})
+    components = [{"component": c, "weight": weights.get(c.key, 0), "score": result.components.get(c.key)}
+                  for c in COMPONENTS]
+    indicators = [{"indicator": i, "value": getattr(result, i.key)} for i in INDICATORS]
+    trend = selectors.result_trend(request.user, result)
+    return render(request, "evaluation/scorecard.html", {
+        "result": result, "run": result.run, "components": components, "indicators": indicators, "trend": trend,
+        "two_way": [(Flow(flow).label, detail) for flow, detail in sorted(result.two_way.items())],
+        "parameters": result.run.rule.parameters,
+    })
+
+
+@staff_page("evaluation.view_subjectresult")
+def result_cases(request, pk: int, drill: str):
+    result = selectors.result_get_for_user(request.user, pk)
+    if drill not in DRILLS:
+        raise Http404
+    cases = selectors.cases_behind(request.user, result, drill)
+    return render(request, "evaluation/cases.html", {
+        "result": result, "drill": drill, "page": paginate(request, cases),
+        "stored": _stored_count(result, drill),
+    })
+
+
+def _stored_count(result, drill: str):
+    """The frozen number the drill-down explains (None for lists that are a difference of two numbers)."""
+    direct = {"collected", "filed", "closed", "on_time_closed", "overdue", "reworked", "returned", "escalated",
+              "extended", "rated", "satisfied", "defaulted"}
+    if drill in direct:
+        return getattr(result, drill)
+    if drill == "not_closed":
+        return result.filed - result.closed
+    if drill == "not_on_time":
+        return result.filed - result.on_time_closed
+    return None
+
+
+@staff_page("evaluation.view_resultrun")
+def run_export(request, pk: int):
+    run = selectors.run_get_for_user(request.user, pk)
+    results = selectors.ranked(selectors.results_visible_to(request.user).filter(run=run))
+    return exports.xlsx_response(exports.run_xlsx(run, results), f"evaluation-{run.period.code}-run{run.pk}.xlsx")
+
+
+# --- score sheets -----------------------------------------------------------------------------------
+
+
+@staff_page("evaluation.view_scoresheet")
+def sheets(request):
+    rows = selectors.sheets_visible_to(request.user).order_by("status", "-round__period__starts_on", "flow", "id")
+    status = request.GET.get("status", "")
+    if status in ScoreSheet.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "evaluation/sheets.html", {"page": paginate(request, rows), "status": status})
+
+
+@staff_page("evaluation.view_scoresheet")
+def sheet_detail(request, pk: int):
+    sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
+    return _sheet_page(request, sheet, lambda form: services.sheet_submit(
+        actor=request.user, sheet_id=sheet.pk, scores=form.scores(), comment=form.cleaned_data["comment"]),
+        redirect_to=reverse("evaluation:sheet", args=[sheet.pk]))
+
+
+def public_sheet(request, token: str):
+    """The residents' representatives' sheet, opened with its access code (no login)."""
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("round", "round__period"), token=token,
+                              evaluator_kind="residents")
+    if request.method == "POST" and not public_submit_allowed(request):
+        return render(request, "community/public/throttled.html", status=429)
+    return _sheet_page(request, sheet, lambda form: services.sheet_submit_by_token(
+        token=token, scores=form.scores(), comment=form.cleaned_data["comment"]),
+        redirect_to=reverse("evaluation:public-sheet", args=[token]), public=True)
+
+
+def _sheet_page(request, sheet, submit, redirect_to: str, public: bool = False):
+    criteria = sheet.round.criteria.get(sheet.flow, [])
+    form = forms.SheetForm(request.POST if request.method == "POST" else None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = run_service(form, lambda: submit(form))
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect(redirect_to)
+        if done:
+            messages.success(request, _("Thank you: the sheet is submitted."))
+            return redirect(redirect_to)
+    return render(request, "evaluation/sheet.html", {"sheet": sheet, "form": form, "criteria": criteria,
+                                                     "public": public})
+
+
+# --- bonuses ----------------------------------------------------------------------------------------
+
+
+@staff_page("evaluation.view_bonusrun")
+def bonus_detail(request, pk: int):
+    bonus = get_object_or_404(selectors.bonuses_visible_to(request.user), pk=pk)
+    totals = bonus.lines.values("post").annotate(n=Count("id"), total=Sum("amount"), average=Avg("amount"))
+    return render(request, "evaluation/bonus.html", {
+        "bonus": bonus, "page": paginate(request, bonus.lines.order_by("grid_code", "username"), 100),
+        "totals": totals.order_by("post"),
+    })
+
+
+@staff_page("evaluation.view_bonusrun")
+def bonus_export(request, pk: int):
+    bonus = get_object_or_404(selectors.bonuses_visible_to(request.user), pk=pk)
+    return exports.xlsx_response(exports.bonus_xlsx(bonus), f"bonus-{bonus.period.code}-{bonus.pk}.xlsx")
+

@@ -1,0 +1,74 @@
+"""Celery beat: rounds open at the start of a half-year, evaluators are reminded before the deadline,
+ended periods are computed — each job safe to run twice."""
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from cases.models import Notification
+from core.errors import Conflict
+from evaluation import tasks
+from evaluation.models import Period, ResultRun, Round, ScoreSheet
+from evaluation.periods import containing
+from evaluation.seeding import seed
+from evaluation.services import round_open, rounds_remind, sheet_submit
+from tests.conftest import STREET_A
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_jobs_are_scheduled_in_the_database():
+    scheduled = {task.task: task for task in PeriodicTask.objects.filter(task__startswith="evaluation.")}
+    assert set(scheduled) == {tasks.OPEN_ROUNDS_TASK, tasks.REMIND_TASK, tasks.COMPUTE_TASK}
+    assert all(task.enabled and task.crontab is not None for task in scheduled.values())
+
+
+def test_seeding_twice_changes_nothing():
+    assert not seed(demo=False).changed_anything
+
+
+def test_the_round_of_the_current_half_year_opens_once(db):
+    tasks.open_rounds.apply()
+    tasks.open_rounds.apply()
+    current = containing("half", timezone.localdate()).code
+    assert list(Round.objects.values_list("period__code", flat=True)) == [current]
+    assert ScoreSheet.objects.count() == Round.objects.get().sheets.count() > 0
+
+
+def test_ended_periods_are_computed_once(history):
+    tasks.compute_ended_periods.apply()
+    tasks.compute_ended_periods.apply()
+    today = timezone.localdate()
+    expected = {containing("half", today).previous().code, containing("quarter", today).previous().code}
+    assert set(ResultRun.objects.values_list("period__code", flat=True)) == expected
+    assert ResultRun.objects.count() == 2
+    assert Period.objects.filter(code__in=expected).count() == 2
+
+
+def test_reminders_go_out_once_per_step_to_the_people_of_each_party(cast):
+    assessment, _ = round_open(period_code="2026H1", now=at("2026-01-05"), deadline=at("2026-01-20", "18:00"))
+    assert rounds_remind(now=at("2026-01-05", "10:00")) == 0  # 15 days left: nothing yet
+    sent = rounds_remind(now=at("2026-01-18", "09:00"))  # 2.4 days left: the 14-, 7- and 3-day steps at once
+    reminded = set(Notification.objects.values_list("user__username", flat=True))
+    assert reminded == {"dispatcher_a", "dispatcher_b", "community_a", "bureau"} and sent == 4
+    assert rounds_remind(now=at("2026-01-18", "10:00")) == 0  # a second beat, a retry: nothing twice
+    street_a = Notification.objects.get(user=cast.dispatcher_a)
+    expected = ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).count()
+    assert f" {expected} " in street_a.message
+    # The street submits everything; at the last step only the others are reminded.
+    ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).update(status="submitted", total=80)
+    assert rounds_remind(now=at("2026-01-20", "09:00")) == 3
+    assert Notification.objects.filter(user=cast.dispatcher_a).count() == 1
+    assert rounds_remind(now=at("2026-01-21")) == 0  # past the deadline
+
+
+def test_rounds_past_their_deadline_close(cast):
+    assessment, _ = round_open(period_code="2026H1", now=at("2026-01-05"), deadline=at("2026-01-20"))
+    sheet = ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).first()
+    tasks.compute_ended_periods.apply()  # today is past the deadline
+    assessment.refresh_from_db()
+    assert assessment.status == "closed"
+    with pytest.raises(Conflict) as refused:
+        sheet_submit(actor=cast.dispatcher_a, sheet_id=sheet.pk, scores={})
+    assert refused.value.code == "round_closed"
