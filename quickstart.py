@@ -81,19 +81,21 @@ def run(port: str = "8000") -> None:
         worker.wait(timeout=30)
 
 
+BROWSER_PACKAGES = ["chromium", "fonts-wqy-microhei"]  # a CJK font, so screenshots show the Chinese UI
+
+
 def ensure_chromium() -> None:
-    """Browser tests drive Debian's chromium; install it when we are allowed to."""
-    if shutil.which("chromium") or os.environ.get("CHROMIUM_PATH"):
+    """Browser tests drive Debian's chromium; install it (and a Chinese font) when we are allowed to."""
+    have_font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").exists()
+    if (shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")) and have_font:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's chromium for the browser tests …", flush=True)
+        print("Installing Debian's chromium and a CJK font for the browser tests …", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=False, env=env,
-                       stdout=subprocess.DEVNULL)
-        if not shutil.which("chromium"):
+        install = ["apt-get", "install", "-y", "-q", *BROWSER_PACKAGES]
+        if subprocess.run(install, check=False, env=env, stdout=subprocess.DEVNULL).returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], check=False, env=env, stdout=subprocess.DEVNULL)
-            subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
 def test(pytest_args: list[str]) -> int:

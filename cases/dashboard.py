@@ -80,6 +80,8 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
     due_soon = with_relations(cases.filter(light=Light.YELLOW, status__in=OPEN)).order_by("due_at")[:15]
     return {
         "scope": street.name if street else None,
+        "status_labels": {value: str(label) for value, label in Status.choices},
+        "tier_labels": {value: str(label) for value, label in Tier.choices},
         "by_status": by_status,
         "by_tier": by_tier,
         "lights": lights,

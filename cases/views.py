@@ -136,8 +136,14 @@ def case_export(request, fmt: str):
     return response
 
 
+# The step's main action first (its form opens by default), then the exceptional ones.
+ACTION_ORDER = [Action.FILE, Action.DISPATCH, Action.ACCEPT, Action.FEEDBACK, Action.HANDLE_ON_SPOT, Action.VERIFY,
+                Action.EVALUATE, Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REQUEST_EXTENSION,
+                Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REJECT, Action.MERGE, Action.COMMENT]
+
+
 def _detail_context(request, case, bound_action=None, bound_form=None):
-    actions = services.available_actions(request.user, case)
+    actions = sorted(services.available_actions(request.user, case), key=ACTION_ORDER.index)
     action_forms = []
     for action in actions:
         form = bound_form if action == bound_action else forms.for_action(action, case)

@@ -118,9 +118,32 @@
     var el = board.querySelector('[data-figure="' + path + '"]');
     if (el) el.textContent = value === null ? "—" : value;
   }
+  function cell(tr, text, href) {
+    var td = document.createElement("td");
+    if (href) { var a = document.createElement("a"); a.href = href; a.textContent = text; td.appendChild(a); }
+    else td.textContent = text;
+    tr.appendChild(td);
+  }
+  function rankingTable(rows) {
+    var tbody = document.getElementById("ranking-rows");
+    tbody.innerHTML = "";
+    rows.forEach(function (row, index) {
+      var tr = document.createElement("tr");
+      cell(tr, index + 1);
+      cell(tr, row.name, "?street=" + row.code);
+      [row.open, row.yellow, row.red, row.closed_30d].forEach(function (n) { cell(tr, n); });
+      cell(tr, row.on_time_rate === null ? "—" : row.on_time_rate + "%");
+      tbody.appendChild(tr);
+    });
+  }
   function list(id, rows) {
     var el = document.getElementById(id);
     el.innerHTML = "";
+    if (!rows.length) {
+      var none = document.createElement("li");
+      none.className = "muted"; none.textContent = "—";
+      el.appendChild(none);
+    }
     rows.forEach(function (row) {
       var li = document.createElement("li"), a = document.createElement("a");
       a.href = "/cases/" + row.number + "/";
@@ -160,6 +183,7 @@
     });
     ranking.off("click");
     ranking.on("click", function (p) { window.location = "?street=" + rows[p.dataIndex].code; });
+    rankingTable(data.ranking);
     list("overdue-list", data.overdue);
     list("due-soon-list", data.due_soon);
     shade();

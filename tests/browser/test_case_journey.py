@@ -1,0 +1,169 @@
+"""A case walks the seven steps in a real browser, by the people who own each step."""
+import re
+
+import pytest
+from PIL import Image
+
+from cases.models import Case
+from grids.demo import seed_demo_users
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser]
+PASSWORD = "Haidian@2026"
+STATION = "urban_enforcement-110108009"
+
+
+@pytest.fixture
+def demo(seeded):
+    seed_demo_users()
+
+
+def photo_file(tmp_path):
+    path = tmp_path / "rubbish.jpg"
+    Image.new("RGB", (64, 48), (90, 120, 60)).save(path, format="JPEG")
+    return str(path)
+
+
+def figure(page, name):
+    return page.locator(f'[data-figure="{name}"]').inner_text().strip()
+
+
+def test_seven_steps_by_four_people_and_the_public(open_as, live_server, demo, screenshot, tmp_path):
+    # The command centre before anything happens.
+    board = open_as("commander", PASSWORD)
+    board.goto(f"{live_server.url}/cases/dashboard/")
+    board.wait_for_function("document.getElementById('refreshed').textContent.includes(':')")
+    assert figure(board, "open") == "0"
+
+    # 1. A grid worker files from a phone, located by the browser's geolocation.
+    phone = open_as("worker", PASSWORD, device=PHONE, geolocation={"latitude": 39.99234, "longitude": 116.35187},
+                    permissions=["geolocation"])
+    assert phone.url.endswith("/cases/new/")
+    phone.select_option("#id_category", "E0101")
+    phone.fill("#id_title", "楼顶私搭彩钢房")
+    phone.fill("#id_description", "3号楼楼顶新搭建彩钢房约20平方米")
+    phone.fill("#id_address", "学院路街道某小区3号楼")
+    phone.set_input_files("#id_photo", photo_file(tmp_path))
+    phone.click("#use-location")
+    phone.wait_for_function("document.getElementById('id_lat').value !== ''")
+    phone.wait_for_function("document.getElementById('located').textContent.includes('110108')")
+    screenshot(phone, "01-phone-report")
+    phone.click("button[type=submit].btn-big")
+    number = phone.locator("#case-number").inner_text()
+    assert re.fullmatch(r"HD\d{14}", number)
+    screenshot(phone, "02-phone-confirmation")
+    case = Case.objects.get(number=number)
+    assert (case.status, case.tier, case.street.code) == ("collected", "small", "110108009")
+    assert case.attachments.count() == 1
+
+    # 2. The street dispatcher files and dispatches it to the 城管分队 in the street.
+    desk = open_as("dispatcher", PASSWORD)
+    assert desk.url.endswith("/cases/")
+    desk.click(f"text={number}")
+    screenshot(desk, "03-detail-dispatcher")
+    desk.click("#action-file button[type=submit]")
+    desk.select_option("#id_dispatch-to", f"d:{STATION}")
+    desk.click("#action-dispatch button[type=submit]")
+    assert "学院路城管分队" in desk.content()
+    assert Case.objects.get(number=number).status == "dispatched"
+
+    # 3. The station accepts and feeds back the result.
+    station = open_as("station", PASSWORD)
+    station.goto(f"{live_server.url}/cases/{number}/")
+    station.click("#action-accept button[type=submit]")
+    station.fill("#id_feedback-result", "已责令当事人自行拆除,现场复查完毕")
+    station.click("#action-feedback button[type=submit]")
+    screenshot(station, "04-detail-handler")
+    assert Case.objects.get(number=number).status == "fed_back"
+
+    # 4. The dispatcher verifies and closes.
+    desk.goto(f"{live_server.url}/cases/{number}/")
+    desk.click("#action-verify button[type=submit]")
+    assert Case.objects.get(number=number).status == "closed"
+
+    # 5. The resident rates it on the public page, without logging in.
+    public = open_as("nobody", "wrong-password", device=PHONE)
+    public.goto(f"{live_server.url}/public/track/{Case.objects.get(number=number).public_token}/")
+    public.check("#rating input[value='5']")
+    public.click("#rating button[type=submit]")
+    assert "5/5" in public.locator("#rated").inner_text()
+    screenshot(public, "05-public-rated")
+    case = Case.objects.get(number=number)
+    assert (case.status, case.satisfaction) == ("evaluated", 5)
+    assert [e.action for e in case.events.order_by("seq")] == [
+        "create", "attach", "file", "dispatch", "accept", "feedback", "verify", "evaluate"]
+
+    # The dashboard refreshes itself and shows what happened today.
+    board.wait_for_function("document.querySelector('[data-figure=\"closed_today\"]').textContent.trim() === '1'",
+                            timeout=45_000)
+    assert figure(board, "opened_today") == "1" and figure(board, "open") == "0"
+    assert board.locator("#trend-chart canvas").count() == 1 and board.locator("#dashboard-map path").count() > 600
+    screenshot(board, "06-dashboard")
+
+    # Another street's dispatcher cannot open the case.
+    other = open_as("dispatcher2", PASSWORD)
+    response = other.goto(f"{live_server.url}/cases/{number}/")
+    assert response.status == 404 and number not in other.content()
+
+
+def test_a_bad_submission_shows_field_errors_and_keeps_the_input(open_as, live_server, demo, screenshot):
+    phone = open_as("worker", PASSWORD, device=PHONE)
+    phone.select_option("#id_category", "E0102")
+    phone.fill("#id_title", "标题已经写好了")
+    phone.fill("#id_description", "描述已经写好了")
+    phone.fill("#id_address", "上海某地")
+    phone.fill("#id_lat", "31.23")  # Shanghai: passes the browser's checks, not the server's
+    phone.fill("#id_lng", "121.47")
+    phone.click("button[type=submit].btn-big")
+    error = phone.locator(".field.has-error")
+    assert error.count() == 1 and "海淀" in error.inner_text()
+    assert phone.input_value("#id_description") == "描述已经写好了"
+    assert phone.input_value("#id_title") == "标题已经写好了"
+    assert float(phone.input_value("#id_lat")) == 31.23
+    screenshot(phone, "07-phone-errors")
+    assert not Case.objects.exists()
+
+
+def test_core_actions_work_without_javascript(open_as, live_server, demo, screenshot):
+    phone = open_as("worker", PASSWORD, device=PHONE, java_script_enabled=False)
+    phone.select_option("#id_category", "E0102")
+    phone.fill("#id_title", "无脚本上报")
+    phone.fill("#id_description", "门口垃圾")
+    phone.fill("#id_address", "东门")
+    phone.click("button[type=submit].btn-big")
+    number = phone.locator("#case-number").inner_text()
+    case = Case.objects.get(number=number)
+    assert case.grid.code == "110108009001001"  # no location given: the worker's grid centre
+
+    community = open_as("community", PASSWORD, java_script_enabled=False)
+    community.goto(f"{live_server.url}/cases/{number}/")
+    community.click("#action-file button[type=submit]")
+    community.select_option("#id_dispatch-to", "u:worker")
+    community.click("#action-dispatch button[type=submit]")
+    assert Case.objects.get(number=number).status == "dispatched"
+
+    dashboard = open_as("commander", PASSWORD, java_script_enabled=False)
+    dashboard.goto(f"{live_server.url}/cases/dashboard/")
+    assert figure(dashboard, "open") == "1"
+    screenshot(dashboard, "08-dashboard-no-js")
+
+    public = open_as("nobody", "x", java_script_enabled=False)
+    public.goto(f"{live_server.url}/public/grids/110108009001001/staff/")
+    assert "李网格" in public.locator("#staff").inner_text()
+
+
+def test_language_switch_to_english(open_as, live_server, demo):
+    page = open_as("dispatcher", PASSWORD)
+    assert "案件" in page.locator("h1").inner_text()
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    assert "Cases" in page.locator("h1").inner_text()
+
+
+def test_repeated_wrong_passwords_lock_the_account(open_as, live_server, demo):
+    for _attempt in range(5):
+        page = open_as("dispatcher", "wrong")
+    page = open_as("dispatcher", PASSWORD)
+    assert "/accounts/login/" in page.url or "锁定" in page.content()
+    assert "锁定" in page.content()

@@ -1,0 +1,61 @@
+"""No page or list endpoint issues a query per row: the count stays flat as the data grows."""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    return len(captured)
+
+
+def make_cases(cast, count):
+    for index in range(count):
+        case = new_case(cast.worker_a, MICRO_CATEGORY if index % 3 == 0 else "E0101")
+        if index % 2 == 0 and case.tier == "small":
+            act(cast.dispatcher_a, case, "file")
+            act(cast.dispatcher_a, case, "dispatch", department=STATION_A)
+
+
+@pytest.mark.parametrize("url_name,params", [
+    ("cases:inbox", {"view": "all"}), ("cases:inbox", {"view": "mine"}), ("cases:dashboard", {}),
+    ("cases:dashboard-data", {}), ("cases:export", {"view": "all"}),
+])
+def test_pages_do_not_grow_queries_with_rows(client, cast, url_name, params):
+    client.force_login(cast.dispatcher_a)
+    url = reverse(url_name, args=["csv"]) if url_name == "cases:export" else reverse(url_name)
+    make_cases(cast, 4)
+    few = queries(client, url, **params)
+    make_cases(cast, 40)
+    assert queries(client, url, **params) == few
+
+
+def test_case_detail_queries_do_not_grow_with_its_trail(client, cast):
+    client.force_login(cast.dispatcher_a)
+    case = new_case(cast.worker_a)
+    act(cast.dispatcher_a, case, "file")
+    few = queries(client, reverse("cases:detail", args=[case.number]))
+    for index in range(15):
+        act(cast.dispatcher_a, case, "comment", comment=f"第{index}条")
+    assert queries(client, reverse("cases:detail", args=[case.number])) == few
+
+
+def test_api_list_does_not_grow_queries_with_rows(api_as, cast):
+    client = api_as(cast.commander)
+    make_cases(cast, 4)
+    client.get("/api/v1/cases/")  # the first request also loads the user's permissions and scope
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/cases/")
+    make_cases(cast, 40)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/cases/").json()["results"]) == 44
+    assert len(many) == len(few)
