@@ -14,12 +14,11 @@ BENCH_ENV = {
     "DEBUG": "0",
     "HTTPS": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "THROTTLE_USER": "1000000/min",
     "LOG_LEVEL": "ERROR",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "CELERY_BROKER_URL": "memory://",
-    "PYTHONWARNINGS": "ignore::UserWarning",  # whitenoise: no collected static files in a bench checkout
 }
 
 

@@ -1,23 +1,60 @@
 """The command-centre figures, district-wide or for one street, from a handful of aggregates.
 
-All open cases are read once, grouped by street, grid, status, tier and deadline light; every
-count on the dashboard (by status, by tier, the street ranking, the grid map) is summed from
-that table. Today's and the 30-day figures use the created/closed time indexes.
+All open cases are read once, grouped by grid, status, tier and deadline light; every count on
+the dashboard (by status, by tier, the street ranking, the grid map) is summed from that table,
+which is kept for ``AGGREGATES_SECONDS`` (with the 30-day closures and trend) so that the screens
+refreshing themselves share one scan. Today's counts and the overdue lists are always live.
 """
 import datetime as dt
 from collections import defaultdict
 
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from grids.models import Grid
+from grids.selectors import scope_of
 
 from .models import Case
 from .selectors import cases_visible_to, with_relations
 from .workflow import OPEN, Light, Status, Tier
 
 TREND_DAYS = 30
+AGGREGATES_SECONDS = 90  # the beat task refreshes it every minute
+
+
+def _aggregate(cases, since: dt.datetime) -> dict:
+    """Open cases by grid, status, tier and light; the window's closures by street; the daily
+    trend by street."""
+    closed = cases.filter(closed_at__gte=since)
+    return {
+        "open": list(cases.filter(status__in=OPEN).order_by().values_list("grid_id", "status", "tier", "light")
+                     .annotate(n=Count("id"))),
+        "closed": list(closed.order_by().values_list("street_id").annotate(
+            closed=Count("id"), on_time=Count("id", filter=Q(overdue_steps=0)))),
+        "opened_per_day": list(cases.filter(created_at__gte=since).order_by().annotate(day=TruncDate("created_at"))
+                               .values_list("street_id", "day").annotate(n=Count("id"))),
+        "closed_per_day": list(closed.order_by().annotate(day=TruncDate("closed_at"))
+                               .values_list("street_id", "day").annotate(n=Count("id"))),
+    }
+
+
+def district_aggregates(today: dt.date | None = None, refresh: bool = False) -> dict:
+    """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's
+    dashboard is a slice of them, and a beat task recomputes them every minute."""
+    today = today or timezone.localdate()
+    key = f"dashboard:district:{today}"
+    figures = None if refresh else cache.get(key)
+    if figures is None:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # room to aggregate in memory rather than on disk
+                    cursor.execute("SET LOCAL work_mem = '64MB'")
+            figures = _aggregate(Case.objects.all(), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
+        cache.set(key, figures, AGGREGATES_SECONDS)
+    return figures
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -30,37 +67,48 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         cases = cases.filter(street=street)
     today = timezone.localdate()
     since = _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1))
+    # The district's and each whole street's figures are slices of one shared table; a scope
+    # that covers only part of a street (a department, say) is computed on its own.
+    scope = scope_of(user)
+    if scope.everywhere or (street is not None and scope.covers_grid_code(street.code)):
+        aggregates = district_aggregates(today)
+    else:
+        aggregates = _aggregate(cases, since)
 
     by_status = dict.fromkeys(Status.values, 0)
     by_tier = dict.fromkeys(Tier.values, 0)
     lights = dict.fromkeys(Light.values, 0)
     per_street: dict[int, dict] = defaultdict(lambda: {"open": 0, "yellow": 0, "red": 0})
     per_grid: dict[int, dict] = defaultdict(lambda: {"open": 0, "red": 0})
-    for row in (cases.filter(status__in=OPEN).order_by().values("street_id", "grid_id", "status", "tier", "light")
-                .annotate(n=Count("id"))):
-        n = row["n"]
-        by_status[row["status"]] += n
-        by_tier[row["tier"]] += n
-        lights[row["light"]] += n
-        per_street[row["street_id"]]["open"] += n
-        per_grid[row["grid_id"]]["open"] += n
-        if row["light"] != Light.GREEN:
-            per_street[row["street_id"]][row["light"]] += n
-        if row["light"] == Light.RED:
-            per_grid[row["grid_id"]]["red"] += n
+    grids = {pk: (code, parent_id) for pk, code, parent_id in
+             Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "code", "parent_id")}
+    in_view = (lambda street_id: street_id == street.id) if street is not None else (lambda street_id: True)
+    for grid_id, status, tier, light, n in aggregates["open"]:
+        street_id = grids[grid_id][1]
+        if not in_view(street_id):
+            continue
+        by_status[status] += n
+        by_tier[tier] += n
+        lights[light] += n
+        per_street[street_id]["open"] += n
+        per_grid[grid_id]["open"] += n
+        if light != Light.GREEN:
+            per_street[street_id][light] += n
+        if light == Light.RED:
+            per_grid[grid_id]["red"] += n
 
-    closed_recently = cases.filter(closed_at__gte=since)
-    closed_by_street = {
-        row["street_id"]: row for row in closed_recently.order_by().values("street_id").annotate(
-            closed=Count("id"), on_time=Count("id", filter=Q(overdue_steps=0)))
-    }
+    closed_by_street = {street_id: {"closed": closed, "on_time": on_time}
+                        for street_id, closed, on_time in aggregates["closed"] if in_view(street_id)}
     closed_total = sum(r["closed"] for r in closed_by_street.values())
     on_time_total = sum(r["on_time"] for r in closed_by_street.values())
 
-    opened_per_day = dict(cases.filter(created_at__gte=since).order_by().annotate(day=TruncDate("created_at"))
-                          .values_list("day").annotate(n=Count("id")).values_list("day", "n"))
-    closed_per_day = dict(closed_recently.order_by().annotate(day=TruncDate("closed_at"))
-                          .values_list("day").annotate(n=Count("id")).values_list("day", "n"))
+    opened_per_day, closed_per_day = defaultdict(int), defaultdict(int)
+    for street_id, day, n in aggregates["opened_per_day"]:
+        if in_view(street_id):
+            opened_per_day[day] += n
+    for street_id, day, n in aggregates["closed_per_day"]:
+        if in_view(street_id):
+            closed_per_day[day] += n
     days = [today - dt.timedelta(days=offset) for offset in range(TREND_DAYS - 1, -1, -1)]
 
     street_names = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "name"))
@@ -74,7 +122,6 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
             "on_time_rate": round(100 * closed["on_time"] / closed["closed"], 1) if closed["closed"] else None,
         })
     ranking.sort(key=lambda r: (-(r["on_time_rate"] or 0), r["red"], r["code"]))
-    grid_codes = dict(Grid.objects.filter(id__in=list(per_grid)).values_list("id", "code"))
 
     overdue = with_relations(cases.filter(light=Light.RED, status__in=OPEN)).order_by("due_at")[:15]
     due_soon = with_relations(cases.filter(light=Light.YELLOW, status__in=OPEN)).order_by("due_at")[:15]
@@ -93,7 +140,7 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "trend": {"days": [d.isoformat() for d in days], "opened": [opened_per_day.get(d, 0) for d in days],
                   "closed": [closed_per_day.get(d, 0) for d in days]},
         "ranking": ranking,
-        "grids": {grid_codes[gid]: figures for gid, figures in per_grid.items()},
+        "grids": {grids[gid][0]: figures for gid, figures in per_grid.items()},
         "overdue": list(overdue),
         "due_soon": list(due_soon),
     }

@@ -186,7 +186,8 @@ class Case(models.Model):
             # Only open cases with a clock carry next_due_at: the sweep's scan is proportional
             # to what falls due, not to how many cases exist.
             models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),
-            models.Index(fields=["light", "street"], name="case_overdue_idx", condition=~Q(light="green")),
+            # Yellow and red cases by due time: the dashboard's overdue lists, soonest first.
+            models.Index(fields=["light", "due_at"], name="case_light_due_idx", condition=~Q(light="green")),
             models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
         ]
         constraints = [

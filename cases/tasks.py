@@ -17,3 +17,10 @@ def send_notification_emails(notification_ids: list[int]):
     from .notifications import email_notifications
 
     email_notifications(notification_ids)
+
+
+@shared_task(name="cases.refresh_dashboard", ignore_result=True)
+def refresh_dashboard():
+    from .dashboard import district_aggregates
+
+    district_aggregates(refresh=True)

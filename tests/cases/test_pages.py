@@ -215,3 +215,16 @@ def test_notifications_page_marks_read(as_user, cast, small_case):
     assert small_case.number in client.get(reverse("cases:notifications")).content.decode()
     client.post(reverse("cases:notifications"))
     assert not cast.dispatcher_a.notifications.filter(read_at__isnull=True).exists()
+
+
+def test_dashboard_shares_district_aggregates_refreshed_by_the_beat_task(as_user, cast, small_case):
+    from cases.tasks import refresh_dashboard
+
+    client = as_user(cast.commander)
+    assert client.get(reverse("cases:dashboard-data")).json()["open"] == 1
+    new_case(cast.worker_a)
+    data = client.get(reverse("cases:dashboard-data")).json()
+    assert (data["open"], data["opened_today"]) == (1, 2)  # the shared table is kept; today's count is live
+    refresh_dashboard.apply()
+    assert client.get(reverse("cases:dashboard-data")).json()["open"] == 2
+    assert as_user(cast.dispatcher_a).get(reverse("cases:dashboard-data")).json()["open"] == 2
