@@ -8,6 +8,13 @@ class RoleModelPermissions(DjangoModelPermissions):
     role may touch the kind of object at all.
     """
 
+    def _queryset(self, view):
+        # Only the model matters here; a view's scoped get_queryset would run its scope queries
+        # before the role is even known to be allowed.
+        if getattr(view, "queryset", None) is not None:
+            return view.queryset
+        return super()._queryset(view)
+
     perms_map = {
         **DjangoModelPermissions.perms_map,
         "GET": ["%(app_label)s.view_%(model_name)s"],

@@ -7,10 +7,16 @@ class GridsConfig(AppConfig):
     verbose_name = _("Grids and staff")
 
     def ready(self):
-        from django.db.models.signals import post_migrate, post_save
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from . import geometry, roles
-        from .models import Grid
+        from . import geometry, models, roles, selectors
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="grids.sync_role_groups")
-        post_save.connect(geometry.forget_index, sender=Grid)
+        post_save.connect(geometry.forget_index, sender=models.Grid)
+        for permission_model in (models.GridUserObjectPermission, models.GridGroupObjectPermission,
+                                 models.DepartmentUserObjectPermission, models.DepartmentGroupObjectPermission,
+                                 models.StationUserObjectPermission, models.StationGroupObjectPermission):
+            post_save.connect(selectors.forget_scopes, sender=permission_model)
+            post_delete.connect(selectors.forget_scopes, sender=permission_model)
+        m2m_changed.connect(selectors.forget_scopes, sender=get_user_model().groups.through)

@@ -25,6 +25,7 @@ from core.roles import Role
 
 from . import seed_data
 from .geometry import forget_index
+from .selectors import forget_scopes
 from .models import (
     KEY_UNIT_COMMUNITY_CODE,
     ROAD_COMMUNITY_CODE,
@@ -396,5 +397,6 @@ def seed_staff() -> SeedReport:
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=user_ids[p[0]], group_id=worker_group.id) for p in todo], batch_size=2000
         )
+        forget_scopes()  # bulk writes send no signals
     report.add("staff", (len(todo), 0))
     return report

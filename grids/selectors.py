@@ -5,11 +5,13 @@ Scope is the union of the user's object permissions (direct or through groups):
 prefixes), ``serve_department`` on departments and ``serve_station`` on department stations.
 Every list and detail a user can reach, page or API, filters through ``scope_of``.
 """
+import uuid
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from .models import (
@@ -69,13 +71,34 @@ def _held(user_model, group_model, user, codename: str, field: str) -> set:
     return set(direct) | set(grouped)
 
 
+SCOPE_SECONDS = 300
+SCOPE_GENERATION_KEY = "scope:generation"
+
+
+def forget_scopes(**kwargs) -> None:
+    """Any grant or withdrawal of scope (or group membership) starts a new generation of cached scopes."""
+    cache.set(SCOPE_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
 def scope_of(user) -> Scope:
-    """Where the user serves; computed once per user object (i.e. once per request)."""
+    """Where the user serves: kept on the user object for the request and in the cache across
+    requests (a new generation whenever any scope changes, see ``forget_scopes``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, "_haidian_scope", None)
     if cached is not None:
         return cached
+    generation = cache.get(SCOPE_GENERATION_KEY) or ""
+    key = f"scope:{generation}:{user.pk}"
+    scope = cache.get(key)
+    if scope is None:
+        scope = _load_scope(user)
+        cache.set(key, scope, SCOPE_SECONDS)
+    user._haidian_scope = scope
+    return scope
+
+
+def _load_scope(user) -> Scope:
     if user.is_superuser:
         scope = Scope(grid_codes=(settings.DISTRICT_CODE,))
     else:
@@ -92,7 +115,6 @@ def scope_of(user) -> Scope:
                       "content_object_id")
             ),
         )
-    user._haidian_scope = scope
     return scope
 
 

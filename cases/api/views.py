@@ -82,7 +82,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         key = request.headers.get("Idempotency-Key", "").strip()[:48] or None
         case, created = services.case_create(actor=request.user, data=services.NewCase(**form.validated_data),
                                              creation_key=key)
-        case = self.get_queryset().get(pk=case.pk)
         data = serializers.CaseSerializer(case, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
