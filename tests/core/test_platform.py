@@ -18,6 +18,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "ALLOWED_HOSTS": "grid.haidian.gov.cn",
     }
     env.pop("HTTPS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' setting, never production's
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,
