@@ -17,7 +17,9 @@ from core.errors import Conflict
 from . import exports, forms, selectors, services
 from .indicators import DRILLS, INDICATORS
 from .models import Flow, ScoreSheet, SubjectKind
+from .parties import speaks_for
 from .scoring import COMPONENTS
+from .surveys import MAX_BYTES
 
 
 def _attempt(request, form, service, **kwargs):
@@ -77,7 +79,7 @@ def _handle_index_forms(request, forms_, can):
         data = forms_["survey"].cleaned_data
         upload = data["file"]
         survey = _attempt(request, forms_["survey"], services.survey_import, actor=user, period_code=data["period"],
-                          file_name=upload.name, content=upload.read())
+                          file_name=upload.name, content=upload.read(MAX_BYTES + 1))
         if survey:
             messages.success(request, _("%(rows)s survey rows imported.") % {"rows": survey.row_count})
             return redirect("evaluation:index")
@@ -210,7 +212,8 @@ def sheet_detail(request, pk: int):
     sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
     return _sheet_page(request, sheet, lambda form: services.sheet_submit(
         actor=request.user, sheet_id=sheet.pk, scores=form.scores(), comment=form.cleaned_data["comment"]),
-        redirect_to=reverse("evaluation:sheet", args=[sheet.pk]))
+        redirect_to=reverse("evaluation:sheet", args=[sheet.pk]),
+        can_submit=speaks_for(request.user, sheet.evaluator_kind, sheet.evaluator_code))
 
 
 def public_sheet(request, token: str):
@@ -221,11 +224,13 @@ def public_sheet(request, token: str):
         return render(request, "community/public/throttled.html", status=429)
     return _sheet_page(request, sheet, lambda form: services.sheet_submit_by_token(
         token=token, scores=form.scores(), comment=form.cleaned_data["comment"]),
-        redirect_to=reverse("evaluation:public-sheet", args=[token]), public=True)
+        redirect_to=reverse("evaluation:public-sheet", args=[token]), public=True, can_submit=True)
 
 
-def _sheet_page(request, sheet, submit, redirect_to: str, public: bool = False):
+def _sheet_page(request, sheet, submit, redirect_to: str, can_submit: bool, public: bool = False):
     criteria = sheet.round.criteria.get(sheet.flow, [])
+    if request.method == "POST" and not can_submit:
+        raise PermissionDenied
     form = forms.SheetForm(request.POST if request.method == "POST" else None, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +242,7 @@ def _sheet_page(request, sheet, submit, redirect_to: str, public: bool = False):
             messages.success(request, _("Thank you: the sheet is submitted."))
             return redirect(redirect_to)
     return render(request, "evaluation/sheet.html", {"sheet": sheet, "form": form, "criteria": criteria,
-                                                     "public": public})
+                                                     "public": public, "can_submit": can_submit})
 
 
 # --- bonuses ----------------------------------------------------------------------------------------

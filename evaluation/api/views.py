@@ -2,6 +2,7 @@
 services (whose ValidationError / Conflict / PermissionDenied become 400 / 409 / 403)."""
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -27,6 +28,14 @@ XLSX_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="XLSX workbook"
 
 def _perms(*names: str) -> list[str]:
     return [f"evaluation.{name}" for name in names]
+
+
+def _whole_number_params(params, *names: str) -> None:
+    """Query parameters naming ids must be whole numbers (400 otherwise, never a 500)."""
+    bad = {name: [_("A whole number is required.")] for name in names
+           if params.get(name) and not params[name].isdigit()}
+    if bad:
+        raise ValidationError(bad)
 
 
 def _validated(serializer_class, data) -> dict:
@@ -148,7 +157,7 @@ class SheetViewSet(_ReadViewSet):
         """Submit the sheet, once, as its evaluator (403 for anyone else, 409 when already submitted or the
         round is closed)."""
         data = _validated(s.SheetIn, request.data)
-        sheet = services.sheet_submit(actor=request.user, sheet_id=pk, **data)
+        sheet = services.sheet_submit(actor=request.user, sheet_id=self.get_object().pk, **data)
         return Response(s.SheetOut(sheet).data)
 
 
@@ -261,6 +270,7 @@ class ResultViewSet(_ReadViewSet):
 
     def filter_queryset(self, queryset):
         params = self.request.query_params
+        _whole_number_params(params, "run")
         for name in ("run", "kind", "code", "street_code", "department_code"):
             if params.get(name):
                 queryset = queryset.filter(**{name: params[name]})
@@ -291,7 +301,7 @@ class ResultViewSet(_ReadViewSet):
         """The cases behind a number (e.g. drill=overdue lists the overdue cases), among those you may see."""
         drill = request.query_params.get("drill", "")
         if drill not in DRILLS:
-            raise ValidationError({"drill": [f"Use one of: {', '.join(DRILLS)}."]})
+            raise ValidationError({"drill": [_("Use one of: %(drills)s.") % {"drills": ", ".join(DRILLS)}]})
         cases = selectors.cases_behind(request.user, self.get_object(), drill)
         page = self.paginate_queryset(cases)
         return self.get_paginated_response(s.CaseRowOut(page, many=True).data)

@@ -145,3 +145,22 @@ def test_a_new_rule_version_is_created_and_never_edited(api_as, cast):
     assert api_as(cast.evaluator).put(f"{API}/rules/2/", {"weights": weights}, format="json").status_code in (403, 405)
     assert api_as(cast.evaluator).delete(f"{API}/rules/2/").status_code in (403, 405)
     assert api_as(cast.dispatcher_a).get(f"{API}/rules/").json()["count"] == 2
+
+
+@pytest.mark.parametrize("url", [
+    "results/?run=abc", "results/abc/", "results/999999/", "results/abc/cases/?drill=overdue", "runs/abc/",
+    "runs/abc/verify/", "rules/abc/", "bonus-rules/v1/", "periods/nope/", "sheets/abc/", "bonuses/abc/export/",
+    "public/sheets/%00/",
+])
+def test_garbage_in_urls_and_filters_is_never_a_500(published, api_as, cast, url):
+    assert api_as(cast.evaluator).get(f"{API}/{url}").status_code in (400, 404)
+    assert api_as(cast.evaluator).get(f"{API}/sheets/?period=nope&status=zzz").json()["count"] == 0
+
+
+def test_garbage_posted_is_never_a_500(published, api_as, cast):
+    client = api_as(cast.evaluator)
+    for url, body in (("runs/abc/review/", {}), ("runs/abc/publish/", {}),
+                      ("runs/", {"period": ["2026H1"]}), ("runs/", {"period": "2026H1", "as_of": "yesterday"}),
+                      ("rules/", {"weights": [1, 2]}), ("bonuses/", {"period": None}), ("rounds/", "[]")):
+        assert client.post(f"{API}/{url}", body, format="json").status_code in (400, 404), url
+    assert api_as(cast.dispatcher_a).post(f"{API}/sheets/abc/submit/", {"scores": {}}, format="json").status_code == 404

@@ -154,6 +154,11 @@ def test_the_street_submits_from_its_page(assessment, clock, client, cast):
     assert target.total == Decimal("90.00")  # 36 + 24 + 30
     client.force_login(cast.dispatcher_b)
     assert client.get(f"/evaluation/sheets/{target.pk}/").status_code == 404
+    pending = sheet(assessment, "street_grid", STREET_A, target.evaluatee_code.replace("001001", "002001"))
+    client.force_login(cast.evaluator)  # sees every sheet, fills in none
+    assert "c_implementation" not in client.get(f"/evaluation/sheets/{pending.pk}/").content.decode()
+    assert client.post(f"/evaluation/sheets/{pending.pk}/", {"c_implementation": "90", "c_collection": "80",
+                                                           "c_service": "100"}).status_code == 403
 
 
 def test_the_results_take_the_mean_of_each_flow_that_rates_the_unit(assessment, clock, cast, history):
