@@ -206,14 +206,16 @@ def allocate_case_number(now: dt.datetime) -> str:
 
 
 def _resolve_location(data: NewCase) -> Grid:
+    """The case's unit grid (given, or located from the point), with its street joined in."""
     errors = {}
+    grids = Grid.objects.select_related("parent").defer("boundary", "parent__boundary")
     if data.grid:
-        grid = Grid.objects.defer("boundary").filter(code=data.grid, level=Grid.Level.UNIT).first()
+        grid = grids.filter(code=data.grid, level=Grid.Level.UNIT).first()
         if grid is None:
             errors["grid"] = _("No third-level grid has the code “%(code)s”.") % {"code": data.grid}
     else:
         located = locate_unit_grid(data.lat, data.lng)
-        grid = Grid.objects.defer("boundary").filter(code=located.code).first() if located else None
+        grid = grids.filter(code=located.code).first() if located else None
         if grid is None:
             errors["lat"] = _("This location is outside Haidian district.")
     if errors:
@@ -261,7 +263,7 @@ def _insert_case(actor, data, category, grid, number, creation_key, open311_clie
         urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name, reporter_phone=data.reporter_phone,
         reporter_email=data.reporter_email, creation_key=creation_key, created_by=actor,
         open311_client=open311_client, lat=data.lat, lng=data.lng, address=data.address, grid=grid,
-        street_id=grid.parent_id, tier=category.default_tier, status=Status.COLLECTED, created_at=now, updated_at=now,
+        street=grid.parent, tier=category.default_tier, status=Status.COLLECTED, created_at=now, updated_at=now,
     )
     # Field rules only (lengths, choices, ranges): the foreign keys were resolved just above.
     case.full_clean(exclude=["public_token", "street", "grid", "number", "category", "reporter", "created_by",
