@@ -56,9 +56,9 @@ def run_xlsx(run: ResultRun, results) -> bytes:
     """The ranking of each kind of unit with every figure (rates as fractions, scores 0–100)."""
     book = Workbook()
     book.remove(book.active)
-    header = [_("Rank"), _("Rank in street"), _("Code"), _("Name"), _("Street/town"), _("Composite score"),
+    header = [_("Rank"), _("Rank in street"), _("Code"), _("Unit name"), _("Street/town"), _("Composite score"),
               _("Cases collected"), _("Cases filed"), _("Cases closed"), _("Closure rate"), _("Closed on time"),
-              _("On-time closure rate"), _("Overdue"), _("Rework rate"), _("Return rate"), _("Escalation rate"),
+              _("On-time closure rate"), _("Overdue cases"), _("Rework rate"), _("Return rate"), _("Escalation rate"),
               _("Extended"), _("Mean working hours to closure"), _("Ratings counted"), _("Mean satisfaction"),
               _("Share satisfied"), _("Default ratings"), _("Score sheets received"), _("Two-way score"),
               _("Survey sample"), _("Survey satisfaction")]
@@ -72,10 +72,10 @@ def run_xlsx(run: ResultRun, results) -> bytes:
     for kind, rows in by_kind.items():
         _sheet(book, str(SubjectKind(kind).label), header, rows)
     _about(book, [
-        (_("Period"), run.period.code), (_("Run"), run.pk), (_("Status"), run.get_status_display()),
+        (_("Assessment period"), run.period.code), (_("Run"), run.pk), (_("Status"), run.get_status_display()),
         (_("Rule version"), run.rule.version), (_("Cut-off"), timezone.localtime(run.as_of).isoformat()),
         (_("Input fingerprint"), run.fingerprint),
-        (_("Published"), timezone.localtime(run.published_at).isoformat() if run.published_at else None),
+        (_("Published at"), timezone.localtime(run.published_at).isoformat() if run.published_at else None),
     ])
     return _save(book)
 

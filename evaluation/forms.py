@@ -7,14 +7,14 @@ PERIOD_HELP = _("A year and H1/H2 or Q1–Q4, e.g. 2026H1.")
 
 class PeriodField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Period"))
+        kwargs.setdefault("label", _("Assessment period"))
         kwargs.setdefault("help_text", PERIOD_HELP)
         super().__init__(max_length=8, **kwargs)
 
 
 class RoundOpenForm(forms.Form):
     period = PeriodField()
-    deadline = forms.DateTimeField(label=_("Deadline"), required=False,
+    deadline = forms.DateTimeField(label=_("Submission deadline"), required=False,
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                    help_text=_("Default: the end of the half-year."))
 

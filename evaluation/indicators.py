@@ -68,7 +68,7 @@ INDICATORS = [
                 "limit)."), drill="on_time_closed"),
     Indicator("on_time_rate", _("On-time closure rate"), _("Closed on time / filed."), kind="rate",
               drill="not_on_time"),
-    Indicator("overdue", _("Overdue"), _("Cases (not rejected) with at least one step past its limit."),
+    Indicator("overdue", _("Overdue cases"), _("Cases (not rejected) with at least one step past its limit."),
               drill="overdue"),
     Indicator("rework_rate", _("Rework rate"), _("Cases sent back for rework at least once / filed."), kind="rate",
               drill="reworked"),
@@ -294,5 +294,11 @@ def drill_q(key: str, *, as_of: dt.datetime, count_default_ratings: bool = False
     }[key]
 
 
-DRILLS = ["collected", "filed", "closed", "not_closed", "on_time_closed", "not_on_time", "overdue", "reworked",
-          "returned", "escalated", "extended", "rated", "satisfied", "defaulted"]
+DRILL_LABELS = {
+    "collected": _("Cases collected"), "filed": _("Cases filed"), "closed": _("Cases closed"),
+    "not_closed": _("Filed but not closed"), "on_time_closed": _("Closed on time"),
+    "not_on_time": _("Filed but not closed on time"), "overdue": _("Overdue cases"), "reworked": _("Reworked cases"),
+    "returned": _("Returned cases"), "escalated": _("Escalated cases"), "extended": _("Extended cases"),
+    "rated": _("Ratings counted"), "satisfied": _("Satisfied ratings"), "defaulted": _("Default ratings"),
+}
+DRILLS = list(DRILL_LABELS)

@@ -163,8 +163,8 @@ class Round(models.Model):
     """The two-way assessment of one half-year: one score sheet per evaluator/evaluatee pair."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open for scoring")
+        CLOSED = "closed", _("Scoring closed")
 
     period = models.OneToOneField(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="round")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -173,7 +173,7 @@ class Round(models.Model):
     criteria = models.JSONField(_("criteria"), default=dict)  # {flow: [{"code", "name", "weight"}]}
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("scoring closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("two-way assessment round")

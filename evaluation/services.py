@@ -578,8 +578,11 @@ def worker_assess(*, actor, period_code: str, username: str, score, comment: str
 
 
 @transaction.atomic
-def bonus_compute(*, actor, period_code: str, rule_version=None, now: dt.datetime | None = None) -> BonusRun:
-    """Every community worker's bonus for a quarter, from the quarter's published results."""
+def bonus_compute(*, actor, period_code: str, rule_version=None,
+                  now: dt.datetime | None = None) -> tuple[BonusRun, bool]:
+    """Every community worker's bonus for a quarter, from the quarter's published results. Returns
+    (bonus, created): computing again from identical inputs gives back the same bonus, so a payroll
+    never sees two different lists for the same thing."""
     period = period_ensure(code=period_code)
     if period.kind != Period.Kind.QUARTER:
         raise ValidationError({"period": _("Bonuses are quarterly (e.g. 2026Q3).")})
@@ -597,10 +600,13 @@ def bonus_compute(*, actor, period_code: str, rule_version=None, now: dt.datetim
     lines, fingerprint = bonus_math.bonus_lines(period=period, run=run, rule=rule)
     if not lines:
         raise Conflict(_("There are no community workers to pay."), code="no_workers")
+    existing = BonusRun.objects.filter(period=period, rule=rule, fingerprint=fingerprint).first()
+    if existing is not None:
+        return existing, False
     bonus = BonusRun.objects.create(period=period, rule=rule, result_run=run, fingerprint=fingerprint,
                                     workers=len(lines), total=sum(line.amount for line in lines),
                                     computed_at=now or timezone.now(), computed_by=actor)
     for line in lines:
         line.bonus = bonus
     BonusLine.objects.bulk_create(lines, batch_size=2000)
-    return bonus
+    return bonus, True

@@ -15,7 +15,7 @@ from community.pages import bound, paginate, public_submit_allowed, run_service,
 from core.errors import Conflict
 
 from . import exports, forms, selectors, services
-from .indicators import DRILLS, INDICATORS
+from .indicators import DRILL_LABELS, DRILLS, INDICATORS
 from .models import Flow, ScoreSheet, SubjectKind
 from .parties import speaks_for
 from .scoring import COMPONENTS
@@ -84,10 +84,10 @@ def _handle_index_forms(request, forms_, can):
             messages.success(request, _("%(rows)s survey rows imported.") % {"rows": survey.row_count})
             return redirect("evaluation:index")
     if submitted(request, "bonus") and can["add_bonusrun"] and forms_["bonus"].is_valid():
-        bonus = _attempt(request, forms_["bonus"], services.bonus_compute, actor=user,
-                         period_code=forms_["bonus"].cleaned_data["period"])
-        if bonus:
-            return redirect("evaluation:bonus", pk=bonus.pk)
+        computed = _attempt(request, forms_["bonus"], services.bonus_compute, actor=user,
+                            period_code=forms_["bonus"].cleaned_data["period"])
+        if computed:
+            return redirect("evaluation:bonus", pk=computed[0].pk)
     if request.method == "POST" and not any(submitted(request, name) and can[perm] for name, perm in (
             ("round", "add_round"), ("compute", "add_resultrun"), ("survey", "add_surveyimport"),
             ("bonus", "add_bonusrun"))):
@@ -170,7 +170,7 @@ def result_cases(request, pk: int, drill: str):
         raise Http404
     cases = selectors.cases_behind(request.user, result, drill)
     return render(request, "evaluation/cases.html", {
-        "result": result, "drill": drill, "page": paginate(request, cases),
+        "result": result, "drill": drill, "drill_label": DRILL_LABELS[drill], "page": paginate(request, cases),
         "stored": _stored_count(result, drill),
     })
 

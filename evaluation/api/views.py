@@ -341,11 +341,12 @@ class BonusViewSet(mixins.CreateModelMixin, _ReadViewSet):
     selector = staticmethod(selectors.bonuses_visible_to)
     action_perms = {"lines": _perms("view_bonusrun"), "export": _perms("view_bonusrun")}
 
-    @extend_schema(request=s.BonusIn, responses={201: s.BonusOut})
+    @extend_schema(request=s.BonusIn, responses={201: s.BonusOut, 200: s.BonusOut})
     def create(self, request, *args, **kwargs):
         data = _validated(s.BonusIn, request.data)
-        bonus = services.bonus_compute(actor=request.user, period_code=data["period"], rule_version=data.get("rule"))
-        return Response(s.BonusOut(bonus).data, status=status.HTTP_201_CREATED)
+        bonus, created = services.bonus_compute(actor=request.user, period_code=data["period"],
+                                                rule_version=data.get("rule"))
+        return Response(s.BonusOut(bonus).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses=s.BonusLineOut(many=True))
     @action(detail=True)

@@ -44,7 +44,8 @@ def amounts(bonus) -> dict[str, Decimal]:
 
 
 def test_with_equal_scores_each_post_gets_its_average(q1, workers, cast):
-    bonus = bonus_compute(actor=cast.evaluator, period_code="2026Q1")
+    bonus, created = bonus_compute(actor=cast.evaluator, period_code="2026Q1")
+    assert created and bonus_compute(actor=cast.evaluator, period_code="2026Q1") == (bonus, False)  # same inputs
     assert amounts(bonus) == {"h1": Decimal("1200.00"), "d1": Decimal("1050.00"), "g1": Decimal("900.00"),
                               "g2": Decimal("900.00"), "gb": Decimal("900.00"), "community_a": Decimal("900.00")}
     assert (bonus.workers, bonus.total) == (6, Decimal("5850.00"))
@@ -58,7 +59,7 @@ def test_scores_scale_the_bonus_and_each_post_still_averages_its_base(q1, worker
                       personal_weight="0.5")
     worker_assess(actor=cast.community_a, period_code="2026Q1", username="g1", score=100, comment="表现突出")
     worker_assess(actor=cast.dispatcher_a, period_code="2026Q1", username="g2", score=60)
-    bonus = bonus_compute(actor=cast.evaluator, period_code="2026Q1")
+    bonus, _ = bonus_compute(actor=cast.evaluator, period_code="2026Q1")
     x = grid_score(q1)
     g1 = ((x + 100) / 2).quantize(CENT, ROUND_HALF_UP)
     g2 = ((x + 60) / 2).quantize(CENT, ROUND_HALF_UP)
@@ -77,7 +78,7 @@ def test_absolute_scaling_and_the_floor(q1, workers, cast):
                       scaling="absolute", personal_weight="1", floor_score="60")
     worker_assess(actor=cast.community_a, period_code="2026Q1", username="g1", score="59.99")
     worker_assess(actor=cast.community_a, period_code="2026Q1", username="h1", score=80)
-    got = amounts(bonus_compute(actor=cast.evaluator, period_code="2026Q1"))
+    got = amounts(bonus_compute(actor=cast.evaluator, period_code="2026Q1")[0])
     assert got["g1"] == Decimal("0.00") and got["h1"] == Decimal("960.00")  # 1200 × 80 / 100
     assert got["d1"] == (1050 * grid_score(q1) / 100).quantize(CENT, ROUND_HALF_UP)
 
@@ -119,3 +120,15 @@ def test_the_payroll_export(q1, workers, api_as, cast, settings):
     lines = api_as(cast.evaluator).get(f"{API}/bonuses/{bonus_id}/lines/").json()
     assert lines["count"] == 6
     assert api_as(cast.dispatcher_a).get(f"{API}/bonuses/{bonus_id}/export/").status_code == 403
+
+
+def test_the_bonus_pages(q1, workers, client, cast):
+    client.force_login(cast.evaluator)
+    response = client.post("/evaluation/", {"form": "bonus", "bonus-period": "2026Q1"})
+    bonus = BonusRun.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/evaluation/bonuses/{bonus.pk}/")
+    page = client.get(f"/evaluation/bonuses/{bonus.pk}/")
+    assert page.status_code == 200 and "1200.00" in page.content.decode()
+    assert client.get(f"/evaluation/bonuses/{bonus.pk}/export.xlsx").status_code == 200
+    client.force_login(cast.dispatcher_a)
+    assert client.get(f"/evaluation/bonuses/{bonus.pk}/").status_code == 403
