@@ -193,8 +193,9 @@ def sheet_submit(*, actor, sheet_id: int, scores, comment: str = "", now: dt.dat
 def sheet_submit_by_token(*, token: str, scores, comment: str = "", now: dt.datetime | None = None) -> ScoreSheet:
     """The residents' representatives submit their sheet with its access code."""
     now = now or timezone.now()
+    token = str(token or "")
     sheet = ScoreSheet.objects.select_for_update().select_related("round").filter(
-        token=str(token or ""), evaluator_kind=Party.RESIDENTS).first() if token else None
+        token=token, evaluator_kind=Party.RESIDENTS).first() if token.isascii() and token.isprintable() else None
     if sheet is None:
         raise Http404(_("No score sheet has this access code."))
     return _submit(sheet, actor=None, scores=scores, comment=comment, now=now)

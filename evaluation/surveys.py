@@ -109,6 +109,8 @@ def _known_units() -> dict[str, str]:
 def parse_survey(file_name: str, content: bytes) -> tuple[list[str], list[SurveyRow]]:
     """(question names, rows) of a valid file; ValidationError({"file": [one message per problem]})."""
     rows = [row for row in _rows_of(file_name, content) if any(cell for cell in row)]
+    if any("\x00" in cell for row in rows for cell in row):
+        raise ValidationError({"file": _("The file contains null characters.")})
     if not rows:
         raise ValidationError({"file": _("The file has no header row.")})
     header = [ALIASES.get(cell.strip(), ALIASES.get(cell.strip().lower(), cell.strip())) for cell in rows[0]]

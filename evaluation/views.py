@@ -137,7 +137,7 @@ def ranking(request, pk: int, kind: str):
         raise Http404
     rows = selectors.results_visible_to(request.user).filter(run=run, kind=kind)
     street = request.GET.get("street", "")
-    if street:
+    if street.isdigit():
         rows = rows.filter(street_code=street)
     rows = selectors.ranked(rows)
     indicators = {i.key: i for i in INDICATORS}

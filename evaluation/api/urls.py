@@ -18,6 +18,6 @@ router.register("bonuses", views.BonusViewSet, basename="bonus")
 app_name = "evaluation-api"
 urlpatterns = [
     path("definitions/", views.DefinitionsView.as_view(), name="definitions"),
-    path("public/sheets/<str:token>/", views.PublicSheetView.as_view(), name="public-sheet"),
+    path("public/sheets/<slug:token>/", views.PublicSheetView.as_view(), name="public-sheet"),
     *router.urls,
 ]

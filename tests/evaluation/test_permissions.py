@@ -150,7 +150,8 @@ def test_a_new_rule_version_is_created_and_never_edited(api_as, cast):
 @pytest.mark.parametrize("url", [
     "results/?run=abc", "results/abc/", "results/999999/", "results/abc/cases/?drill=overdue", "runs/abc/",
     "runs/abc/verify/", "rules/abc/", "bonus-rules/v1/", "periods/nope/", "sheets/abc/", "bonuses/abc/export/",
-    "public/sheets/%00/",
+    "public/sheets/%00/", "periods/%00/", "sheets/?evaluator_code=%00", "results/?code=%00&kind=grid",
+    "runs/?period=%00",
 ])
 def test_garbage_in_urls_and_filters_is_never_a_500(published, api_as, cast, url):
     assert api_as(cast.evaluator).get(f"{API}/{url}").status_code in (400, 404)

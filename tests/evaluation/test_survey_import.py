@@ -81,6 +81,7 @@ def test_a_file_with_bad_rows_is_rejected_whole_and_each_bad_row_reported(api_as
     (b"PK\x03\x04 not really a workbook", "broken.xlsx"),
     (b"unit,sample_size,satisfied,q,q\n110108009001001,10,5,1,2\n", "twice.csv"),
     ("unit,sample_size,satisfied\n110108009001001,10,5\n".encode("utf-16"), "utf16.csv"),
+    (b"unit,sample_size,satisfied,q\x00\n110108009001001,10,5,1\n", "nul.csv"),
 ])
 def test_unreadable_files_are_refused_with_a_message(api_as, cast, content, name):
     response = upload(api_as, cast.evaluator, content, name=name)
