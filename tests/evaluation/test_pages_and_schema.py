@@ -100,3 +100,13 @@ def test_the_definitions_are_served(api_as, cast):
     assert {item["key"] for item in body["indicators"]} >= {"closure_rate", "on_time_rate", "mean_handling_hours",
                                                             "satisfied_share", "overdue"}
     assert [item["key"] for item in body["components"]][-2:] == ["two_way", "survey"]
+
+
+def test_list_endpoints_take_a_fixed_number_of_queries(published, api_as, cast, django_assert_max_num_queries):
+    round_open(period_code="2026H1", now=at("2026-01-05"))
+    client = api_as(cast.evaluator)
+    for url, count in ((f"/api/v1/evaluation/results/?run={published.pk}&page_size=1000", 643 + 29 + 13 + 232),
+                       ("/api/v1/evaluation/sheets/?page_size=1000", 1000), ("/api/v1/evaluation/runs/", 1)):
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert len(response.json()["results"]) == count, url
