@@ -2,7 +2,7 @@
 from django.db import transaction
 
 from grids.models import Department
-from grids.seeding import SeedReport, _upsert
+from grids.seeding import SeedReport, upsert_by_key
 
 from .catalogue import CLASSES, SUBCLASSES
 from .models import Category
@@ -11,7 +11,7 @@ from .models import Category
 @transaction.atomic
 def seed(*, demo: bool = False) -> SeedReport:
     report = SeedReport()
-    report.add("case classes", _upsert(Category, "code", [
+    report.add("case classes", upsert_by_key(Category, "code", [
         {"code": code, "name": name, "kind": kind, "parent_id": None} for code, name, kind in CLASSES
     ]))
     classes = dict(Category.objects.filter(parent__isnull=True).values_list("code", "id"))
@@ -24,7 +24,7 @@ def seed(*, demo: bool = False) -> SeedReport:
             "default_tier": tier, "department_id": departments.get(department),
             "handle_hours": handle, "urgent_handle_hours": urgent_handle, "must_report_item": must_report,
         })
-    report.add("case categories", _upsert(Category, "code", rows))
+    report.add("case categories", upsert_by_key(Category, "code", rows))
     if demo:
         from .demo import seed_demo_cases
 

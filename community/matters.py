@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from grids.models import Community
+from grids.scoping import acts_in_area, require_area
 
 from .models import MatterComment, MatterMilestone, MatterRating, PracticalMatter
-from .scoping import acts_in_area, require_area
 
 Status = PracticalMatter.Status
 

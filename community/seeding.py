@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.schedules import schedule_daily
 from grids.models import Community, Grid
-from grids.seeding import SeedReport, _upsert
+from grids.seeding import SeedReport, upsert_by_key
 
 from . import models
 from .services import households_flag_overdue
@@ -64,7 +65,7 @@ def seed(demo: bool = False) -> SeedReport:
         report.add("visit categories", _seed_visit_categories())
         report.add("service circle", _seed_service_circle())
         report.add("volunteer network", _seed_volunteer_network())
-        report.add("volunteer skills", _upsert(models.VolunteerSkill, "name", [{"name": n} for n in SKILLS]))
+        report.add("volunteer skills", upsert_by_key(models.VolunteerSkill, "name", [{"name": n} for n in SKILLS]))
         report.add("periodic tasks", _seed_periodic_task())
     if demo:
         with transaction.atomic():
@@ -132,7 +133,7 @@ def _seed_service_circle() -> tuple[int, int]:
             })
             members[code] = [c.id for c in chunk]
             serial += 1
-    counts = _upsert(models.ServiceCircleSite, "code", site_rows)
+    counts = upsert_by_key(models.ServiceCircleSite, "code", site_rows)
     site_ids = dict(models.ServiceCircleSite.objects.values_list("code", "id"))
     Through = models.ServiceCircleSite.communities.through
     Through.objects.bulk_create(
@@ -169,45 +170,31 @@ def _seed_providers(covered: list[Community], site_ids: dict[str, int], members:
                 "address": f"{community.name}{rng.randint(1, 30)}号楼底商",
                 "provider_code": code,
             })
-    _upsert(models.ServiceProvider, "code", provider_rows)
+    upsert_by_key(models.ServiceProvider, "code", provider_rows)
     provider_ids = dict(models.ServiceProvider.objects.values_list("code", "id"))
     for row in outlet_rows:
         row["provider_id"] = provider_ids[row.pop("provider_code")]
-    _upsert(models.ServiceOutlet, "code", outlet_rows)
+    upsert_by_key(models.ServiceOutlet, "code", outlet_rows)
 
 
 def _seed_volunteer_network() -> tuple[int, int]:
     district = settings.DISTRICT_CODE
-    counts = _upsert(models.VolunteerOrg, "code", [{
+    counts = upsert_by_key(models.VolunteerOrg, "code", [{
         "code": "vf", "name": "海淀区志愿者联合会", "level": models.VolunteerOrg.Level.FEDERATION, "parent_id": None,
         "street_id": None, "community_id": None, "area_code": district,
     }])
     federation_id = models.VolunteerOrg.objects.get(code="vf").id
     streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code"))
-    branch = _upsert(models.VolunteerOrg, "code", [{
+    branch = upsert_by_key(models.VolunteerOrg, "code", [{
         "code": f"vb-{s.code}", "name": f"{_short(s.name)}志愿者联合会分会", "level": models.VolunteerOrg.Level.BRANCH,
         "parent_id": federation_id, "street_id": s.id, "community_id": None, "area_code": s.code,
     } for s in streets])
     branch_ids = dict(models.VolunteerOrg.objects.filter(level="branch").values_list("street_id", "id"))
-    stations = _upsert(models.VolunteerOrg, "code", [{
+    stations = upsert_by_key(models.VolunteerOrg, "code", [{
         "code": f"vs-{c.code}", "name": f"{c.name}志愿服务站", "level": models.VolunteerOrg.Level.STATION,
         "parent_id": branch_ids[c.street_id], "street_id": c.street_id, "community_id": c.id, "area_code": c.code,
     } for c in Community.objects.order_by("code")])
     return counts[0] + branch[0] + stations[0], counts[1] + branch[1] + stations[1]
-
-
-def schedule_daily(*, name: str, task: str, hour: int, minute: int) -> tuple[int, int]:
-    """Register (or keep) a daily Celery beat job in the database scheduler."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    schedule, _created = CrontabSchedule.objects.get_or_create(
-        minute=str(minute), hour=str(hour), day_of_week="*", day_of_month="*", month_of_year="*",
-        timezone=settings.TIME_ZONE,
-    )
-    _task, created = PeriodicTask.objects.update_or_create(
-        name=name, defaults={"task": task, "crontab": schedule, "enabled": True},
-    )
-    return int(created), 0
 
 
 def _seed_periodic_task() -> tuple[int, int]:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.models import Community, ServiceStation, StaffProfile
+from grids.scoping import area_rows_q, grid_rows_q
 from grids.selectors import grids_visible_to
 
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
     VolunteerOrg,
     VolunteerTeam,
 )
-from .scoping import area_rows_q, grid_rows_q
 
 
 def _authenticated(user) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Community, Grid
+from grids.scoping import require_area, require_unit_grid
 
 from .models import (
     ActivitySignup,
@@ -33,7 +34,6 @@ from .models import (
     VolunteerSkill,
     VolunteerTeam,
 )
-from .scoping import require_area, require_unit_grid
 
 
 def _not_future(value: date, field: str) -> None:

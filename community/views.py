@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 from grids.models import Grid
 
 from . import forms, matters, models, selectors, services
-from .pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 
 def _too_many(request):

@@ -1,9 +1,13 @@
-"""Helpers for server-rendered pages: access, forms backed by services, paging without COUNT."""
+"""Helpers for server-rendered pages: access, forms backed by services, paging, throttling."""
 from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from rest_framework.throttling import ScopedRateThrottle
+
+PAGE_SIZE = 50
 
 
 def staff_page(*perms: str):
@@ -50,3 +54,47 @@ def page_of(queryset, page: str | int | None, size: int = 50) -> Page:
         number = 1
     rows = list(queryset[(number - 1) * size: number * size + 1])
     return Page(rows=rows[:size], number=number, has_next=len(rows) > size)
+
+
+def run_service(form, service, **kwargs):
+    """Call a service; put its ValidationError onto the form (field errors in place). Returns the
+    service's result, or None when it refused."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        errors_onto_form(form, error)
+        return None
+
+
+def attempt(service, **kwargs) -> str | None:
+    """Run a service that has no form behind it (a single button): None on success, else its
+    error messages on one line for the page to show."""
+    try:
+        service(**kwargs)
+    except ValidationError as error:
+        return "; ".join(error.messages)
+    return None
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def submitted(request, name: str) -> bool:
+    """Several forms share a page; the button pressed says which one was sent."""
+    return request.method == "POST" and request.POST.get("form") == name
+
+
+class _ThrottleScope:
+    throttle_scope = "public_submit"
+
+
+def public_submit_allowed(request) -> bool:
+    """The same per-client budget as the public API's submissions (``public_submit`` rate)."""
+    return ScopedRateThrottle().allow_request(request, _ThrottleScope())
+
+
+def bound(request, name: str, form_class, **kwargs):
+    """The form bound to the POST if it is the one sent, else a blank one (prefixed by name)."""
+    data = request.POST if submitted(request, name) else None
+    return form_class(data, prefix=name, **kwargs)

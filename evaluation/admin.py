@@ -2,7 +2,7 @@
 sheets submitted through the pages and the API)."""
 from django.contrib import admin
 
-from cases.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from . import models
 

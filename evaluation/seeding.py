@@ -3,7 +3,7 @@ bonus rule versions, and the Celery beat jobs. With ``demo``, the current half-y
 from django.db import transaction
 from django.utils import timezone
 
-from community.seeding import schedule_daily
+from core.schedules import schedule_daily
 from grids.seeding import SeedReport
 
 from .bonus import DEFAULT_BASE

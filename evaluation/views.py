@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from community.pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 from core.errors import Conflict
+from core.pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 from . import exports, forms, selectors, services
 from .indicators import DRILL_LABELS, DRILLS, INDICATORS

@@ -25,7 +25,6 @@ from core.roles import Role
 
 from . import seed_data
 from .geometry import forget_index
-from .selectors import forget_scopes
 from .models import (
     KEY_UNIT_COMMUNITY_CODE,
     ROAD_COMMUNITY_CODE,
@@ -37,6 +36,7 @@ from .models import (
     ServiceStation,
     StaffProfile,
 )
+from .selectors import forget_scopes
 
 LLOYD_STEPS = 4
 # Lat/lng degrees to km at Haidian's latitude, for areas shown to people.
@@ -205,7 +205,7 @@ def _geojson(geometry: BaseGeometry) -> dict:
     return json.loads(json.dumps(mapping(geometry)))
 
 
-def _upsert(model, key: str, rows: list[dict]) -> tuple[int, int]:
+def upsert_by_key(model, key: str, rows: list[dict]) -> tuple[int, int]:
     """Create missing rows and update changed ones, by natural key. Returns (created, updated)."""
     existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": [r[key] for r in rows]})}
     to_create, to_update, changed_fields = [], [], set()
@@ -264,11 +264,11 @@ def seed_structure() -> SeedReport:
     ids: dict[str, int] = {}
     community_ids: dict[str, int] = {}
     for level in (Grid.Level.DISTRICT, Grid.Level.STREET):
-        report.add("grids", _upsert(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[level]]))
+        report.add("grids", upsert_by_key(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[level]]))
         ids.update(Grid.objects.filter(level=level).values_list("code", "id"))
     report.add(
         "communities",
-        _upsert(
+        upsert_by_key(
             Community,
             "code",
             [
@@ -281,7 +281,7 @@ def seed_structure() -> SeedReport:
         ),
     )
     community_ids.update(Community.objects.values_list("code", "id"))
-    report.add("grids", _upsert(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[Grid.Level.UNIT]]))
+    report.add("grids", upsert_by_key(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[Grid.Level.UNIT]]))
     forget_index()  # bulk writes send no post_save
     report.add("service stations", _seed_service_stations(plan, community_ids))
     report.add("departments", _seed_departments())
@@ -303,7 +303,7 @@ def _seed_service_stations(plan: DistrictPlan, community_ids: dict[str, int]) ->
                 "full_time_staff": 1 + rng.randint(0, 2),
             }
         )
-    return _upsert(ServiceStation, "community_id", rows)
+    return upsert_by_key(ServiceStation, "community_id", rows)
 
 
 def _seed_departments() -> tuple[int, int]:
@@ -311,7 +311,7 @@ def _seed_departments() -> tuple[int, int]:
         {"code": code, "name": name, "short_name": short, "station_name": station}
         for code, name, short, station, _mode in seed_data.DEPARTMENTS
     ]
-    return _upsert(Department, "code", rows)
+    return upsert_by_key(Department, "code", rows)
 
 
 def _seed_department_stations(street_ids: dict[str, int]) -> tuple[int, int]:
@@ -331,7 +331,7 @@ def _seed_department_stations(street_ids: dict[str, int]) -> tuple[int, int]:
                     "management_mode": mode,
                 }
             )
-    return _upsert(DepartmentStation, "code", rows)
+    return upsert_by_key(DepartmentStation, "code", rows)
 
 
 def _person_name(rng: random.Random) -> str:

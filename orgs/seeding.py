@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from community.seeding import schedule_daily
+from core.schedules import schedule_daily
 from grids.models import Community, Grid
-from grids.seeding import SeedReport, _upsert
+from grids.seeding import SeedReport, upsert_by_key
 
 from .models import (
     Award,
@@ -81,11 +81,11 @@ def seed(demo: bool = False) -> SeedReport:
     report = SeedReport()
     with transaction.atomic():
         streets = {g.name: g.id for g in Grid.objects.filter(level=Grid.Level.STREET)}
-        report.add("incubation sites", _upsert(IncubationSite, "code", [
+        report.add("incubation sites", upsert_by_key(IncubationSite, "code", [
             {"code": code, "name": name, "kind": kind, "area_m2": area, "street_id": streets.get(street),
              "address": address} for code, name, kind, area, street, address in SITES
         ]))
-        report.add("service catalogue", _upsert(CatalogueItem, "code", [
+        report.add("service catalogue", upsert_by_key(CatalogueItem, "code", [
             {"code": code, "name": name, "field": field} for code, name, field in CATALOGUE
         ]))
         report.add("periodic tasks", schedule_daily(name="orgs: flag overdue registration applications",
@@ -164,7 +164,7 @@ def _seed_organisations() -> tuple[int, int]:
         })
     existing = set(Org.objects.filter(name__startswith="学院路待审组织").values_list("name", flat=True))
     rows = [row for row in rows if row["name"] not in existing]  # pending ones keep whatever staff did
-    return _upsert(Org, "name", rows)
+    return upsert_by_key(Org, "name", rows)
 
 
 def _seed_projects() -> tuple[int, int]:
@@ -196,7 +196,7 @@ def _seed_projects() -> tuple[int, int]:
             "assessment_score": score if done else None,
             "assessment_grade": PurchaseProject.grade_for(score) if done else "",
         })
-    counts = _upsert(PurchaseProject, "code", rows)
+    counts = upsert_by_key(PurchaseProject, "code", rows)
     for project in PurchaseProject.objects.filter(code__startswith="gp-", milestones__isnull=True):
         ProjectMilestone.objects.bulk_create([
             ProjectMilestone(project=project, title="中期评估", due_on=date(project.year, 7, 1),

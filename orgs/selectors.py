@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from community.scoping import area_rows_q
+from grids.scoping import area_rows_q
 from grids.selectors import scope_of
 
 from .models import (

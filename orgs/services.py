@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from community.scoping import require_area
 from grids.models import Community, Grid
+from grids.scoping import require_area
 from grids.selectors import scope_of
 
 from .models import (

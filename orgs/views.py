@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from community.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 from . import forms, models, selectors, services
 

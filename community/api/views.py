@@ -12,11 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api import ScopedViewSet, milestone_actions
 from grids.models import Community
 
 from .. import matters, models, selectors, services
 from . import serializers as s
-from .base import ScopedViewSet, milestone_actions
 
 CHANGE = "change"
 ADD = "add"

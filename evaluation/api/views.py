@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from community.api.base import ActionModelPermissions
+from core.api import ActionModelPermissions
 
 from .. import exports, selectors, services
 from ..indicators import DRILLS

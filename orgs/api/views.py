@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from community.api.base import ScopedViewSet, milestone_actions
+from core.api import ScopedViewSet, milestone_actions
 
 from .. import models, selectors, services
 from . import serializers as s

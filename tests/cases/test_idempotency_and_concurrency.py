@@ -3,7 +3,6 @@
 These need real row locks and several connections, so they run on PostgreSQL (as CI does)."""
 import threading
 
-import pytest
 from django.db import close_old_connections, connection
 
 from cases.integrity import verify_trails

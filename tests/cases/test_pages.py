@@ -200,8 +200,9 @@ def test_tracking_an_unknown_code_is_404(client):
 
 
 def test_photos_are_served_only_to_those_who_may_see_the_case(as_user, cast, small_case, settings, tmp_path):
-    from .test_attachments import png_bytes
     from cases.services import case_attach
+
+    from .test_attachments import png_bytes
 
     settings.MEDIA_ROOT = tmp_path
     photo = case_attach(actor=cast.worker_a, number=small_case.number, content=png_bytes())

@@ -1,5 +1,5 @@
 """Scope rules for rows that live in an *area* (district, street or community code) rather than in
-a third-level grid. Built on ``grids.selectors.scope_of``; the orgs app uses them too.
+a third-level grid. Built on ``grids.selectors.scope_of``; the community and orgs apps use them.
 
 - ``grid_rows_q``: strict — rows of grids the user serves (sensitive personal data).
 - ``area_rows_q``: rows of areas the user serves, *and* of the areas above them (a grid worker
@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from grids.models import Grid
-from grids.selectors import NOTHING, scope_of
+from .models import Grid
+from .selectors import NOTHING, scope_of
 
 COMMUNITY_CODE_LENGTH = 12
 

@@ -1,4 +1,4 @@
-"""API plumbing shared by the community and orgs apps: a permission per custom action, a
+"""API plumbing shared by the apps: a permission per custom action, a
 viewset whose reads come from a selector and whose writes go through services, and the
 post-write re-check (the object must still be visible to its writer, or it is a 404)."""
 from django.shortcuts import get_object_or_404
