@@ -66,3 +66,8 @@ def test_malformed_coordinates_get_400_naming_the_field(api, params, field):
     response = api.get(URL, params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_api_clients_choose_their_language(api):
+    response = api.get(URL, {"lat": 31.23, "lng": 121.47}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == "This location is outside Haidian district."
