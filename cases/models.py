@@ -186,8 +186,10 @@ class Case(models.Model):
             # Only open cases with a clock carry next_due_at: the sweep's scan is proportional
             # to what falls due, not to how many cases exist.
             models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),
-            # Yellow and red cases by due time: the dashboard's overdue lists, soonest first.
+            # Yellow and red cases by due time (the dashboard's overdue lists, soonest first) and by
+            # street, newest first (a street's inbox filtered to its deadline lights).
             models.Index(fields=["light", "due_at"], name="case_light_due_idx", condition=~Q(light="green")),
+            models.Index(fields=["street", "-id"], name="case_street_lit_idx", condition=~Q(light="green")),
             models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
         ]
         constraints = [

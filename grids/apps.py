@@ -8,6 +8,7 @@ class GridsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from . import geometry, models, roles, selectors
@@ -19,4 +20,6 @@ class GridsConfig(AppConfig):
                                  models.StationUserObjectPermission, models.StationGroupObjectPermission):
             post_save.connect(selectors.forget_scopes, sender=permission_model)
             post_delete.connect(selectors.forget_scopes, sender=permission_model)
-        m2m_changed.connect(selectors.forget_scopes, sender=get_user_model().groups.through)
+        User = get_user_model()
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(selectors.forget_scopes, sender=through)

@@ -76,8 +76,13 @@ SCOPE_GENERATION_KEY = "scope:generation"
 
 
 def forget_scopes(**kwargs) -> None:
-    """Any grant or withdrawal of scope (or group membership) starts a new generation of cached scopes."""
+    """Any grant or withdrawal of scope, role permission or group membership starts a new
+    generation of cached scopes and permissions."""
     cache.set(SCOPE_GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def access_generation() -> str:
+    return cache.get(SCOPE_GENERATION_KEY) or ""
 
 
 def scope_of(user) -> Scope:
@@ -88,8 +93,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_haidian_scope", None)
     if cached is not None:
         return cached
-    generation = cache.get(SCOPE_GENERATION_KEY) or ""
-    key = f"scope:{generation}:{user.pk}"
+    key = f"scope:{access_generation()}:{user.pk}"
     scope = cache.get(key)
     if scope is None:
         scope = _load_scope(user)
