@@ -6,6 +6,7 @@ from grids.seeding import SeedReport, upsert_by_key
 
 from .catalogue import CLASSES, SUBCLASSES
 from .models import Category
+from .selectors import forget_categories
 
 
 @transaction.atomic
@@ -25,6 +26,7 @@ def seed(*, demo: bool = False) -> SeedReport:
             "handle_hours": handle, "urgent_handle_hours": urgent_handle, "must_report_item": must_report,
         })
     report.add("case categories", upsert_by_key(Category, "code", rows))
+    forget_categories()  # bulk writes send no post_save
     if demo:
         from .demo import seed_demo_cases
 

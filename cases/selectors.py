@@ -4,6 +4,8 @@
 cases through ``street_id``, unit grids through ``grid_id``), the department or stations the
 case is dispatched to, and the cases a person is assigned or reported.
 """
+import time
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -156,6 +158,26 @@ class StepOwnerDirectory:
             return [case.assignee] if case.assignee.is_active else []
         people = self.by_station.get(case.station_id, []) + self.by_department.get(case.department_id, [])
         return list({u.id: u for u in people}.values())
+
+
+CATEGORY_CACHE_SECONDS = 60
+_categories: tuple[float, dict[str, Category]] | None = None
+
+
+def active_category(code: str) -> Category | None:
+    """An active category by code, from a per-process copy of the catalogue (a few dozen rows
+    read on every report; refreshed after a minute or when a category is saved here)."""
+    global _categories
+    cached = _categories
+    if cached is None or time.monotonic() - cached[0] > CATEGORY_CACHE_SECONDS:
+        cached = (time.monotonic(), {c.code: c for c in categories_active()})
+        _categories = cached
+    return cached[1].get(code)
+
+
+def forget_categories(**kwargs) -> None:
+    global _categories
+    _categories = None
 
 
 def categories_active() -> QuerySet[Category]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import Conflict
-from grids.geometry import locate_unit_grid
+from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, DepartmentStation, Grid
 from grids.selectors import scope_of
 
@@ -206,25 +206,19 @@ def allocate_case_number(now: dt.datetime) -> str:
 
 
 def _resolve_location(data: NewCase) -> Grid:
-    """The case's unit grid (given, or located from the point), with its street joined in."""
-    errors = {}
-    grids = Grid.objects.select_related("parent").defer("boundary", "parent__boundary")
-    if data.grid:
-        grid = grids.filter(code=data.grid, level=Grid.Level.UNIT).first()
-        if grid is None:
-            errors["grid"] = _("No third-level grid has the code “%(code)s”.") % {"code": data.grid}
-    else:
-        located = locate_unit_grid(data.lat, data.lng)
-        grid = grids.filter(code=located.code).first() if located else None
-        if grid is None:
-            errors["lat"] = _("This location is outside Haidian district.")
-    if errors:
-        raise ValidationError(errors)
-    return grid
+    """The case's unit grid (given, or located from the point) and its street, from the in-memory
+    grid index: the instances carry what a case needs of them (id, code, name, street)."""
+    located = unit_grid_by_code(data.grid) if data.grid else locate_unit_grid(data.lat, data.lng)
+    if located is None:
+        if data.grid:
+            raise ValidationError({"grid": _("No third-level grid has the code “%(code)s”.") % {"code": data.grid}})
+        raise ValidationError({"lat": _("This location is outside Haidian district.")})
+    street = Grid(id=located.street_id, code=located.street_code, name=located.street_name, level=Grid.Level.STREET)
+    return Grid(id=located.id, code=located.code, name=located.name, level=Grid.Level.UNIT, parent=street)
 
 
 def _resolve_category(code: str) -> Category:
-    category = Category.objects.filter(code=code, active=True).select_related("parent").first()
+    category = selectors.active_category(code)
     if category is None or not category.is_subclass:
         raise ValidationError({"category": _("“%(code)s” is not a case category (use a subclass code).") % {"code": code}})
     return category

@@ -22,14 +22,21 @@ class LocatedGrid:
     id: int
     code: str
     name: str
+    street_id: int
+    street_code: str
+    street_name: str
+
+
+INDEX_FIELDS = ("id", "code", "name", "parent_id", "parent__code", "parent__name", "boundary")
 
 
 class UnitGridIndex:
-    def __init__(self, rows: list[tuple[int, str, str, dict]]):
+    def __init__(self, rows: list[tuple]):
         # Sorted by code so that a point on a shared border resolves to the lower code.
         rows = sorted(rows, key=lambda row: row[1])
-        self.grids = [LocatedGrid(id=row[0], code=row[1], name=row[2]) for row in rows]
-        self.geometries = [shape(row[3]) for row in rows]
+        self.grids = [LocatedGrid(*row[:6]) for row in rows]
+        self.by_code = {grid.code: grid for grid in self.grids}
+        self.geometries = [shape(row[6]) for row in rows]
         shapely.prepare(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
         self.built_at = time.monotonic()
@@ -49,7 +56,7 @@ def unit_grid_index() -> UnitGridIndex:
             if _index is None or time.monotonic() - _index.built_at > INDEX_MAX_AGE_SECONDS:
                 from .models import Grid
 
-                rows = Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "code", "name", "boundary")
+                rows = Grid.objects.filter(level=Grid.Level.UNIT).values_list(*INDEX_FIELDS)
                 _index = UnitGridIndex(list(rows))
             index = _index
     return index
@@ -58,6 +65,10 @@ def unit_grid_index() -> UnitGridIndex:
 def locate_unit_grid(lat: float, lng: float) -> LocatedGrid | None:
     """The third-level grid containing the point, or None outside the district."""
     return unit_grid_index().locate(lat, lng)
+
+
+def unit_grid_by_code(code: str) -> LocatedGrid | None:
+    return unit_grid_index().by_code.get(code)
 
 
 def forget_index(**kwargs) -> None:
