@@ -3,6 +3,8 @@
 Every page needs a login and the role's permission; every object comes through a selector, so one
 outside the user's scope is a 404. Charts are plain HTML/CSS bars drawn from the stored numbers.
 """
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Q, Sum
@@ -158,9 +160,33 @@ def scorecard(request, pk: int):
     trend = selectors.result_trend(request.user, result)
     return render(request, "evaluation/scorecard.html", {
         "result": result, "run": result.run, "components": components, "indicators": indicators, "trend": trend,
+        "charts": _scorecard_charts(components, trend),
         "two_way": [(Flow(flow).label, detail) for flow, detail in sorted(result.two_way.items())],
         "parameters": result.run.rule.parameters,
     })
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _scorecard_charts(components, trend) -> dict:
+    """ECharts options for the scorecard (the CSS bars beside them stay for pages without scripts)."""
+    weighted = [c for c in components if c["weight"]]
+    return {
+        "components": json.dumps({
+            "tooltip": {}, "grid": {"left": 150, "right": 20, "top": 10, "bottom": 20},
+            "xAxis": {"type": "value", "min": 0, "max": 100},
+            "yAxis": {"type": "category", "data": [str(c["component"].label) for c in weighted]},
+            "series": [{"type": "bar", "data": [_number(c["score"]) for c in weighted]}],
+        }, ensure_ascii=False),
+        "trend": json.dumps({
+            "tooltip": {"trigger": "axis"}, "grid": {"left": 40, "right": 20, "top": 20, "bottom": 30},
+            "xAxis": {"type": "category", "data": [t.run.period.code for t in trend]},
+            "yAxis": {"type": "value", "min": 0, "max": 100},
+            "series": [{"type": "line", "data": [_number(t.composite) for t in trend]}],
+        }, ensure_ascii=False),
+    }
 
 
 @staff_page("evaluation.view_subjectresult")

@@ -26,6 +26,15 @@
   setInterval(tick, 30000);
   document.body.addEventListener("htmx:afterSwap", tick);
 
+  // ---- charts described by the server: <div data-echarts="{option JSON}"> ---------------------
+  if (window.echarts) {
+    document.querySelectorAll("[data-echarts]").forEach(function (el) {
+      var chart = echarts.init(el);
+      chart.setOption(JSON.parse(el.dataset.echarts));
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
   if (!window.L) return;
 
   // ---- maps (no tiles: grid outlines are the map) -------------------------------------------

@@ -36,6 +36,7 @@ def test_the_pages_render_for_the_district_and_the_street(published, client, cas
     client.force_login(cast.dispatcher_a)
     scorecard = client.get(f"/evaluation/results/{grid.pk}/").content.decode()
     assert "72.76" in scorecard and "/cases/overdue/" in scorecard
+    assert 'data-echarts="' in scorecard and "72.76" in scorecard.split('data-echarts="')[2].split('"></div>')[0]
     ranking = client.get(f"/evaluation/runs/{published.pk}/grid/").content.decode()
     assert GRID_A in ranking and "110108012001001" not in ranking  # street B's grid is not theirs
     assert client.get(f"/evaluation/runs/{published.pk}/planet/").status_code == 404
