@@ -9,7 +9,7 @@ from django_ratelimit.core import is_ratelimited
 from core.errors import Conflict
 from core.pages import errors_onto_form
 
-from . import forms, services
+from . import attachments, forms, services
 from .models import Case
 from .workflow import Source, Status
 
@@ -37,7 +37,7 @@ def public_report(request):
                 with transaction.atomic():
                     case, _created = services.case_create(actor=None, data=data)
                     if form.cleaned_data.get("photo"):
-                        services.case_attach_public(case=case, content=form.cleaned_data["photo"].read())
+                        attachments.case_attach_public(case=case, content=form.cleaned_data["photo"].read())
             except ValidationError as error:
                 if hasattr(error, "error_dict") and "file" in error.error_dict:
                     error = ValidationError({"photo": error.error_dict["file"]})

@@ -19,7 +19,7 @@ from core.pages import errors_onto_form, page_of, staff_page
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, scope_of
 
-from . import forms, inbox, selectors, services
+from . import attachments, forms, inbox, selectors, services
 from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Category
 from .workflow import Action, Source, Status
@@ -196,7 +196,7 @@ def case_act(request, number: str, action: str):
 def case_photo_upload(request, number: str):
     if request.method == "POST" and request.FILES.get("photo"):
         try:
-            services.case_attach(actor=request.user, number=number, content=request.FILES["photo"].read())
+            attachments.case_attach(actor=request.user, number=number, content=request.FILES["photo"].read())
             messages.success(request, _("Photo added."))
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
@@ -256,7 +256,7 @@ def _create_with_photo(request, form, data: services.NewCase, key: str | None):
             case, _created = services.case_create(actor=request.user, data=data, creation_key=key)
             photo = form.cleaned_data.get("photo")
             if photo:
-                services.case_attach(actor=request.user, number=case.number, content=photo.read(), stage="before")
+                attachments.case_attach(actor=request.user, number=case.number, content=photo.read(), stage="before")
         return case
     except ValidationError as error:
         if hasattr(error, "error_dict") and "file" in error.error_dict:

@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from .. import selectors, services
+from .. import attachments, selectors, services
 from ..models import Case, Notification
 from ..workflow import Action
 from . import filters, serializers
@@ -132,7 +132,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             raise PermissionDenied(_("Your role may not add photos."))
         upload = serializers.AttachmentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        attachment = services.case_attach(actor=request.user, number=number,
+        attachment = attachments.case_attach(actor=request.user, number=number,
                                           content=upload.validated_data["file"].read(),
                                           stage=upload.validated_data.get("stage"))
         return Response(serializers.AttachmentSerializer(attachment, context={"request": request}).data,

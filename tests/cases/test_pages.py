@@ -200,7 +200,7 @@ def test_tracking_an_unknown_code_is_404(client):
 
 
 def test_photos_are_served_only_to_those_who_may_see_the_case(as_user, cast, small_case, settings, tmp_path):
-    from cases.services import case_attach
+    from cases.attachments import case_attach
 
     from .test_attachments import png_bytes
 

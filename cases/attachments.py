@@ -1,0 +1,86 @@
+"""Photos of a case: real images only (checked by their content), size-limited, each recorded in
+the case's trail."""
+import datetime as dt
+import hashlib
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from core.errors import Conflict
+
+from . import selectors
+from .models import Attachment, Case
+from .services import build_event
+from .workflow import ATTACH, OPEN, Status
+
+IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
+               "GIF": ("image/gif", "gif")}
+
+
+def _inspect_image(content: bytes) -> tuple[str, str]:
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError({"file": _("The file is not an image (JPEG, PNG, WebP or GIF).")}) from error
+    if image_format not in IMAGE_TYPES:
+        raise ValidationError({"file": _("The file is not an image (JPEG, PNG, WebP or GIF).")})
+    return IMAGE_TYPES[image_format]
+
+
+@transaction.atomic
+def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
+                now: dt.datetime | None = None) -> Attachment:
+    """Add a before/after photo. The content is checked (a real image, within the size limit)."""
+    content_type, extension = _inspect_upload(content)
+    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
+        pk__in=selectors.cases_visible_to(actor).filter(number=number).values("pk")).first()
+    if case is None:
+        raise Http404(_("No case %(number)s.") % {"number": number})
+    return _attach(case, actor, content, content_type, extension, stage, now or timezone.now())
+
+
+@transaction.atomic
+def case_attach_public(*, case: Case, content: bytes, now: dt.datetime | None = None) -> Attachment:
+    """The photo a resident sends with their report (the case was created in the same request)."""
+    content_type, extension = _inspect_upload(content)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    return _attach(case, None, content, content_type, extension, Attachment.Stage.BEFORE, now or timezone.now())
+
+
+def _inspect_upload(content: bytes) -> tuple[str, str]:
+    if len(content) > settings.CASE_ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("The photo is larger than %(mb)s MB.")
+                               % {"mb": settings.CASE_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    return _inspect_image(content)
+
+
+def _attach(case, actor, content, content_type, extension, stage, now) -> Attachment:
+    if case.status not in OPEN and case.status != Status.CLOSED:
+        raise Conflict(_("Photos can no longer be added to this case."), code="wrong_state")
+    if stage is None:
+        stage = Attachment.Stage.AFTER if case.status in (Status.HANDLING, Status.FED_BACK) else Attachment.Stage.BEFORE
+    if stage not in Attachment.Stage.values:
+        raise ValidationError({"stage": _("Stage is “before” or “after”.")})
+    digest = hashlib.sha256(content).hexdigest()
+    attachment = Attachment(case=case, stage=stage, content_type=content_type, extension=extension,
+                            size=len(content), sha256=digest, uploaded_by=actor)
+    attachment.file.save(f"{stage}.{extension}", ContentFile(content), save=False)
+    attachment.save()
+    case.updated_at = now
+    event = build_event(case, action=ATTACH, actor=actor, actor_label="" if actor else case.reporter_name or "public",
+                        from_status=case.status, from_tier=case.tier,
+                        payload={"stage": stage, "sha256": digest, "size": len(content)}, now=now)
+    case.save(update_fields=["event_count", "last_event_hash", "updated_at"])
+    event.save()
+    return attachment
