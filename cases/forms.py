@@ -8,7 +8,7 @@ from core.roles import Role
 from grids.models import Department, DepartmentStation, Grid
 
 from .models import Case, Category
-from .workflow import Action, Light, Source, Status, Tier, Urgency
+from .workflow import Action, Light, Status, Tier, Urgency
 
 User = get_user_model()
 
@@ -88,7 +88,7 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-def _addressees(case: Case) -> list[tuple[str, str]]:
+def addressees(case: Case) -> list[tuple[str, str]]:
     """Whom the dispatcher may send this case to, as the dispatch form offers them."""
     if case.tier == Tier.MICRO:
         codes = [case.grid.code]
@@ -105,7 +105,7 @@ def _addressees(case: Case) -> list[tuple[str, str]]:
 def for_action(action: str, case: Case, data=None) -> ActionForm:
     form = ActionForm(data, prefix=action, initial={"version": case.version})
     if action == Action.DISPATCH:
-        choices = _addressees(case)
+        choices = addressees(case)
         form.fields["to"] = forms.ChoiceField(label=_("Dispatch to"), choices=[("", "—")] + choices)
     if action in (Action.REJECT, Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REQUEST_EXTENSION):
         form.fields["reason"] = forms.CharField(label=_("Reason"), max_length=2000,
@@ -168,5 +168,3 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-
-SOURCE_FOR_STAFF = Source.GRID_PATROL

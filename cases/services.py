@@ -14,7 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
@@ -28,6 +30,7 @@ from .models import Case, CaseCounter, CaseEvent, Category, Notification
 from .workflow import (
     ABSORB,
     CREATE,
+    ESCALATABLE,
     STEP_OF_STATUS,
     TRANSITIONS,
     Action,
@@ -112,8 +115,6 @@ def _set_clock(case: Case, clock) -> None:
 
 
 def _escalates(case: Case) -> bool:
-    from .workflow import ESCALATABLE
-
     return next_tier(case.tier) is not None and case.status in ESCALATABLE
 
 
@@ -321,8 +322,6 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=visible.values("pk")).first()
     if case is None:
-        from django.http import Http404
-
         raise Http404(_("No case %(number)s.") % {"number": number})
     if version is not None and version != case.version:
         raise Conflict(_("The case changed since you read it (version %(now)s, yours %(yours)s).")
@@ -510,12 +509,11 @@ def _parse_until(data) -> dt.datetime:
     if isinstance(value, dt.datetime):
         until = value
     else:
-        from django.utils.dateparse import parse_date, parse_datetime
-
         text = str(value).strip()
         until = parse_datetime(text)
-        if until is None and parse_date(text) is not None:
-            until = dt.datetime.combine(parse_date(text), dt.time(18, 0))
+        day = parse_date(text) if until is None else None
+        if day is not None:
+            until = dt.datetime.combine(day, dt.time(18, 0))  # a date alone means the end of that working day
         if until is None:
             raise ValidationError({"until": _("Give a date or date-time, e.g. 2026-12-01T18:00.")})
     if timezone.is_naive(until):
@@ -608,8 +606,6 @@ def case_evaluate_by_token(*, token: str, satisfaction, comment: str = "", now: 
     now = now or timezone.now()
     case = Case.objects.select_for_update().filter(public_token=token).first()
     if case is None:
-        from django.http import Http404
-
         raise Http404(_("No case has this follow-up code."))
     if case.status != Status.CLOSED:
         raise Conflict(_("Only a closed case can be rated, once."), code="wrong_state")

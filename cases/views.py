@@ -64,7 +64,7 @@ def _bulk_targets(rows) -> list:
         return []
     common = None
     for case in dispatchable:
-        targets = set(forms._addressees(case))
+        targets = set(forms.addressees(case))
         common = targets if common is None else common & targets
     return sorted(t for t in (common or set()) if t[0].startswith("d:"))
 

@@ -68,7 +68,10 @@ def install(package: Package, target: Path, opener=urllib.request.urlopen) -> No
     _verify(data, package.integrity)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for source, dest in package.files.items():
-            member = archive.extractfile(f"package/{source}")
+            try:
+                member = archive.extractfile(f"package/{source}")
+            except KeyError:
+                member = None
             if member is None:
                 raise AssetError(f"{package.name}@{package.version} has no {source}")
             path = target / dest

@@ -13,6 +13,7 @@ from operator import or_
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import (
     Department,
@@ -140,8 +141,6 @@ def grids_visible_to(user) -> QuerySet[Grid]:
 
 def grid_get_for_user(user, code: str) -> Grid:
     """The grid with this code if the user may see it; Http404 otherwise (missing or forbidden alike)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(grids_visible_to(user), code=code)
 
 
