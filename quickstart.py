@@ -2,7 +2,7 @@
 """The two commands of the README, with nothing but Python needed.
 
     python3 quickstart.py run     install, migrate, seed the district and demo users, serve
-    python3 quickstart.py test    install (with the test extra) and run the whole suite
+    python3 quickstart.py test    install (with the test extra), lint (ruff, import layers) and run the whole suite
     python3 quickstart.py bench   run the benchmarks in bench/ (needs DATABASE_URL on PostgreSQL)
 
 Everything is installed into .venv beside this file; a second call reuses it unless
@@ -98,8 +98,20 @@ def ensure_chromium() -> None:
             subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
+def lint() -> int:
+    """ruff, then the import contracts of pyproject.toml (the apps' layers, no import cycles)."""
+    for command in ([BIN / "ruff", "check", "."], [BIN / "lint-imports", "--no-cache"]):
+        print(f"$ {' '.join(str(part.name) if isinstance(part, Path) else part for part in command)}", flush=True)
+        result = subprocess.run(command, cwd=ROOT)
+        if result.returncode != 0:
+            return result.returncode
+    return 0
+
+
 def test(pytest_args: list[str]) -> int:
     install("dev")
+    if lint() != 0:
+        return 1
     fetch_assets()
     ensure_chromium()
     workers = os.environ.get("PYTEST_WORKERS", "auto")

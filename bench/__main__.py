@@ -55,7 +55,8 @@ def main() -> None:
         from .sweep import run_sweep
 
         result = run_sweep(due=args.due)
-        print(f"deadline sweep over {result['open_cases']:,} open cases: nothing due {result['idle_seconds'] * 1000:.1f} ms;"
+        print(f"deadline sweep over {result['open_cases']:,} open cases: "
+              f"nothing due {result['idle_seconds'] * 1000:.1f} ms;"
               f" {result['busy_total']:,} due (of {result['due']:,}) {result['busy_seconds']:.2f} s "
               f"({result['busy_total'] / max(result['busy_seconds'], 1e-9):,.0f} cases/s)")
     if args.what in ("all", "intake"):

@@ -46,10 +46,10 @@ def _timed(function, **kwargs):
 
 
 def run(cases: int, reuse: bool) -> list[str]:
+    from core.calendar import calendar_sync
     from evaluation.indicators import case_counts
     from evaluation.models import Round
     from evaluation.services import period_ensure, round_open, run_compute, run_verify
-    from evaluation.workcalendar import calendar_sync
 
     lines = [_load(cases, reuse)]
     period = period_ensure(code=PERIOD)

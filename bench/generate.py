@@ -27,8 +27,8 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
     from django.db import connection
     from django.utils import timezone
 
+    from cases.journal import chain_hash
     from cases.models import Case, CaseCounter, CaseEvent, Category
-    from cases.services import chain_hash
     from grids.models import DepartmentStation, Grid
 
     rng = random.Random(seed)

@@ -63,8 +63,8 @@ def run_lists(*, repeats: int) -> list[str]:
         for who, token in viewers:
             all_times = []
             for label, params in QUERIES:
-                params = {k: (grid if k == "grid" else since if k == "created_after" else sample if k == "q" and v is None
-                              else v) for k, v in params.items()}
+                params = {k: (grid if k == "grid" else since if k == "created_after"
+                              else sample if k == "q" and v is None else v) for k, v in params.items()}
                 get(token, params)  # warm
                 times = [get(token, params)[0] for _ in range(repeats)]
                 all_times.extend(times)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import CalendarOverride, Case, CaseEvent, Category, Notification, Open311Client
+from .models import Case, CaseEvent, Category, Open311Client
 
 
 @admin.register(Category)
@@ -12,13 +12,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["kind", "default_tier", "department", "active"]
     search_fields = ["code", "name"]
     list_select_related = ["parent", "department"]
-
-
-@admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
-    list_display = ["date", "is_workday", "note"]
-    list_filter = ["is_workday"]
-    date_hierarchy = "date"
 
 
 class CaseEventInline(admin.TabularInline):
@@ -41,13 +34,6 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ["grid", "category"]
     show_full_result_count = False
     inlines = [CaseEventInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "kind", "case", "message", "created_at", "read_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["user", "case"]
 
 
 @admin.register(Open311Client)

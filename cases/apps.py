@@ -9,10 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import deadlines, selectors
-        from .models import CalendarOverride, Category
+        from . import selectors
+        from .models import Category
 
-        post_save.connect(deadlines.forget_overrides, sender=CalendarOverride)
-        post_delete.connect(deadlines.forget_overrides, sender=CalendarOverride)
         post_save.connect(selectors.forget_categories, sender=Category)
         post_delete.connect(selectors.forget_categories, sender=Category)

@@ -16,8 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from core.errors import Conflict
 
 from . import selectors
+from .journal import Journal
 from .models import Attachment, Case
-from .services import build_event
 from .workflow import ATTACH, OPEN, Status
 
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
@@ -42,7 +42,7 @@ def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
     """Add a before/after photo. The content is checked (a real image, within the size limit)."""
     content_type, extension = _inspect_upload(content)
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
-        pk__in=selectors.cases_visible_to(actor).filter(number=number).values("pk")).first()
+        pk__in=Case.objects.visible_to(actor).filter(number=number).values("pk")).first()
     if case is None:
         raise Http404(_("No case %(number)s.") % {"number": number})
     return _attach(case, actor, content, content_type, extension, stage, now or timezone.now())
@@ -77,10 +77,9 @@ def _attach(case, actor, content, content_type, extension, stage, now) -> Attach
                             size=len(content), sha256=digest, uploaded_by=actor)
     attachment.file.save(f"{stage}.{extension}", ContentFile(content), save=False)
     attachment.save()
-    case.updated_at = now
-    event = build_event(case, action=ATTACH, actor=actor, actor_label="" if actor else case.reporter_name or "public",
-                        from_status=case.status, from_tier=case.tier,
-                        payload={"stage": stage, "sha256": digest, "size": len(content)}, now=now)
-    case.save(update_fields=["event_count", "last_event_hash", "updated_at"])
-    event.save()
+    journal = Journal(now)
+    journal.note(case, ATTACH, actor=actor, label="" if actor else case.reporter_name or "public",
+                 from_status=case.status, from_tier=case.tier,
+                 payload={"stage": stage, "sha256": digest, "size": len(content)})
+    journal.write(fields=[])  # a photo changes nothing on the case but its trail and version
     return attachment

@@ -14,11 +14,11 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.scoping import scope_of
 from grids.models import Grid
-from grids.selectors import scope_of
 
 from .models import Case
-from .selectors import cases_visible_to, with_relations
+from .selectors import with_relations
 from .workflow import OPEN, Light, Status, Tier
 
 TREND_DAYS = 30
@@ -62,7 +62,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
 
 
 def dashboard_figures(user, street: Grid | None = None) -> dict:
-    cases = cases_visible_to(user)
+    cases = Case.objects.visible_to(user)
     if street is not None:
         cases = cases.filter(street=street)
     today = timezone.localdate()
@@ -70,7 +70,7 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
     # The district's and each whole street's figures are slices of one shared table; a scope
     # that covers only part of a street (a department, say) is computed on its own.
     scope = scope_of(user)
-    if scope.everywhere or (street is not None and scope.covers_grid_code(street.code)):
+    if scope.everywhere or (street is not None and scope.covers(street.code)):
         aggregates = district_aggregates(today)
     else:
         aggregates = _aggregate(cases, since)
@@ -152,4 +152,5 @@ def figures_as_json(figures: dict) -> dict:
         return {"number": case.number, "title": case.title, "street": case.street.name, "grid": case.grid.name,
                 "status": case.get_status_display(), "due_at": case.due_at.isoformat() if case.due_at else None}
 
-    return {**figures, "overdue": [row(c) for c in figures["overdue"]], "due_soon": [row(c) for c in figures["due_soon"]]}
+    return {**figures, "overdue": [row(c) for c in figures["overdue"]],
+            "due_soon": [row(c) for c in figures["due_soon"]]}

@@ -14,7 +14,9 @@ from .workflow import Source
 # (key, category, title, actions to walk as (username, action, data))
 DEMO_CASES = [
     ("demo-1", "E0102", "小区东门暴露垃圾", []),
-    ("demo-2", "E0101", "楼顶私搭乱建彩钢房", [("dispatcher", "dispatch", {"department": f"urban_enforcement-{XUEYUANLU}"})]),
+    ("demo-2", "E0101", "楼顶私搭乱建彩钢房", [
+        ("dispatcher", "dispatch", {"department": f"urban_enforcement-{XUEYUANLU}"}),
+    ]),
     ("demo-3", "E0502", "早市占道经营", [
         ("dispatcher", "dispatch", {"department": f"urban_enforcement-{XUEYUANLU}"}),
         ("station", "accept", {}),

@@ -31,7 +31,8 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any status"))] + Status.choices, required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=[("", _("Any tier"))] + Tier.choices, required=False)
     overdue = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
-        ("", _("Any")), ("any", _("Due soon or overdue")), (Light.YELLOW, Light.YELLOW.label), (Light.RED, Light.RED.label)])
+        ("", _("Any")), ("any", _("Due soon or overdue")), (Light.YELLOW, Light.YELLOW.label),
+        (Light.RED, Light.RED.label)])
     category = forms.ChoiceField(label=_("Category"), required=False)
     grid = forms.CharField(label=_("Grid code"), required=False, max_length=15)
     q = forms.CharField(label=_("Search"), required=False, max_length=60)

@@ -2,8 +2,8 @@
 events say. Used by ``manage.py verify_events`` and by tests."""
 from dataclasses import dataclass
 
+from .journal import event_hash
 from .models import Case, CaseEvent
-from .services import event_hash
 
 CHUNK = 2000
 

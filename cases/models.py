@@ -9,7 +9,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.models import AppendOnlyModel
+from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath
+from grids.models import Grid
 
 from .workflow import Light, Source, Status, Tier, Urgency
 
@@ -18,6 +23,9 @@ class Category(models.Model):
     """A class or subclass of the case catalogue, after the national city-management standard
     (components 部件 / events 事件) plus the ten grid work contents. Subclasses carry the routing
     and the time limit of each step: working hours for normal cases, clock hours when urgent."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the catalogue is the same for everyone
 
     class Kind(models.TextChoices):
         COMPONENT = "component", _("Component (部件)")
@@ -38,8 +46,10 @@ class Category(models.Model):
     file_hours = models.DecimalField(_("filing limit (working hours)"), max_digits=6, decimal_places=2, default=2)
     dispatch_hours = models.DecimalField(_("dispatch limit (working hours)"), max_digits=6, decimal_places=2, default=2)
     handle_hours = models.DecimalField(_("handling limit (working hours)"), max_digits=6, decimal_places=2, default=40)
-    verify_hours = models.DecimalField(_("verification limit (working hours)"), max_digits=6, decimal_places=2, default=8)
-    urgent_file_hours = models.DecimalField(_("urgent filing limit (hours)"), max_digits=6, decimal_places=2, default=0.5)
+    verify_hours = models.DecimalField(_("verification limit (working hours)"), max_digits=6, decimal_places=2,
+                                       default=8)
+    urgent_file_hours = models.DecimalField(_("urgent filing limit (hours)"), max_digits=6, decimal_places=2,
+                                            default=0.5)
     urgent_dispatch_hours = models.DecimalField(_("urgent dispatch limit (hours)"), max_digits=6, decimal_places=2,
                                                 default=0.5)
     urgent_handle_hours = models.DecimalField(_("urgent handling limit (hours)"), max_digits=6, decimal_places=2,
@@ -65,27 +75,28 @@ class Category(models.Model):
         return self.parent_id is not None
 
 
-class CalendarOverride(models.Model):
-    """A day whose working status differs from the holiday library (or that it does not cover yet)."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_workday = models.BooleanField(_("is a working day"))
-    note = models.CharField(_("note"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
-
-
 def new_public_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+def case_grid_rows(user, scope: Scope, action: str) -> Rows:
+    """Street and district staff see everything in their area (one index range per street);
+    people serving smaller units — a grid, a community, a department — also see what they
+    reported elsewhere. (Assignees need no clause: a case is only assigned to someone serving
+    its grid.)"""
+    if scope.everywhere:
+        return EVERY_ROW
+    levels = dict(Grid.objects.filter(code__in=scope.grid_codes).values_list("id", "level"))
+    streets = [pk for pk, level in levels.items() if level == Grid.Level.STREET]
+    units = [pk for pk, level in levels.items() if level == Grid.Level.UNIT]
+    rows = scope.id_rows("street_id", frozenset(streets)) | scope.id_rows("grid_id", frozenset(units))
+    return rows if streets else rows | Rows.where(Q(reporter_id=user.pk))
+
+
 class Case(models.Model):
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(department="department_id", station="station_id", rule=case_grid_rows)
+
     number = models.CharField(_("case number"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=4000)
@@ -206,6 +217,9 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.number])
+
 
 class CaseCounter(models.Model):
     """Daily serial of case numbers (HDyyyymmdd + 6 digits)."""
@@ -214,22 +228,15 @@ class CaseCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Case events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Case events are append-only.")
-
-
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnlyModel):
     """One entry of a case's audit trail. Never updated or deleted (the application refuses, and
     on PostgreSQL a trigger refuses too); each carries a hash of its content and of the previous
     event, so ``verify_events`` detects any change to the trail."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     actor_label = models.CharField(max_length=80, blank=True)
     action = models.CharField(max_length=24)
     from_status = models.CharField(max_length=12, blank=True)
@@ -241,21 +248,11 @@ class CaseEvent(models.Model):
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq")]
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Case events are append-only.")
 
 
 def attachment_path(instance, filename):
@@ -282,36 +279,6 @@ class Attachment(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["id"]
-
-
-class Notification(models.Model):
-    """An in-app notification (also mailed when the user has an address)."""
-
-    class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("New task")
-        RETURNED = "returned", _("Returned")
-        FED_BACK = "fed_back", _("Awaiting verification")
-        REWORK = "rework", _("Rework required")
-        CLOSED = "closed", _("Closed")
-        ESCALATED = "escalated", _("Escalated")
-        WARNING = "warning", _("Deadline approaching")
-        OVERDUE = "overdue", _("Overdue")
-        EXTENSION = "extension", _("Extension")
-        COMMENT = "comment", _("Comment")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=300)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
 
 
 class Open311Client(models.Model):

@@ -1,8 +1,8 @@
-"""Which cases a user may see, and who stands behind each step of a case.
+"""Read queries of cases, and who stands behind each step of a case.
 
-``cases_visible_to`` is the only way to list or fetch cases for a user: grid scope (a street's
-cases through ``street_id``, unit grids through ``grid_id``), the department or stations the
-case is dispatched to, and the cases a person is assigned or reported.
+Which cases a user sees is ``Case.objects.visible_to(user)`` (the case's scope path in models.py:
+a street's cases through ``street_id``, unit grids through ``grid_id``, the department or station
+a case is dispatched to, and what a person reported).
 """
 import time
 
@@ -10,46 +10,17 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.roles import Role
+from core.roles import Role, role_of
+from core.scoping import scope_of
 from grids.models import Grid
-from grids.selectors import Scope, scope_of
 
-from .models import Case, Category, Notification
+from .models import Case, Category
 from .workflow import Tier
 
 User = get_user_model()
 
-DISPATCHER_ROLE = {Tier.MICRO: Role.COMMUNITY_STAFF, Tier.SMALL: Role.STREET_DISPATCHER, Tier.LARGE: Role.DISTRICT_COMMANDER}
-
-
-def _grid_ids_by_level(scope: Scope) -> tuple[list[int], list[int]]:
-    rows = Grid.objects.filter(code__in=scope.grid_codes).values_list("id", "level")
-    streets = [pk for pk, level in rows if level == Grid.Level.STREET]
-    units = [pk for pk, level in rows if level == Grid.Level.UNIT]
-    return streets, units
-
-
-def case_scope_q(user) -> Q:
-    """Street and district staff see everything in their area (one index range per street);
-    people serving smaller units — a grid, a community, a department — also see what they
-    reported elsewhere. (Assignees need no clause: a case is only assigned to someone serving
-    its grid.)"""
-    scope = scope_of(user)
-    if scope.everywhere:
-        return Q()
-    query = Q(pk__in=[])
-    streets, units = _grid_ids_by_level(scope) if scope.grid_codes else ([], [])
-    if streets:
-        query |= Q(street_id__in=streets)
-    if units:
-        query |= Q(grid_id__in=units)
-    if scope.department_ids:
-        query |= Q(department_id__in=scope.department_ids)
-    if scope.station_ids:
-        query |= Q(station_id__in=scope.station_ids)
-    if not streets and getattr(user, "is_authenticated", False):
-        query |= Q(reporter_id=user.id)
-    return query
+DISPATCHER_ROLE = {Tier.MICRO: Role.COMMUNITY_STAFF, Tier.SMALL: Role.STREET_DISPATCHER,
+                   Tier.LARGE: Role.DISTRICT_COMMANDER}
 
 
 def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -63,26 +34,13 @@ def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Case.objects.none()
-    if not user.has_perm("cases.view_case"):
-        return Case.objects.none()
-    return Case.objects.filter(case_scope_q(user))
-
-
 def case_get_for_user(user, number: str) -> Case:
     """The case if the user may see it; Http404 for missing and forbidden alike."""
-    return get_object_or_404(with_relations(cases_visible_to(user)), number=number)
-
-
-def role_of(user) -> str | None:
-    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
-    return profile.role if profile else None
+    return get_object_or_404(with_relations(Case.objects.visible_to(user)), number=number)
 
 
 def is_dispatcher_of(user, case: Case) -> bool:
-    return role_of(user) == DISPATCHER_ROLE[case.tier] and scope_of(user).covers_grid_code(case.grid.code)
+    return role_of(user) == DISPATCHER_ROLE[case.tier] and scope_of(user).covers(case.grid.code)
 
 
 def is_handler_of(user, case: Case) -> bool:
@@ -97,7 +55,7 @@ def is_handler_of(user, case: Case) -> bool:
 
 
 def is_grid_worker_of(user, case: Case) -> bool:
-    return role_of(user) == Role.GRID_WORKER and scope_of(user).covers_grid_code(case.grid.code)
+    return role_of(user) == Role.GRID_WORKER and scope_of(user).covers(case.grid.code)
 
 
 def dispatchers_of(case: Case) -> QuerySet:
@@ -182,7 +140,3 @@ def forget_categories(**kwargs) -> None:
 
 def categories_active() -> QuerySet[Category]:
     return Category.objects.filter(active=True).select_related("parent", "department")
-
-
-def notifications_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("case")

@@ -1,17 +1,17 @@
-"""Every change to a case: creation, the actions of the workflow table, attachments.
+"""Every change to a case: creation and the actions of the workflow table.
 
-``case_act`` is the single way a person changes a case: lock the row → check version, owner and
-state against ``workflow.TRANSITIONS`` → apply → append the hash-chained event → notify after
-commit. The deadline sweep (``sweeps.py``) reuses the same apply functions and event writer.
+``case_act`` is the single way a person changes a case: lock the row (404 if out of sight) →
+``CASE_WORKFLOW`` checks version, owner and state (409 / 403 / 409 / 400) and runs the action's
+effect → the journal bumps the version, appends the hash-chained event and notifies after commit.
+The deadline sweep (``sweeps.py``), photos (``attachments.py``) and a resident's rating reuse the
+same effects and the same journal.
 """
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
@@ -20,13 +20,17 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from core.models import Notification
+from core.notifications import Notice
+from core.scoping import scope_of
+from core.workflow import Step, Workflow
 from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, DepartmentStation, Grid
-from grids.selectors import scope_of
 
 from . import selectors
 from .deadlines import extended_clock, step_clock
-from .models import Case, CaseCounter, CaseEvent, Category, Notification
+from .journal import Journal
+from .models import Case, CaseCounter, Category
 from .workflow import (
     ABSORB,
     CREATE,
@@ -41,52 +45,10 @@ from .workflow import (
     Urgency,
     escalation_target_status,
     next_tier,
-    status_allows,
 )
 
 User = get_user_model()
 MAX_EXTENSION = dt.timedelta(days=60)
-
-
-# ---------------------------------------------------------------- events
-
-
-def chain_hash(prev_hash: str, number: str, seq: int, actor_id, actor_label: str, action: str, from_status: str,
-               to_status: str, from_tier: str, to_tier: str, payload: dict, created_at: dt.datetime) -> str:
-    """SHA-256 over the previous event's hash and this event's content, canonically serialised."""
-    body = json.dumps(
-        [number, seq, actor_id, actor_label, action, from_status, to_status, from_tier, to_tier, payload,
-         created_at.astimezone(dt.UTC).isoformat()],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
-def event_hash(event: CaseEvent, number: str) -> str:
-    return chain_hash(event.prev_hash, number, event.seq, event.actor_id, event.actor_label, event.action,
-                      event.from_status, event.to_status, event.from_tier, event.to_tier, event.payload,
-                      event.created_at)
-
-
-def build_event(case: Case, *, action: str, actor=None, actor_label: str = "", from_status: str = "",
-                from_tier: str = "", payload: dict | None = None, now: dt.datetime) -> CaseEvent:
-    """The next event of the case's chain, built in memory; the caller saves case and event together."""
-    event = CaseEvent(
-        case=case, seq=case.event_count + 1, actor=actor, actor_label=actor_label or _actor_label(actor),
-        action=action, from_status=from_status, to_status=case.status, from_tier=from_tier, to_tier=case.tier,
-        payload=payload or {}, created_at=now, prev_hash=case.last_event_hash,
-    )
-    event.hash = event_hash(event, case.number)
-    case.event_count = event.seq
-    case.last_event_hash = event.hash
-    return event
-
-
-def _actor_label(actor) -> str:
-    if actor is None:
-        return "system"
-    profile = getattr(actor, "staff_profile", None)
-    return profile.full_name if profile else actor.get_username()
 
 
 # ---------------------------------------------------------------- clocks
@@ -124,42 +86,11 @@ def _count_if_late(case: Case, now: dt.datetime) -> None:
         case.overdue_steps += 1
 
 
-# ---------------------------------------------------------------- notifications
+# ---------------------------------------------------------------- notices
 
 
-@dataclass
-class Notice:
-    kind: str
-    users: list = field(default_factory=list)
-    message: str = ""
-
-
-def notify(notices: list[Notice], case: Case) -> list[Notification]:
-    rows = []
-    for notice in notices:
-        seen = set()
-        for user in notice.users:
-            if user is None or user.id in seen:
-                continue
-            seen.add(user.id)
-            rows.append(Notification(user=user, case=case, kind=notice.kind, message=notice.message[:300]))
-    return rows
-
-
-def save_notifications(rows: list[Notification]) -> None:
-    if not rows:
-        return
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.id for n in created if n.id is not None]
-    if not ids:  # backends that do not return ids from bulk_create
-        ids = list(Notification.objects.order_by("-id").values_list("id", flat=True)[: len(rows)])
-
-    def enqueue():
-        from .tasks import send_notification_emails
-
-        send_notification_emails.delay(ids)
-
-    transaction.on_commit(enqueue)
+def case_notice(kind: str, users, message: str, case: Case) -> Notice:
+    return Notice(kind=kind, users=list(users), message=message, about=case, subject=case.number)
 
 
 # ---------------------------------------------------------------- creation
@@ -216,7 +147,9 @@ def _resolve_location(data: NewCase) -> Grid:
 def _resolve_category(code: str) -> Category:
     category = selectors.active_category(code)
     if category is None or not category.is_subclass:
-        raise ValidationError({"category": _("“%(code)s” is not a case category (use a subclass code).") % {"code": code}})
+        raise ValidationError(
+            {"category": _("“%(code)s” is not a case category (use a subclass code).") % {"code": code}}
+        )
     return category
 
 
@@ -259,54 +192,61 @@ def _insert_case(actor, data, category, grid, number, creation_key, open311_clie
     case.full_clean(exclude=["public_token", "street", "grid", "number", "category", "reporter", "created_by",
                              "open311_client"], validate_unique=False, validate_constraints=False)
     start_step(case, now)
+    files_it = actor is not None and selectors.is_dispatcher_of(actor, case)
+    to_file = [] if files_it else [case_notice(
+        Notification.Kind.ASSIGNED, selectors.dispatchers_of(case),
+        _("New case %(number)s to file: %(title)s") % {"number": number, "title": case.title}, case)]
+    journal = Journal(now)
     label = "" if actor else (open311_client.name if open311_client else data.reporter_name or "public")
-    events = [build_event(case, action=CREATE, actor=actor, actor_label=label,
-                          payload={"grid": grid.code, "category": category.code}, now=now)]
-    notices = []
-    if actor is not None and selectors.is_dispatcher_of(actor, case):
+    journal.note(case, CREATE, actor=actor, label=label, from_status="", from_tier="",
+                 payload={"grid": grid.code, "category": category.code}, notices=to_file)
+    if files_it:
         case.status, case.filed_at = Status.FILED, now
         start_step(case, now)
-        events.append(build_event(case, action=Action.FILE, actor=actor, from_status=Status.COLLECTED,
-                                  from_tier=case.tier, now=now))
-    case.save()
-    CaseEvent.objects.bulk_create(events)
-    if case.status == Status.COLLECTED:
-        notices.append(Notice(Notification.Kind.ASSIGNED, list(selectors.dispatchers_of(case)),
-                              _("New case %(number)s to file: %(title)s") % {"number": number, "title": case.title}))
-    save_notifications(notify(notices, case))
+        journal.note(case, Action.FILE, actor=actor, from_status=Status.COLLECTED, from_tier=case.tier)
+    journal.write()
     return case
 
 
 # ---------------------------------------------------------------- actions
 
 
-def actor_is(actor, owner: Owner, case: Case) -> bool:
-    if owner is Owner.DISPATCHER:
-        return selectors.is_dispatcher_of(actor, case)
-    if owner is Owner.HANDLER:
-        return selectors.is_handler_of(actor, case)
-    if owner is Owner.GRID_WORKER:
-        return selectors.is_grid_worker_of(actor, case)
-    if owner is Owner.EVALUATOR:
-        return actor.id == case.reporter_id or selectors.is_dispatcher_of(actor, case)
-    return True  # Owner.VIEWER: callers only hand over cases fetched through cases_visible_to
+def _reporter_or_dispatcher(user, case: Case) -> bool:
+    return user.id == case.reporter_id or selectors.is_dispatcher_of(user, case)
+
+
+CASE_WORKFLOW = Workflow("case", TRANSITIONS, permission="cases.change_case", deciders={
+    Owner.DISPATCHER: selectors.is_dispatcher_of,
+    Owner.HANDLER: selectors.is_handler_of,
+    Owner.GRID_WORKER: selectors.is_grid_worker_of,
+    Owner.EVALUATOR: _reporter_or_dispatcher,
+    Owner.VIEWER: lambda user, case: True,  # the case was fetched through visible_to
+})
 
 
 def available_actions(actor, case: Case) -> list[str]:
-    """The actions this user may take now on a case they can see (what the API lists and pages offer)."""
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm("cases.change_case"):
-        return []  # read-only roles (auditors, evaluators) take no action, comments included
-    actions = []
-    for action, transition in TRANSITIONS.items():
-        if not status_allows(action, case.status, case.tier):
-            continue
-        if transition.needs_pending_extension and case.extension_requested_until is None:
-            continue
-        if action == Action.REQUEST_EXTENSION and case.extension_requested_until is not None:
-            continue
-        if actor_is(actor, transition.owner, case):
-            actions.append(str(action))
-    return actions
+    """The actions this user may take now on a case they can see (what the API lists and pages
+    offer): the same check ``case_act`` enforces."""
+    return CASE_WORKFLOW.available(actor, case)
+
+
+@dataclass
+class Outcome:
+    """What an action did beyond the case's own fields: the trail's payload, who to tell, and the
+    other cases it touched (a merge's target) with what to record on them."""
+
+    payload: dict = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    touched: list[tuple[Case, str, dict]] = field(default_factory=list)
+
+
+def _lock_visible(actor, number: str) -> Case:
+    visible = Case.objects.visible_to(actor).filter(number=number)
+    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
+        pk__in=visible.values("pk")).first()
+    if case is None:
+        raise Http404(_("No case %(number)s.") % {"number": number})
+    return case
 
 
 @transaction.atomic
@@ -316,42 +256,17 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     the step's owner), Conflict (wrong state or stale version) or ValidationError (bad fields)."""
     data = data or {}
     now = now or timezone.now()
-    if action not in TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
-    visible = selectors.cases_visible_to(actor).filter(number=number)
-    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
-        pk__in=visible.values("pk")).first()
-    if case is None:
-        raise Http404(_("No case %(number)s.") % {"number": number})
-    if version is not None and version != case.version:
-        raise Conflict(_("The case changed since you read it (version %(now)s, yours %(yours)s).")
-                       % {"now": case.version, "yours": version}, code="stale_version")
-    transition = TRANSITIONS[action]
-    if not actor.has_perm("cases.change_case"):
-        raise PermissionDenied(_("Your role may not act on cases."))
-    if not actor_is(actor, transition.owner, case):
-        raise PermissionDenied(_("This step of case %(number)s is not yours.") % {"number": case.number})
-    if not status_allows(action, case.status, case.tier):
-        raise Conflict(_("A case that is “%(status)s” (%(tier)s) cannot take “%(action)s”.")
-                       % {"status": case.get_status_display(), "tier": case.get_tier_display(),
-                          "action": Action(action).label}, code="wrong_state")
-    if transition.needs_pending_extension and case.extension_requested_until is None:
-        raise Conflict(_("No extension is pending."), code="wrong_state")
-    missing = {name: _("This field is required.") for name in transition.needs if data.get(name) in (None, "")}
-    if missing:
-        raise ValidationError(missing)
-
+    case = _lock_visible(actor, number)
     from_status, from_tier = case.status, case.tier
-    payload, notices, extra_events = APPLY[action](case, actor, data, now)
+    outcome = CASE_WORKFLOW.act(actor, case, action, data, version=version, now=now) or Outcome()
     if data.get("comment") and action != Action.COMMENT:
-        payload["comment"] = str(data["comment"])[:2000]
-    case.version += 1
-    case.updated_at = now
-    events = [build_event(case, action=action, actor=actor, from_status=from_status, from_tier=from_tier,
-                          payload=payload, now=now)]
-    case.save()
-    CaseEvent.objects.bulk_create(events + extra_events)
-    save_notifications(notify(notices, case))
+        outcome.payload["comment"] = str(data["comment"])[:2000]
+    journal = Journal(now)
+    journal.note(case, action, actor=actor, from_status=from_status, from_tier=from_tier, payload=outcome.payload,
+                 notices=outcome.notices)
+    for other, other_action, payload in outcome.touched:
+        journal.note(other, other_action, actor=actor, from_status=other.status, from_tier=other.tier, payload=payload)
+    journal.write()
     return case
 
 
@@ -362,36 +277,36 @@ def _text(data: dict, name: str, limit: int = 2000) -> str:
     return value
 
 
-def _apply_file(case, actor, data, now):
-    case.status, case.filed_at = Status.FILED, now
-    start_step(case, now)
-    return {}, [], []
+@CASE_WORKFLOW.effect(Action.FILE)
+def _file(case: Case, step: Step) -> Outcome:
+    case.filed_at = step.now
+    start_step(case, step.now)
+    return Outcome()
 
 
-def _apply_reject(case, actor, data, now):
-    case.status = Status.REJECTED
-    start_step(case, now)
-    return {"reason": _text(data, "reason")}, [
-        Notice(Notification.Kind.CLOSED, [case.reporter], _("Case %(number)s was not filed: %(reason)s")
-               % {"number": case.number, "reason": _text(data, "reason")})], []
+@CASE_WORKFLOW.effect(Action.REJECT)
+def _reject(case: Case, step: Step) -> Outcome:
+    reason = _text(step.data, "reason")
+    start_step(case, step.now)
+    return Outcome({"reason": reason}, [case_notice(
+        Notification.Kind.CLOSED, [case.reporter],
+        _("Case %(number)s was not filed: %(reason)s") % {"number": case.number, "reason": reason}, case)])
 
 
-def _apply_merge(case, actor, data, now):
-    into_number = str(data["into"]).strip()
+@CASE_WORKFLOW.effect(Action.MERGE)
+def _merge(case: Case, step: Step) -> Outcome:
+    into_number = str(step.data["into"]).strip()
     if into_number == case.number:
         raise ValidationError({"into": _("A case cannot be merged into itself.")})
-    target = selectors.cases_visible_to(actor).filter(number=into_number).first()
+    target = Case.objects.visible_to(step.user).filter(number=into_number).first()
     if target is None:
         raise ValidationError({"into": _("No case %(number)s that you can see.") % {"number": into_number}})
     target = Case.objects.select_for_update().get(pk=target.pk)
     if target.status == Status.REJECTED:
         raise ValidationError({"into": _("Case %(number)s is itself rejected or merged.") % {"number": into_number}})
-    case.status, case.merged_into = Status.REJECTED, target
-    start_step(case, now)
-    absorbed = build_event(target, action=ABSORB, actor=actor, from_status=target.status, from_tier=target.tier,
-                           payload={"merged": case.number}, now=now)
-    target.save(update_fields=["event_count", "last_event_hash"])
-    return {"into": target.number}, [], [absorbed]
+    case.merged_into = target
+    start_step(case, step.now)
+    return Outcome({"into": target.number}, touched=[(target, ABSORB, {"merged": case.number})])
 
 
 def _resolve_addressee(case, data) -> tuple[Department | None, DepartmentStation | None, object | None]:
@@ -403,83 +318,92 @@ def _resolve_addressee(case, data) -> tuple[Department | None, DepartmentStation
         user = User.objects.filter(username=username, is_active=True).select_related("staff_profile").first()
         if user is None:
             raise ValidationError({"assignee": _("No active user “%(name)s”.") % {"name": username}})
-        if not scope_of(user).covers_grid_code(case.grid.code):
+        if not scope_of(user).covers(case.grid.code):
             raise ValidationError({"assignee": _("%(name)s does not serve this case's grid.") % {"name": username}})
         return None, None, user
     if case.tier == Tier.MICRO:
-        raise ValidationError({"department": _("In the micro-cycle a case goes to the grid's own staff: give an assignee.")})
+        raise ValidationError(
+            {"department": _("In the micro-cycle a case goes to the grid's own staff: give an assignee.")}
+        )
     station = DepartmentStation.objects.filter(code=department_code).select_related("department").first()
     if station is not None:
         if case.tier == Tier.SMALL and station.street_id != case.street_id:
-            raise ValidationError({"department": _("Station %(code)s is not in this case's street.") % {"code": department_code}})
+            raise ValidationError(
+                {"department": _("Station %(code)s is not in this case's street.") % {"code": department_code}}
+            )
         return station.department, station, None
     department = Department.objects.filter(code=department_code).first()
     if department is None:
-        raise ValidationError({"department": _("No department or station has the code “%(code)s”.") % {"code": department_code}})
+        raise ValidationError(
+            {"department": _("No department or station has the code “%(code)s”.") % {"code": department_code}}
+        )
     if case.tier != Tier.LARGE:
-        raise ValidationError({"department": _("Only the district centre dispatches to a whole department; choose its station in this street.")})
+        raise ValidationError({"department": _("Only the district centre dispatches to a whole department; "
+                                               "choose its station in this street.")})
     return department, None, None
 
 
-def _apply_dispatch(case, actor, data, now):
-    department, station, assignee = _resolve_addressee(case, data)
+@CASE_WORKFLOW.effect(Action.DISPATCH)
+def _dispatch(case: Case, step: Step) -> Outcome:
+    department, station, assignee = _resolve_addressee(case, step.data)
     case.department, case.station, case.assignee = department, station, assignee
-    case.status, case.dispatched_at = Status.DISPATCHED, now
-    start_step(case, now)
+    case.dispatched_at = step.now
+    start_step(case, step.now)
     addressee = assignee.username if assignee else (station.code if station else department.code)
-    return {"to": addressee}, [Notice(Notification.Kind.ASSIGNED, list(selectors.handlers_of(case)),
-                                      _("Case %(number)s was dispatched to you: %(title)s")
-                                      % {"number": case.number, "title": case.title})], []
+    return Outcome({"to": addressee}, [case_notice(
+        Notification.Kind.ASSIGNED, selectors.handlers_of(case),
+        _("Case %(number)s was dispatched to you: %(title)s") % {"number": case.number, "title": case.title}, case)])
 
 
-def _apply_accept(case, actor, data, now):
-    case.status = Status.HANDLING  # the handling clock started at dispatch and keeps running
-    return {}, [], []
-
-
-def _apply_return(case, actor, data, now):
-    reason = _text(data, "reason")
+@CASE_WORKFLOW.effect(Action.RETURN)
+def _return(case: Case, step: Step) -> Outcome:
+    reason = _text(step.data, "reason")
     previous = case.assignee.username if case.assignee else (case.station.code if case.station else
                                                              case.department.code if case.department else "")
     case.department = case.station = case.assignee = None
-    case.status, case.return_count = Status.FILED, case.return_count + 1
-    start_step(case, now)
-    return {"reason": reason, "from": previous}, [
-        Notice(Notification.Kind.RETURNED, list(selectors.dispatchers_of(case)),
-               _("Case %(number)s was returned: %(reason)s") % {"number": case.number, "reason": reason})], []
+    case.return_count += 1
+    start_step(case, step.now)
+    return Outcome({"reason": reason, "from": previous}, [case_notice(
+        Notification.Kind.RETURNED, selectors.dispatchers_of(case),
+        _("Case %(number)s was returned: %(reason)s") % {"number": case.number, "reason": reason}, case)])
 
 
-def _apply_feedback(case, actor, data, now):
-    case.result = _text(data, "result", 4000)
-    case.status, case.fed_back_at = Status.FED_BACK, now
-    start_step(case, now)
-    return {"result": case.result}, [
-        Notice(Notification.Kind.FED_BACK, list(selectors.dispatchers_of(case)),
-               _("Case %(number)s awaits verification.") % {"number": case.number})], []
+@CASE_WORKFLOW.effect(Action.FEEDBACK)
+def _feedback(case: Case, step: Step) -> Outcome:
+    case.result = _text(step.data, "result", 4000)
+    case.fed_back_at = step.now
+    start_step(case, step.now)
+    return Outcome({"result": case.result}, [case_notice(
+        Notification.Kind.FED_BACK, selectors.dispatchers_of(case),
+        _("Case %(number)s awaits verification.") % {"number": case.number}, case)])
 
 
-def _apply_handle_on_spot(case, actor, data, now):
-    case.assignee = actor
-    if case.status == Status.COLLECTED:
-        case.filed_at = now
-    case.dispatched_at = case.dispatched_at or now
-    return _apply_feedback(case, actor, data, now)
+@CASE_WORKFLOW.effect(Action.HANDLE_ON_SPOT)
+def _handle_on_spot(case: Case, step: Step) -> Outcome:
+    case.assignee = step.user
+    if step.source == Status.COLLECTED:
+        case.filed_at = step.now
+    case.dispatched_at = case.dispatched_at or step.now
+    return _feedback(case, step)
 
 
-def _apply_verify(case, actor, data, now):
-    case.status, case.closed_at = Status.CLOSED, now
-    start_step(case, now)
-    return {}, [Notice(Notification.Kind.CLOSED, [case.reporter],
-                       _("Case %(number)s is closed. Please rate the result.") % {"number": case.number})], []
+@CASE_WORKFLOW.effect(Action.VERIFY)
+def _verify(case: Case, step: Step) -> Outcome:
+    case.closed_at = step.now
+    start_step(case, step.now)
+    return Outcome(notices=[case_notice(
+        Notification.Kind.CLOSED, [case.reporter],
+        _("Case %(number)s is closed. Please rate the result.") % {"number": case.number}, case)])
 
 
-def _apply_rework(case, actor, data, now):
-    reason = _text(data, "reason")
-    case.status, case.rework_count = Status.HANDLING, case.rework_count + 1
-    start_step(case, now)
-    return {"reason": reason}, [Notice(Notification.Kind.REWORK, list(selectors.handlers_of(case)),
-                                       _("Case %(number)s needs rework: %(reason)s")
-                                       % {"number": case.number, "reason": reason})], []
+@CASE_WORKFLOW.effect(Action.REWORK)
+def _rework(case: Case, step: Step) -> Outcome:
+    reason = _text(step.data, "reason")
+    case.rework_count += 1
+    start_step(case, step.now)
+    return Outcome({"reason": reason}, [case_notice(
+        Notification.Kind.REWORK, selectors.handlers_of(case),
+        _("Case %(number)s needs rework: %(reason)s") % {"number": case.number, "reason": reason}, case)])
 
 
 def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, list[Notice]]:
@@ -495,13 +419,14 @@ def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, li
     start_step(case, now)
     message = _("Case %(number)s was escalated to the %(tier)s: %(reason)s") % {
         "number": case.number, "tier": case.get_tier_display(), "reason": reason}
-    return {"reason": reason}, [Notice(Notification.Kind.ESCALATED, list(owners.dispatchers_of(case)), message),
-                                Notice(Notification.Kind.ESCALATED, old_handlers, message)]
+    return {"reason": reason}, [case_notice(Notification.Kind.ESCALATED, owners.dispatchers_of(case), message, case),
+                                case_notice(Notification.Kind.ESCALATED, old_handlers, message, case)]
 
 
-def _apply_escalate(case, actor, data, now):
-    payload, notices = apply_escalation(case, now, _text(data, "reason"))
-    return payload, notices, []
+@CASE_WORKFLOW.effect(Action.ESCALATE)
+def _escalate(case: Case, step: Step) -> Outcome:
+    payload, notices = apply_escalation(case, step.now, _text(step.data, "reason"))
+    return Outcome(payload, notices)
 
 
 def _parse_until(data) -> dt.datetime:
@@ -521,44 +446,54 @@ def _parse_until(data) -> dt.datetime:
     return until
 
 
-def _apply_request_extension(case, actor, data, now):
-    until = _parse_until(data)
-    if until <= max(now, case.due_at or now):
+@CASE_WORKFLOW.effect(Action.REQUEST_EXTENSION)
+def _request_extension(case: Case, step: Step) -> Outcome:
+    until = _parse_until(step.data)
+    if until <= max(step.now, case.due_at or step.now):
         raise ValidationError({"until": _("An extension must end after the current due time.")})
-    if until - now > MAX_EXTENSION:
+    if until - step.now > MAX_EXTENSION:
         raise ValidationError({"until": _("An extension may not exceed 60 days.")})
     case.extension_requested_until = until
-    reason = _text(data, "reason")
-    return {"until": until.isoformat(), "reason": reason}, [
-        Notice(Notification.Kind.EXTENSION, list(selectors.dispatchers_of(case)),
-               _("Case %(number)s asks for an extension: %(reason)s") % {"number": case.number, "reason": reason})], []
+    reason = _text(step.data, "reason")
+    return Outcome({"until": until.isoformat(), "reason": reason}, [case_notice(
+        Notification.Kind.EXTENSION, selectors.dispatchers_of(case),
+        _("Case %(number)s asks for an extension: %(reason)s") % {"number": case.number, "reason": reason}, case)])
 
 
-def _apply_approve_extension(case, actor, data, now):
+@CASE_WORKFLOW.effect(Action.APPROVE_EXTENSION)
+def _approve_extension(case: Case, step: Step) -> Outcome:
     until = case.extension_requested_until
-    _set_clock(case, extended_clock(case.step_started_at or now, until, escalates=_escalates(case)))
-    case.light = Light.GREEN if now < case.warn_at else Light.YELLOW
+    _set_clock(case, extended_clock(case.step_started_at or step.now, until, escalates=_escalates(case)))
+    case.light = Light.GREEN if step.now < case.warn_at else Light.YELLOW
     case.next_due_at = case.warn_at if case.light == Light.GREEN else case.due_at
     case.extension_requested_until = None
     case.extension_count += 1
-    return {"until": until.isoformat()}, [
-        Notice(Notification.Kind.EXTENSION, list(selectors.handlers_of(case)),
-               _("The extension of case %(number)s was approved.") % {"number": case.number})], []
+    return Outcome({"until": until.isoformat()}, [case_notice(
+        Notification.Kind.EXTENSION, selectors.handlers_of(case),
+        _("The extension of case %(number)s was approved.") % {"number": case.number}, case)])
 
 
-def _apply_deny_extension(case, actor, data, now):
+@CASE_WORKFLOW.effect(Action.DENY_EXTENSION)
+def _deny_extension(case: Case, step: Step) -> Outcome:
     requested = case.extension_requested_until
     case.extension_requested_until = None
-    return {"until": requested.isoformat(), "reason": _text(data, "reason")}, [
-        Notice(Notification.Kind.EXTENSION, list(selectors.handlers_of(case)),
-               _("The extension of case %(number)s was denied.") % {"number": case.number})], []
+    return Outcome({"until": requested.isoformat(), "reason": _text(step.data, "reason")}, [case_notice(
+        Notification.Kind.EXTENSION, selectors.handlers_of(case),
+        _("The extension of case %(number)s was denied.") % {"number": case.number}, case)])
 
 
-def apply_evaluation(case, now, satisfaction: int, comment: str, defaulted: bool) -> dict:
+def apply_evaluation(case, now, satisfaction: int, comment: str, defaulted: bool) -> Outcome:
+    """Record the rating; the people who handled and closed the case hear of a resident's rating."""
     case.satisfaction, case.satisfaction_comment, case.satisfaction_defaulted = satisfaction, comment, defaulted
     case.status, case.evaluated_at = Status.EVALUATED, now
     start_step(case, now)
-    return {"satisfaction": satisfaction, "comment": comment, "defaulted": defaulted}
+    payload = {"satisfaction": satisfaction, "comment": comment, "defaulted": defaulted}
+    if defaulted:
+        return Outcome(payload)
+    people = [*selectors.handlers_of(case), *selectors.dispatchers_of(case)]
+    return Outcome(payload, [case_notice(
+        Notification.Kind.RATED, people, _("Case %(number)s was rated %(score)s of 5.")
+        % {"number": case.number, "score": satisfaction}, case)])
 
 
 def parse_satisfaction(value) -> int:
@@ -571,33 +506,15 @@ def parse_satisfaction(value) -> int:
     return satisfaction
 
 
-def _apply_evaluate(case, actor, data, now):
-    return apply_evaluation(case, now, parse_satisfaction(data["satisfaction"]), _text(data, "comment", 500),
-                            defaulted=False), [], []
+@CASE_WORKFLOW.effect(Action.EVALUATE)
+def _evaluate(case: Case, step: Step) -> Outcome:
+    return apply_evaluation(case, step.now, parse_satisfaction(step.data["satisfaction"]),
+                            _text(step.data, "comment", 500), defaulted=False)
 
 
-def _apply_comment(case, actor, data, now):
-    return {"comment": _text(data, "comment")}, [], []
-
-
-APPLY = {
-    Action.FILE: _apply_file,
-    Action.REJECT: _apply_reject,
-    Action.MERGE: _apply_merge,
-    Action.DISPATCH: _apply_dispatch,
-    Action.ACCEPT: _apply_accept,
-    Action.RETURN: _apply_return,
-    Action.FEEDBACK: _apply_feedback,
-    Action.HANDLE_ON_SPOT: _apply_handle_on_spot,
-    Action.VERIFY: _apply_verify,
-    Action.REWORK: _apply_rework,
-    Action.ESCALATE: _apply_escalate,
-    Action.REQUEST_EXTENSION: _apply_request_extension,
-    Action.APPROVE_EXTENSION: _apply_approve_extension,
-    Action.DENY_EXTENSION: _apply_deny_extension,
-    Action.EVALUATE: _apply_evaluate,
-    Action.COMMENT: _apply_comment,
-}
+@CASE_WORKFLOW.effect(Action.COMMENT)
+def _comment(case: Case, step: Step) -> Outcome:
+    return Outcome({"comment": _text(step.data, "comment")})
 
 
 @transaction.atomic
@@ -609,13 +526,10 @@ def case_evaluate_by_token(*, token: str, satisfaction, comment: str = "", now: 
         raise Http404(_("No case has this follow-up code."))
     if case.status != Status.CLOSED:
         raise Conflict(_("Only a closed case can be rated, once."), code="wrong_state")
-    score = parse_satisfaction(satisfaction)
-    comment = str(comment or "").strip()[:500]
-    payload = apply_evaluation(case, now, score, comment, defaulted=False)
-    case.version += 1
-    case.updated_at = now
-    event = build_event(case, action=Action.EVALUATE, actor_label=case.reporter_name or "resident",
-                        from_status=Status.CLOSED, from_tier=case.tier, payload=payload, now=now)
-    case.save()
-    event.save()
+    outcome = apply_evaluation(case, now, parse_satisfaction(satisfaction), str(comment or "").strip()[:500],
+                               defaulted=False)
+    journal = Journal(now)
+    journal.note(case, Action.EVALUATE, label=case.reporter_name or "resident", from_status=Status.CLOSED,
+                 from_tier=case.tier, payload=outcome.payload, notices=outcome.notices)
+    journal.write()
     return case

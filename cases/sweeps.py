@@ -14,11 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.db import bulk_update_rows
+from core.models import Notification
 
 from . import selectors
-from .models import Case, CaseEvent, Notification
-from .services import Notice, apply_escalation, apply_evaluation, build_event, notify, save_notifications
+from .journal import Journal
+from .models import Case
+from .services import Outcome, apply_escalation, apply_evaluation, case_notice
 from .workflow import (
     ESCALATABLE,
     SYSTEM_ESCALATE,
@@ -34,8 +35,7 @@ from .workflow import (
 SWEPT_FIELDS = [
     "status", "tier", "light", "next_due_at", "department", "station", "assignee", "step_started_at", "warn_at",
     "due_at", "escalate_at", "extension_requested_until", "escalation_count", "overdue_steps", "satisfaction",
-    "satisfaction_comment", "satisfaction_defaulted", "evaluated_at", "version", "updated_at", "event_count",
-    "last_event_hash",
+    "satisfaction_comment", "satisfaction_defaulted", "evaluated_at",
 ]
 
 
@@ -62,12 +62,11 @@ def _step_owners(case: Case, owners: selectors.StepOwnerDirectory) -> list:
 
 
 def _sweep_one(case: Case, now: dt.datetime, report: SweepReport,
-               owners: selectors.StepOwnerDirectory) -> tuple[str, dict, list[Notice]]:
-    """Move one due case past every threshold it has crossed; returns (action, payload, notices)."""
+               owners: selectors.StepOwnerDirectory) -> tuple[str, Outcome]:
+    """Move one due case past every threshold it has crossed; returns the system action and its outcome."""
     if case.status == Status.CLOSED:
-        payload = apply_evaluation(case, now, settings.CASE_DEFAULT_SATISFACTION, "", defaulted=True)
         report.evaluated += 1
-        return SYSTEM_EVALUATE, payload, []
+        return SYSTEM_EVALUATE, apply_evaluation(case, now, settings.CASE_DEFAULT_SATISFACTION, "", defaulted=True)
     number = case.number
     if case.escalate_at and now >= case.escalate_at and case.status in ESCALATABLE and next_tier(case.tier):
         if case.light != Light.RED:
@@ -78,22 +77,21 @@ def _sweep_one(case: Case, now: dt.datetime, report: SweepReport,
                                             % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
                                             owners=owners)
         report.escalated += 1
-        return SYSTEM_ESCALATE, payload, notices
+        return SYSTEM_ESCALATE, Outcome(payload, notices)
     if now >= case.due_at:
         case.light = Light.RED
         case.overdue_steps += 1
         case.next_due_at = case.escalate_at if case.status in ESCALATABLE and case.tier != Tier.LARGE else None
         report.overdue += 1
-        return SYSTEM_OVERDUE, {"due_at": case.due_at.isoformat()}, [
-            Notice(Notification.Kind.OVERDUE, _step_owners(case, owners),
-                   _("Case %(number)s is overdue.") % {"number": number})]
+        return SYSTEM_OVERDUE, Outcome({"due_at": case.due_at.isoformat()}, [case_notice(
+            Notification.Kind.OVERDUE, _step_owners(case, owners),
+            _("Case %(number)s is overdue.") % {"number": number}, case)])
     case.light = Light.YELLOW
     case.next_due_at = case.due_at
     report.warned += 1
-    return SYSTEM_WARN, {"due_at": case.due_at.isoformat()}, [
-        Notice(Notification.Kind.WARNING, _step_owners(case, owners),
-               _("Case %(number)s is due at %(due)s.")
-               % {"number": number, "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")})]
+    return SYSTEM_WARN, Outcome({"due_at": case.due_at.isoformat()}, [case_notice(
+        Notification.Kind.WARNING, _step_owners(case, owners), _("Case %(number)s is due at %(due)s.")
+        % {"number": number, "due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")}, case)])
 
 
 def sweep_deadlines(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepReport:
@@ -120,19 +118,15 @@ def _sweep_batch(now: dt.datetime, batch_size: int, report: SweepReport,
         )
         if not cases:
             return 0
-        events, notifications, changed = [], [], set()
+        journal, changed = Journal(now), set()
         for case in cases:
             before = [getattr(case, f) for f in SWEPT_ATTNAMES]
             from_status, from_tier = case.status, case.tier
-            action, payload, notices = _sweep_one(case, now, report, owners)
-            case.version += 1
-            case.updated_at = now
-            events.append(build_event(case, action=action, actor_label="system", from_status=from_status,
-                                      from_tier=from_tier, payload=payload, now=now))
-            notifications.extend(notify(notices, case))
-            changed.update(f for f, a, old in zip(SWEPT_FIELDS, SWEPT_ATTNAMES, before) if getattr(case, a) != old)
-        # Only the columns that moved: a warning touches six, an escalation most of them.
-        bulk_update_rows(cases, [f for f in SWEPT_FIELDS if f in changed])
-        CaseEvent.objects.bulk_create(events)
-        save_notifications(notifications)
+            action, outcome = _sweep_one(case, now, report, owners)
+            journal.note(case, action, label="system", from_status=from_status, from_tier=from_tier,
+                         payload=outcome.payload, notices=outcome.notices)
+            changed.update(f for f, a, old in zip(SWEPT_FIELDS, SWEPT_ATTNAMES, before, strict=True)
+                           if getattr(case, a) != old)
+        # Only the columns that moved: a warning touches a few, an escalation most of them.
+        journal.write(fields=[f for f in SWEPT_FIELDS if f in changed])
         return len(cases)

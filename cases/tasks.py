@@ -11,14 +11,6 @@ def sweep_deadlines():
             "evaluated": report.evaluated}
 
 
-@shared_task(name="cases.send_notification_emails", ignore_result=True, autoretry_for=(OSError,),
-             retry_backoff=True, max_retries=5)
-def send_notification_emails(notification_ids: list[int]):
-    from .notifications import email_notifications
-
-    email_notifications(notification_ids)
-
-
 @shared_task(name="cases.refresh_dashboard", ignore_result=True)
 def refresh_dashboard():
     from .dashboard import district_aggregates

@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -9,9 +10,10 @@ urlpatterns = [
     path("must-report/", views.case_must_report, name="must-report"),
     path("bulk-dispatch/", views.case_bulk_dispatch, name="bulk-dispatch"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.case_export, name="export"),
-    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/", RedirectView.as_view(pattern_name="notifications", permanent=True)),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data.json", views.dashboard_data, name="dashboard-data"),
+    path("grids/<str:code>/", views.grid_page, name="grid"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/created/", views.case_created, name="created"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),

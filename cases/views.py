@@ -7,6 +7,7 @@ import secrets
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,13 +17,14 @@ from openpyxl import Workbook
 
 from core.errors import Conflict
 from core.pages import errors_onto_form, page_of, staff_page
+from core.scoping import scope_of
 from grids.models import Grid
-from grids.selectors import grid_get_for_user, scope_of
+from grids.selectors import grid_get_for_user, public_staff_of_grid
 
 from . import attachments, forms, inbox, selectors, services
 from .dashboard import dashboard_figures, figures_as_json
-from .models import Attachment, Category
-from .workflow import Action, Source, Status
+from .models import Attachment, Case, Category
+from .workflow import OPEN, Action, Light, Source, Status
 
 EXPORT_LIMIT = 50_000
 EXPORT_COLUMNS = ["number", "title", "category", "status", "tier", "light", "street", "grid", "address",
@@ -37,8 +39,8 @@ def _filter_form(request):
 
 
 def _inbox_queryset(request, cleaned):
-    base = inbox.waiting_on(request.user) if cleaned.get("view") == "mine" else selectors.cases_visible_to(request.user)
-    return inbox.filtered(base, cleaned)
+    base = inbox.waiting_on(request.user) if cleaned.get("view") == "mine" else Case.objects.visible_to(request.user)
+    return inbox.filtered(base, request.GET, cleaned.get("sort") or "")
 
 
 @staff_page("cases.view_case")
@@ -294,13 +296,25 @@ def case_created(request, number: str):
     return render(request, "cases/created.html", {"case": case})
 
 
-@staff_page()
-def notification_list(request):
-    notifications = selectors.notifications_of(request.user)
-    if request.method == "POST":
-        notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("cases:notifications")
-    return render(request, "cases/notifications.html", {"page": page_of(notifications, request.GET.get("page"))})
+@staff_page("grids.view_grid")
+def grid_page(request, code: str):
+    """A grid's map, staff, the grids below it, and its open cases with their figures."""
+    grid = grid_get_for_user(request.user, code)
+    cases = Case.objects.visible_to(request.user)
+    cases = cases.filter(street_id=grid.id) if grid.level == Grid.Level.STREET else (
+        cases.filter(grid_id=grid.id) if grid.level == Grid.Level.UNIT else cases)
+    figures = cases.aggregate(
+        open=Count("id", filter=Q(status__in=OPEN)), red=Count("id", filter=Q(status__in=OPEN, light=Light.RED)),
+        closed=Count("id", filter=Q(closed_at__isnull=False)), on_time=Count("id", filter=Q(
+            closed_at__isnull=False, overdue_steps=0)))
+    context = {
+        "grid": grid,
+        "children": Grid.objects.visible_to(request.user).filter(parent=grid).defer("boundary"),
+        "staff": public_staff_of_grid(code) if grid.level == Grid.Level.UNIT else [],
+        "open_cases": selectors.with_relations(cases.filter(status__in=OPEN)).order_by("due_at")[:30],
+        "figures": figures,
+    }
+    return render(request, "cases/grid.html", context)
 
 
 def _dashboard_street(request) -> Grid | None:

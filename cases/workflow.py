@@ -1,14 +1,17 @@
 """The case lifecycle on one screen: statuses, tiers, and who may do what from where.
 
-Pure Python (no database): ``services.case_act`` applies it and the API and pages ask
-``available_actions`` what to offer. The seven steps of the source: 信息采集 collect → 案卷建立
-file → 任务派遣 dispatch → 任务处理 handle → 处理反馈 feedback → 核查结案 verify → 考核评价 evaluate.
+Pure Python (no database). ``services.CASE_WORKFLOW`` is this table on the kernel's workflow
+helper: ``services.case_act`` enforces it and ``services.available_actions`` asks it what to offer,
+through the same check. The seven steps of the source: 信息采集 collect → 案卷建立 file →
+任务派遣 dispatch → 任务处理 handle → 处理反馈 feedback → 核查结案 verify → 考核评价 evaluate.
 """
 from dataclasses import dataclass
 from enum import Enum
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Transition
 
 
 class Status(TextChoices):
@@ -89,35 +92,52 @@ ESCALATABLE = (Status.COLLECTED, Status.FILED, Status.DISPATCHED, Status.HANDLIN
 WITH_HANDLER = (Status.DISPATCHED, Status.HANDLING)
 
 
+ALL_TIERS = (Tier.MICRO, Tier.SMALL, Tier.LARGE)
+
+
 @dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str | None  # None: the status does not change (or depends on the case, see escalate)
-    owner: Owner
-    tiers: tuple[str, ...] = (Tier.MICRO, Tier.SMALL, Tier.LARGE)
-    needs: tuple[str, ...] = ()  # body fields that must be given
-    needs_pending_extension: bool = False
+class CaseTransition(Transition):
+    """A transition that may also be limited to some tiers (on-the-spot handling is the community's)."""
+
+    tiers: tuple[str, ...] = ALL_TIERS
+
+    def starts_from(self, case, state: str) -> bool:
+        return state in self.sources and case.tier in self.tiers
 
 
-TRANSITIONS: dict[str, Transition] = {
-    Action.FILE: Transition((Status.COLLECTED,), Status.FILED, Owner.DISPATCHER),
-    Action.REJECT: Transition((Status.COLLECTED,), Status.REJECTED, Owner.DISPATCHER, needs=("reason",)),
-    Action.MERGE: Transition((Status.COLLECTED, Status.FILED), Status.REJECTED, Owner.DISPATCHER, needs=("into",)),
-    Action.DISPATCH: Transition((Status.FILED,), Status.DISPATCHED, Owner.DISPATCHER),
-    Action.ACCEPT: Transition((Status.DISPATCHED,), Status.HANDLING, Owner.HANDLER),
-    Action.RETURN: Transition(WITH_HANDLER, Status.FILED, Owner.HANDLER, needs=("reason",)),
-    Action.FEEDBACK: Transition((Status.HANDLING,), Status.FED_BACK, Owner.HANDLER, needs=("result",)),
-    Action.HANDLE_ON_SPOT: Transition(
-        (Status.COLLECTED, Status.FILED), Status.FED_BACK, Owner.GRID_WORKER, tiers=(Tier.MICRO,), needs=("result",)
-    ),
-    Action.VERIFY: Transition((Status.FED_BACK,), Status.CLOSED, Owner.DISPATCHER),
-    Action.REWORK: Transition((Status.FED_BACK,), Status.HANDLING, Owner.DISPATCHER, needs=("reason",)),
-    Action.ESCALATE: Transition(ESCALATABLE, None, Owner.DISPATCHER, tiers=(Tier.MICRO, Tier.SMALL), needs=("reason",)),
-    Action.REQUEST_EXTENSION: Transition(WITH_HANDLER, None, Owner.HANDLER, needs=("until", "reason")),
-    Action.APPROVE_EXTENSION: Transition(WITH_HANDLER, None, Owner.DISPATCHER, needs_pending_extension=True),
-    Action.DENY_EXTENSION: Transition(WITH_HANDLER, None, Owner.DISPATCHER, needs_pending_extension=True),
-    Action.EVALUATE: Transition((Status.CLOSED,), Status.EVALUATED, Owner.EVALUATOR, needs=("satisfaction",)),
-    Action.COMMENT: Transition(tuple(Status.values), None, Owner.VIEWER, needs=("comment",)),
+def extension_pending(case) -> str | None:
+    return None if case.extension_requested_until is not None else _("No extension is pending.")
+
+
+def no_extension_pending(case) -> str | None:
+    return _("An extension is already waiting for a decision.") if case.extension_requested_until else None
+
+
+T = CaseTransition
+TRANSITIONS: dict[str, CaseTransition] = {
+    Action.FILE: T((Status.COLLECTED,), Status.FILED, Owner.DISPATCHER, Action.FILE.label),
+    Action.REJECT: T((Status.COLLECTED,), Status.REJECTED, Owner.DISPATCHER, Action.REJECT.label, needs=("reason",)),
+    Action.MERGE: T((Status.COLLECTED, Status.FILED), Status.REJECTED, Owner.DISPATCHER, Action.MERGE.label,
+                    needs=("into",)),
+    Action.DISPATCH: T((Status.FILED,), Status.DISPATCHED, Owner.DISPATCHER, Action.DISPATCH.label),
+    Action.ACCEPT: T((Status.DISPATCHED,), Status.HANDLING, Owner.HANDLER, Action.ACCEPT.label),
+    Action.RETURN: T(WITH_HANDLER, Status.FILED, Owner.HANDLER, Action.RETURN.label, needs=("reason",)),
+    Action.FEEDBACK: T((Status.HANDLING,), Status.FED_BACK, Owner.HANDLER, Action.FEEDBACK.label, needs=("result",)),
+    Action.HANDLE_ON_SPOT: T((Status.COLLECTED, Status.FILED), Status.FED_BACK, Owner.GRID_WORKER,
+                             Action.HANDLE_ON_SPOT.label, needs=("result",), tiers=(Tier.MICRO,)),
+    Action.VERIFY: T((Status.FED_BACK,), Status.CLOSED, Owner.DISPATCHER, Action.VERIFY.label),
+    Action.REWORK: T((Status.FED_BACK,), Status.HANDLING, Owner.DISPATCHER, Action.REWORK.label, needs=("reason",)),
+    Action.ESCALATE: T(ESCALATABLE, None, Owner.DISPATCHER, Action.ESCALATE.label, needs=("reason",),
+                       tiers=(Tier.MICRO, Tier.SMALL)),
+    Action.REQUEST_EXTENSION: T(WITH_HANDLER, None, Owner.HANDLER, Action.REQUEST_EXTENSION.label,
+                                needs=("until", "reason"), guard=no_extension_pending),
+    Action.APPROVE_EXTENSION: T(WITH_HANDLER, None, Owner.DISPATCHER, Action.APPROVE_EXTENSION.label,
+                                guard=extension_pending),
+    Action.DENY_EXTENSION: T(WITH_HANDLER, None, Owner.DISPATCHER, Action.DENY_EXTENSION.label,
+                             guard=extension_pending),
+    Action.EVALUATE: T((Status.CLOSED,), Status.EVALUATED, Owner.EVALUATOR, Action.EVALUATE.label,
+                       needs=("satisfaction",)),
+    Action.COMMENT: T(tuple(Status.values), None, Owner.VIEWER, Action.COMMENT.label, needs=("comment",)),
 }
 
 # System actions of the deadline sweep (no human actor; recorded in the trail like the others).
@@ -143,8 +163,3 @@ STEP_OF_STATUS = {
     Status.HANDLING: "handle",
     Status.FED_BACK: "verify",
 }
-
-
-def status_allows(action: str, status: str, tier: str) -> bool:
-    transition = TRANSITIONS[action]
-    return status in transition.sources and tier in transition.tiers

@@ -99,6 +99,7 @@ class VolunteerActivityAdmin(admin.ModelAdmin):
     list_display = ["title", "team", "starts_at", "capacity", "status"]
     list_filter = ["status"]
     raw_id_fields = ["team", "community"]
+    readonly_fields = ["status"]  # moved on only through its workflow
     inlines = [SignupInline]
 
 
@@ -130,6 +131,7 @@ class ParticipantInline(admin.TabularInline):
 class FollowUpInline(admin.TabularInline):
     model = models.FollowUpAction
     extra = 0
+    readonly_fields = ["status"]  # moved on only through its workflow
 
 
 @admin.register(models.DeliberationMeeting)
@@ -137,6 +139,7 @@ class DeliberationMeetingAdmin(admin.ModelAdmin):
     list_display = ["topic", "community", "held_on", "status"]
     list_filter = ["status"]
     raw_id_fields = ["community", "created_by"]
+    readonly_fields = ["status"]  # moved on only through its workflow
     inlines = [ParticipantInline, FollowUpInline]
 
 
@@ -156,7 +159,7 @@ class PracticalMatterAdmin(admin.ModelAdmin):
     list_filter = ["status", "year", "is_key", "source"]
     search_fields = ["title", "tracking_code", "community__name"]
     raw_id_fields = ["community"]
-    readonly_fields = ["tracking_code", "status"]
+    readonly_fields = ["tracking_code", "status"]  # the status moves only through its workflow
     inlines = [MilestoneInline, CommentInline]
 
 

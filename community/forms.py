@@ -4,19 +4,16 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE, DATETIME, TEXTAREA, StepForm
+from core.scoping import scope_of
 from grids.models import Community, Grid
-from grids.selectors import scope_of
 
 from . import models
-from .matters import TRANSITIONS
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-TEXTAREA = forms.Textarea(attrs={"rows": 3})
+from .workflow import FOLLOW_UP_FLOW, MATTER_FLOW
 
 
 def served_unit_grids(user):
-    return Grid.objects.filter(level=Grid.Level.UNIT).filter(scope_of(user).grid_q("code")).order_by("code")
+    return scope_of(user).grid_rows("code").apply(Grid.objects.filter(level=Grid.Level.UNIT)).order_by("code")
 
 
 class CommunityChoiceField(forms.ModelChoiceField):
@@ -160,8 +157,11 @@ class FollowUpForm(forms.ModelForm):
 
 
 class FollowUpUpdateForm(forms.Form):
+    """Moves one follow-up action on: the status asked for names the step."""
+
     action = forms.ModelChoiceField(label=_("follow-up action"), queryset=models.FollowUpAction.objects.none())
-    status = forms.ChoiceField(label=_("status"), choices=models.FollowUpAction.Status.choices)
+    status = forms.ChoiceField(label=_("status"),
+                               choices=FOLLOW_UP_FLOW.choices())
     result = forms.CharField(label=_("result"), required=False, widget=TEXTAREA)
 
     def __init__(self, *args, actions, **kwargs):
@@ -182,27 +182,10 @@ class ProposalForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-class StepForm(forms.Form):
-    """One form class for every step of a workflow; an instance keeps only its step's fields."""
-
-    STEP_FIELDS: dict[str, list[str]] = {}
-
-    def __init__(self, *args, step: str, **kwargs):
-        kwargs.setdefault("prefix", step)
-        initial = {"action": step, **kwargs.pop("initial", {})}
-        super().__init__(*args, initial=initial, **kwargs)
-        keep = {"action", *self.STEP_FIELDS[step]}
-        for name in [name for name in self.fields if name not in keep]:
-            del self.fields[name]
-
-    def step_data(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "action"}
-
-
 class MatterActForm(StepForm):
     """The steps of a practical matter; each reads the fields it needs."""
 
-    action = forms.ChoiceField(choices=[(name, move.label) for name, move in TRANSITIONS.items()],
+    action = forms.ChoiceField(choices=MATTER_FLOW.choices(),
                                widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("year"), required=False)
     is_key = forms.BooleanField(label=_("key project (重要实事)"), required=False)

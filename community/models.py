@@ -2,9 +2,11 @@
 events (六必到), volunteers, neighbour care (邻里守望), deliberation (议事协商) and practical matters
 for the people (为民办实事).
 
-Where a row lives is a grid or a community; who may see it is decided in ``selectors.py`` from
-the user's scope. Personal data of residents (households, care targets, attendance records) is
-tied to a third-level grid and shown only to that grid's staff and their supervisors.
+Each model a user lists or fetches declares where its rows live (``scope_path``) and is read
+through ``Model.objects.visible_to(user)``. Personal data of residents (households and their
+visits, care targets, pairings and contacts, attendance records) is tied to a third-level grid and
+shown only to that grid's staff and their supervisors: strict grid scope, and only the roles in
+``SENSITIVE_ROLES`` (never evaluators, auditors or department handlers).
 """
 import secrets
 from datetime import timedelta
@@ -16,7 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
+
+from .roles import SENSITIVE_ROLES
 
 UNIT_GRID = {"level": Grid.Level.UNIT}
 STREET_GRID = {"level": Grid.Level.STREET}
@@ -41,6 +46,9 @@ class ServiceCircleSite(models.Model):
     designated_year = models.PositiveSmallIntegerField(_("year designated"))
     communities = models.ManyToManyField(Community, verbose_name=_("communities covered"), blank=True,
                                          related_name="service_circle_sites")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the designations are public record
 
     class Meta:
         verbose_name = _("15-minute service circle site")
@@ -70,6 +78,9 @@ class ServiceProvider(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     contracted_on = models.DateField(_("contracted on"))
     contract_ends_on = models.DateField(_("contract ends on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
 
     class Meta:
         verbose_name = _("contracted service provider")
@@ -129,6 +140,9 @@ class VisitCategory(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
+
     class Meta:
         verbose_name = _("must-visit category")
         verbose_name_plural = _("must-visit categories")
@@ -159,6 +173,9 @@ class Household(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="grid__code", roles=SENSITIVE_ROLES)
+
     class Meta:
         verbose_name = _("must-visit household")
         verbose_name_plural = _("must-visit households")
@@ -188,6 +205,9 @@ class Visit(models.Model):
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("visitor"), null=True,
                                 on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="household__grid__code", roles=SENSITIVE_ROLES)
 
     class Meta:
         verbose_name = _("visit")
@@ -225,6 +245,9 @@ class AttendanceRecord(models.Model):
                                  on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="grid__code", roles=SENSITIVE_ROLES)
+
     class Meta:
         verbose_name = _("must-attend record")
         verbose_name_plural = _("must-attend records")
@@ -257,6 +280,9 @@ class VolunteerOrg(models.Model):
                                   on_delete=models.PROTECT, related_name="volunteer_orgs")
     area_code = models.CharField(_("area code"), max_length=12, db_index=True, editable=False,
                                  help_text=_("The code of the district, street or community it serves"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the district's public organisation chart
 
     class Meta:
         verbose_name = _("volunteer organisation")
@@ -307,6 +333,9 @@ class VolunteerTeam(models.Model):
     leader_name = models.CharField(_("leader"), max_length=50, blank=True)
     founded_on = models.DateField(_("founded on"), default=timezone.localdate)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="org__area_code")
+
     class Meta:
         verbose_name = _("volunteer team")
         verbose_name_plural = _("volunteer teams")
@@ -326,6 +355,9 @@ class Volunteer(models.Model):
     teams = models.ManyToManyField(VolunteerTeam, verbose_name=_("teams"), blank=True, related_name="members")
     registered_on = models.DateField(_("registered on"), default=timezone.localdate)
     active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code")
 
     class Meta:
         verbose_name = _("volunteer")
@@ -354,6 +386,9 @@ class VolunteerActivity(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="team__org__area_code")
 
     class Meta:
         verbose_name = _("volunteer activity")
@@ -419,6 +454,9 @@ class CareTarget(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="grid__code", roles=SENSITIVE_ROLES)
+
     class Meta:
         verbose_name = _("neighbour-care resident")
         verbose_name_plural = _("neighbour-care residents")
@@ -445,6 +483,9 @@ class CarePairing(models.Model):
     started_on = models.DateField(_("paired on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="target__grid__code", roles=SENSITIVE_ROLES)
+
     class Meta:
         verbose_name = _("neighbour-care pairing")
         verbose_name_plural = _("neighbour-care pairings")
@@ -470,6 +511,9 @@ class CareContact(models.Model):
     mode = models.CharField(_("how"), max_length=16, choices=Mode.choices, default=Mode.VISIT)
     note = models.CharField(_("note"), max_length=300)
     concern_raised = models.BooleanField(_("raised a concern"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="pairing__target__grid__code", roles=SENSITIVE_ROLES)
 
     class Meta:
         verbose_name = _("neighbour-care contact")
@@ -509,6 +553,9 @@ class DeliberationMeeting(models.Model):
     decision = models.TextField(_("decision"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code")
 
     class Meta:
         verbose_name = _("deliberation meeting")
@@ -551,6 +598,9 @@ class FollowUpAction(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     result = models.TextField(_("result"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="meeting__community__code")
 
     class Meta:
         verbose_name = _("follow-up action")
@@ -613,6 +663,9 @@ class PracticalMatter(models.Model):
     acceptance_note = models.TextField(_("acceptance note"), blank=True)
     rejection_reason = models.CharField(_("reason not taken up"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code")
 
     class Meta:
         verbose_name = _("practical matter")

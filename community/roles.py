@@ -1,5 +1,11 @@
-"""Model permissions of the community app per role (scope still decides which rows)."""
+"""Model permissions of the community app per role (scope still decides which rows), and the
+roles that may see residents' personal records at all."""
 from core.roles import Role
+
+# Residents' records (must-visit households and their visits, attendance, neighbour care) belong to
+# the grid's own staff and the supervisors above them. Evaluators and auditors read every other
+# register of the district, but not these; department handlers never do.
+SENSITIVE_ROLES = frozenset({Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_DISPATCHER, Role.DISTRICT_COMMANDER})
 
 
 def _perms(action: str, *models: str) -> list[str]:
@@ -12,6 +18,8 @@ VOLUNTEERING = ["volunteerorg", "volunteerteam", "volunteer", "volunteeractivity
 DELIBERATION = ["deliberationmeeting", "meetingparticipant", "followupaction"]
 MATTERS = ["practicalmatter", "mattermilestone", "mattercomment", "matterrating"]
 READ_ALL = _perms("view", *CIRCLE, "visitcategory", *GRID_WORK, *VOLUNTEERING, *DELIBERATION, *MATTERS)
+# Left out of the district readers' "view everything": only the roles above (SENSITIVE_ROLES) hold them.
+SENSITIVE_VIEW = _perms("view", *GRID_WORK)
 
 # Community and street staff run the community's work; grid workers keep their grid's registers.
 COMMUNITY_WORK = [
@@ -34,6 +42,7 @@ ROLE_PERMISSIONS = {
     Role.STREET_DISPATCHER: [*COMMUNITY_WORK, *_perms("add", "volunteerorg"), *_perms("change", "volunteerorg")],
     Role.DEPARTMENT_HANDLER: _perms("view", *CIRCLE),
     Role.DISTRICT_COMMANDER: [
+        *SENSITIVE_VIEW,
         *_perms("add", *CIRCLE, "volunteerorg"), *_perms("change", *CIRCLE, "volunteerorg", "visitcategory"),
     ],
 }

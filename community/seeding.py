@@ -21,7 +21,7 @@ from grids.models import Community, Grid
 from grids.seeding import SeedReport, upsert_by_key
 
 from . import models
-from .services import households_flag_overdue
+from .services import household_next_due, households_flag_overdue
 from .tasks import OVERDUE_VISITS_TASK
 
 # The source: 110 city-level + 62 district-level sites covering 281 of 570 communities (49.3%).
@@ -112,7 +112,8 @@ def _seed_service_circle() -> tuple[int, int]:
     site_total = CITY_SITES + DISTRICT_SITES
     per_street = _largest_remainder({k: len(v) for k, v in by_street.items()}, site_total,
                                     {k: len(v) for k, v in by_street.items()})
-    levels = [models.ServiceCircleSite.Level.CITY] * CITY_SITES + [models.ServiceCircleSite.Level.DISTRICT] * DISTRICT_SITES
+    Level = models.ServiceCircleSite.Level
+    levels = [Level.CITY] * CITY_SITES + [Level.DISTRICT] * DISTRICT_SITES
     random.Random("service-circle").shuffle(levels)
     site_rows, members = [], {}
     serial = 0
@@ -137,7 +138,8 @@ def _seed_service_circle() -> tuple[int, int]:
     site_ids = dict(models.ServiceCircleSite.objects.values_list("code", "id"))
     Through = models.ServiceCircleSite.communities.through
     Through.objects.bulk_create(
-        [Through(servicecirclesite_id=site_ids[code], community_id=cid) for code, ids in members.items() for cid in ids],
+        [Through(servicecirclesite_id=site_ids[code], community_id=cid)
+         for code, ids in members.items() for cid in ids],
         ignore_conflicts=True,
     )
     _seed_providers(covered, site_ids, members)
@@ -243,7 +245,7 @@ def _seed_demo_cases() -> tuple[int, int]:
             household.categories.set([categories[(g_index + h_index) % 9]])
             # Half were visited recently; the rest are overdue.
             household.last_visited_on = today - timedelta(days=rng.randint(3, 20) if h_index % 2 else 120)
-            household.next_visit_due = household.last_visited_on + timedelta(days=household.categories.get().interval_days)
+            household.next_visit_due = household_next_due(household)
             household.save()
             models.Visit.objects.create(household=household, visited_on=household.last_visited_on,
                                         summary="入户了解生活情况，无紧急需求。")
@@ -263,7 +265,8 @@ def _seed_demo_cases() -> tuple[int, int]:
             team=team, title="重阳节敬老上门服务", place=f"{grid.community.name}活动室", community=grid.community,
             starts_at=start, ends_at=start + timedelta(hours=3), capacity=10, status="closed")
         for v in volunteers[:4]:
-            models.ActivitySignup.objects.create(activity=past, volunteer=v, attendance="attended", hours=Decimal("3.0"))
+            models.ActivitySignup.objects.create(activity=past, volunteer=v, attendance="attended",
+                                                 hours=Decimal("3.0"))
         upcoming = timezone.make_aware(datetime.combine(today + timedelta(days=5), time(14)))
         models.VolunteerActivity.objects.create(
             team=team, title="楼道清洁志愿活动", place=f"{grid.community.name}各楼门", community=grid.community,
@@ -271,8 +274,8 @@ def _seed_demo_cases() -> tuple[int, int]:
         for b in range(1, 5):
             for kind_index, kind in enumerate(models.CareTarget.Kind):
                 target = models.CareTarget.objects.create(
-                    grid=grid, kind=kind, name=f"居民{b}{kind_index}", building=f"{b}号楼", entrance=f"{kind_index + 1}单元",
-                    floor=rng.randint(1, 6))
+                    grid=grid, kind=kind, name=f"居民{b}{kind_index}", building=f"{b}号楼",
+                    entrance=f"{kind_index + 1}单元", floor=rng.randint(1, 6))
                 if (b + kind_index) % 4:
                     pairing = models.CarePairing.objects.create(
                         target=target, helper_name=f"邻居{b}{kind_index}", helper_phone="13700000000",
@@ -282,8 +285,9 @@ def _seed_demo_cases() -> tuple[int, int]:
     for c_index, community in enumerate(Community.objects.filter(street__code="110108009").order_by("code")):
         if c_index % 5 == 4:
             continue  # left without a project this year, to show the flag
+        title = ["加装电梯", "修缮楼道照明", "增设电动自行车充电桩", "改造老旧管网"][c_index % 4]
         matter = models.PracticalMatter.objects.create(
-            community=community, title=["加装电梯", "修缮楼道照明", "增设电动自行车充电桩", "改造老旧管网"][c_index % 4],
+            community=community, title=title,
             description="居民反映多年的问题，经居民议事会讨论列入年度实事。", status="in_progress", year=today.year,
             budget=Decimal(rng.randint(5, 80) * 10000), owner_name="社区主任", planned_start=today - timedelta(days=60),
             planned_end=today + timedelta(days=60), is_key=c_index % 3 == 0, proposer_name="居民代表")

@@ -1,7 +1,6 @@
-"""Read queries of the community app. Each takes the user and returns only what they may see.
-
-Deny by default: an anonymous user or one without grid scope gets nothing. Missing and forbidden
-look the same (``*_get_for_user`` raises Http404).
+"""Read queries of the community app that add something to what a user sees: counts, figures and
+coverage. Which rows a user sees is the models' business (``Model.objects.visible_to(user)``,
+deny by default); every function here that takes a user starts from it.
 """
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,33 +11,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.models import Community, ServiceStation, StaffProfile
-from grids.scoping import area_rows_q, grid_rows_q
-from grids.selectors import grids_visible_to
 
 from .models import (
     ActivitySignup,
-    AttendanceRecord,
-    CareContact,
     CarePairing,
     CareTarget,
-    DeliberationMeeting,
-    FollowUpAction,
-    Household,
     PracticalMatter,
     ServiceCircleSite,
     ServiceOutlet,
     ServiceProvider,
-    Visit,
-    VisitCategory,
     Volunteer,
     VolunteerActivity,
-    VolunteerOrg,
-    VolunteerTeam,
 )
-
-
-def _authenticated(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
 
 
 def share(part: int, whole: int) -> float:
@@ -47,14 +31,6 @@ def share(part: int, whole: int) -> float:
 
 
 # --- communities and service stations ---------------------------------------------------------
-
-
-def communities_visible_to(user) -> QuerySet[Community]:
-    return Community.objects.filter(id__in=grids_visible_to(user).values("community_id"))
-
-
-def community_get_for_user(user, code: str) -> Community:
-    return get_object_or_404(communities_visible_to(user), code=code)
 
 
 @dataclass(frozen=True)
@@ -76,7 +52,7 @@ class CommunityFigures:
 
 
 def community_figures(user) -> CommunityFigures:
-    communities = communities_visible_to(user)
+    communities = Community.objects.visible_to(user)
     stations = ServiceStation.objects.filter(community__in=communities)
     return CommunityFigures(
         communities=communities.count(),
@@ -88,11 +64,10 @@ def community_figures(user) -> CommunityFigures:
     )
 
 
-def community_rows(user) -> QuerySet[Community]:
-    """Communities with their station and staff counts, for the figures table."""
+def with_station_and_staff(communities: QuerySet[Community]) -> QuerySet[Community]:
+    """Communities with their station, staff count and service-circle sites, for the figures table."""
     return (
-        communities_visible_to(user)
-        .select_related("street", "service_station")
+        communities.select_related("street", "service_station")
         .annotate(
             staff_count=Count("grids__staff", distinct=True),
             circle_sites=Count("service_circle_sites", distinct=True),
@@ -102,27 +77,6 @@ def community_rows(user) -> QuerySet[Community]:
 
 
 # --- 15-minute service circle -------------------------------------------------------------------
-
-
-def service_circle_sites_visible_to(user) -> QuerySet[ServiceCircleSite]:
-    # The designations are public record; any staff login may read them.
-    if not _authenticated(user):
-        return ServiceCircleSite.objects.none()
-    return ServiceCircleSite.objects.select_related("street").annotate(
-        community_count=Count("communities", distinct=True)
-    ).order_by("street__code", "code")
-
-
-def service_providers_visible_to(user) -> QuerySet[ServiceProvider]:
-    if not _authenticated(user):
-        return ServiceProvider.objects.none()
-    return ServiceProvider.objects.annotate(outlet_count=Count("outlets")).order_by("code")
-
-
-def service_outlets_visible_to(user) -> QuerySet[ServiceOutlet]:
-    if not _authenticated(user):
-        return ServiceOutlet.objects.none()
-    return ServiceOutlet.objects.select_related("provider", "community", "site")
 
 
 @dataclass(frozen=True)
@@ -140,7 +94,8 @@ class CircleCoverage:
 
 
 def service_circle_coverage(*, street_code: str = "") -> CircleCoverage:
-    """How many communities (of the district or one street) a demonstration site covers."""
+    """How many communities (of the district or one street) a demonstration site covers. The
+    designations are public record: the same figures for everyone."""
     communities = Community.objects.all()
     sites = ServiceCircleSite.objects.all()
     if street_code:
@@ -160,83 +115,14 @@ def service_circle_coverage(*, street_code: str = "") -> CircleCoverage:
     )
 
 
-# --- must-visit households (sensitive) ------------------------------------------------------------
-
-
-def visit_categories() -> QuerySet[VisitCategory]:
-    return VisitCategory.objects.all()
-
-
-def households_visible_to(user) -> QuerySet[Household]:
-    """The grid's own staff and their supervisors only (strict grid scope, never widened)."""
-    if not _authenticated(user):
-        return Household.objects.none()
-    return Household.objects.filter(grid_rows_q(user, "grid__code")).select_related("grid")
-
-
-def household_get_for_user(user, pk) -> Household:
-    return get_object_or_404(households_visible_to(user).prefetch_related("categories"), pk=pk)
-
-
-def overdue_households_for(user) -> QuerySet[Household]:
-    """Households the sweep has flagged overdue, oldest due first."""
-    return households_visible_to(user).filter(active=True, is_overdue=True).order_by("next_visit_due")
-
-
-def visits_visible_to(user) -> QuerySet[Visit]:
-    if not _authenticated(user):
-        return Visit.objects.none()
-    return Visit.objects.filter(grid_rows_q(user, "household__grid__code")).select_related("household", "visitor")
-
-
-# --- must-attend records ----------------------------------------------------------------------
-
-
-def attendance_visible_to(user) -> QuerySet[AttendanceRecord]:
-    if not _authenticated(user):
-        return AttendanceRecord.objects.none()
-    return AttendanceRecord.objects.filter(grid_rows_q(user, "grid__code")).select_related("grid", "attendee")
-
-
 # --- volunteers -------------------------------------------------------------------------------
 
 
-def volunteer_orgs_visible_to(user) -> QuerySet[VolunteerOrg]:
-    # The network is the district's public organisation chart.
-    if not _authenticated(user):
-        return VolunteerOrg.objects.none()
-    return VolunteerOrg.objects.select_related("parent", "street", "community").annotate(
-        team_count=Count("teams", distinct=True)
-    ).order_by("area_code", "code")
-
-
-def volunteer_teams_visible_to(user) -> QuerySet[VolunteerTeam]:
-    if not _authenticated(user):
-        return VolunteerTeam.objects.none()
-    return VolunteerTeam.objects.filter(area_rows_q(user, "org__area_code")).select_related("org")
-
-
-def volunteers_visible_to(user) -> QuerySet[Volunteer]:
-    if not _authenticated(user):
-        return Volunteer.objects.none()
-    return Volunteer.objects.filter(area_rows_q(user, "community__code")).select_related("community")
-
-
-def volunteer_get_for_user(user, pk) -> Volunteer:
-    return get_object_or_404(volunteers_visible_to(user), pk=pk)
-
-
-def activities_visible_to(user) -> QuerySet[VolunteerActivity]:
-    if not _authenticated(user):
-        return VolunteerActivity.objects.none()
-    return (
-        VolunteerActivity.objects.filter(area_rows_q(user, "team__org__area_code"))
-        .select_related("team", "community")
-        .annotate(
-            signed_up=Count("signups", filter=~Q(signups__attendance=ActivitySignup.Attendance.WITHDRAWN))
-        )
-        .order_by("-starts_at", "-id")
-    )
+def with_signup_count(activities: QuerySet[VolunteerActivity]) -> QuerySet[VolunteerActivity]:
+    """Activities with the places taken (``signed_up``: sign-ups not withdrawn), newest first."""
+    return activities.annotate(
+        signed_up=Count("signups", filter=~Q(signups__attendance=ActivitySignup.Attendance.WITHDRAWN))
+    ).order_by("-starts_at", "-id")
 
 
 def volunteer_hours(volunteer: Volunteer) -> Decimal:
@@ -256,27 +142,9 @@ def volunteer_service_record(volunteer: Volunteer) -> QuerySet[ActivitySignup]:
 # --- neighbour care -------------------------------------------------------------------------------
 
 
-def care_targets_visible_to(user) -> QuerySet[CareTarget]:
-    if not _authenticated(user):
-        return CareTarget.objects.none()
-    active_pairing = CarePairing.objects.filter(target=OuterRef("pk"), ended_on__isnull=True)
-    return (
-        CareTarget.objects.filter(grid_rows_q(user, "grid__code"))
-        .select_related("grid", "grid__community")
-        .annotate(covered=Exists(active_pairing))
-    )
-
-
-def care_pairings_visible_to(user) -> QuerySet[CarePairing]:
-    if not _authenticated(user):
-        return CarePairing.objects.none()
-    return CarePairing.objects.filter(grid_rows_q(user, "target__grid__code")).select_related("target", "volunteer")
-
-
-def care_contacts_visible_to(user) -> QuerySet[CareContact]:
-    if not _authenticated(user):
-        return CareContact.objects.none()
-    return CareContact.objects.filter(grid_rows_q(user, "pairing__target__grid__code")).select_related("pairing")
+def with_cover(targets: QuerySet[CareTarget]) -> QuerySet[CareTarget]:
+    """Residents with whether they have an active helper (``covered``)."""
+    return targets.annotate(covered=Exists(CarePairing.objects.filter(target=OuterRef("pk"), ended_on__isnull=True)))
 
 
 @dataclass(frozen=True)
@@ -295,7 +163,7 @@ def care_coverage(user, *, by_building: bool = False) -> list[CoverageRow]:
     """Residents needing care who have an active helper, per community (or per building)."""
     keys = ["grid__community__name", "building"] if by_building else ["grid__community__name"]
     rows = (
-        care_targets_visible_to(user)
+        with_cover(CareTarget.objects.visible_to(user))
         .filter(active=True)
         .order_by()
         .values(*keys)
@@ -313,34 +181,7 @@ def care_coverage(user, *, by_building: bool = False) -> list[CoverageRow]:
     ]
 
 
-# --- deliberation -----------------------------------------------------------------------------
-
-
-def meetings_visible_to(user) -> QuerySet[DeliberationMeeting]:
-    if not _authenticated(user):
-        return DeliberationMeeting.objects.none()
-    return DeliberationMeeting.objects.filter(area_rows_q(user, "community__code")).select_related("community")
-
-
-def follow_up_actions_visible_to(user) -> QuerySet[FollowUpAction]:
-    if not _authenticated(user):
-        return FollowUpAction.objects.none()
-    return FollowUpAction.objects.filter(area_rows_q(user, "meeting__community__code")).select_related("meeting")
-
-
 # --- practical matters ----------------------------------------------------------------------------
-
-
-def matters_visible_to(user) -> QuerySet[PracticalMatter]:
-    if not _authenticated(user):
-        return PracticalMatter.objects.none()
-    return PracticalMatter.objects.filter(area_rows_q(user, "community__code")).select_related(
-        "community", "community__street"
-    )
-
-
-def matter_get_for_user(user, pk) -> PracticalMatter:
-    return get_object_or_404(matters_visible_to(user), pk=pk)
 
 
 def public_matters() -> QuerySet[PracticalMatter]:
@@ -379,4 +220,4 @@ def communities_without_matter(user, year: int) -> QuerySet[Community]:
     taken_up = PracticalMatter.objects.filter(
         community=OuterRef("pk"), year=year, status__in=PracticalMatter.PUBLIC_STATUSES
     )
-    return communities_visible_to(user).filter(~Exists(taken_up)).select_related("street").order_by("code")
+    return Community.objects.visible_to(user).filter(~Exists(taken_up)).select_related("street").order_by("code")

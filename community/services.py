@@ -1,18 +1,24 @@
 """State changes of the community app. One transaction per change; keyword-only arguments; every
-write is validated (``full_clean``) and raises ``ValidationError`` with field messages.
+write is validated (``full_clean``).
 
-Writes check the acting user's scope as well: a household goes only into a grid the user serves,
-a team only into an area they act in. Callers fetch the object through a selector first, so an
-object outside the user's view is a 404 before any service runs.
+The mistakes answer as everywhere on the platform: callers fetch the object through
+``visible_to`` first, so one out of the user's sight is a 404 before any service runs; a change of
+an object the user sees but may not change is a ``PermissionDenied`` (403, ``locked_for_change``);
+a step the object's state does not allow is a ``Conflict`` (409); bad or missing fields are a
+``ValidationError`` with field messages (400). A new row goes only where its author serves (a
+household into a grid they serve, a team into an area they act in: 400 on that field otherwise).
+Status changes go through the workflows (``workflow.py``); their effects are registered here.
 """
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import next_workday
+from core.errors import Conflict
 from grids.models import Community, Grid
 from grids.scoping import require_area, require_unit_grid
 
@@ -34,6 +40,26 @@ from .models import (
     VolunteerSkill,
     VolunteerTeam,
 )
+from .workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MEETING_FLOW
+
+
+def _row_for_update(rows, obj, related: tuple[str, ...]):
+    rows = rows.select_for_update(of=("self",)).filter(pk=obj.pk)
+    return rows.select_related(*related) if related else rows
+
+
+def locked(obj, *related: str):
+    """The row, locked until the transaction ends, for a workflow step (its table says who may take it)."""
+    return _row_for_update(type(obj).objects.all(), obj, related).get()
+
+
+def locked_for_change(user, obj, *related: str):
+    """The row ``user`` is about to change, locked until the transaction ends; 403 when it is in their
+    sight (the caller fetched it through ``visible_to``) but not theirs to change."""
+    row = _row_for_update(type(obj).objects.visible_to(user, "change"), obj, related).first()
+    if row is None:
+        raise PermissionDenied(_("You may look at this but not change it."))
+    return row
 
 
 def _not_future(value: date, field: str) -> None:
@@ -51,17 +77,19 @@ def _save(obj, **clean_kwargs):
 
 
 def household_next_due(household: Household, categories=None) -> date | None:
-    """Last visit (or registration) plus the shortest interval among the household's categories."""
+    """Last visit (or registration) plus the shortest interval among the household's categories;
+    a visit falling due on a day off is due on the next working day."""
     categories = list(household.categories.all()) if categories is None else list(categories)
     if not categories:
         return None
     base = household.last_visited_on or household.registered_on
-    return base + timedelta(days=min(c.interval_days for c in categories))
+    return next_workday(base + timedelta(days=min(c.interval_days for c in categories)))
 
 
 def _refresh_due(household: Household, categories=None) -> None:
     household.next_visit_due = household_next_due(household, categories)
-    overdue = household.active and household.next_visit_due is not None and household.next_visit_due < timezone.localdate()
+    due = household.next_visit_due
+    overdue = household.active and due is not None and due < timezone.localdate()
     if not overdue:
         household.is_overdue, household.overdue_flagged_at = False, None
 
@@ -96,7 +124,7 @@ HOUSEHOLD_EDITABLE = {"head_name", "address", "phone", "members", "note"}
 
 @transaction.atomic
 def household_update(*, user, household: Household, categories=None, **fields) -> Household:
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = locked_for_change(user, household)
     unknown = set(fields) - HOUSEHOLD_EDITABLE
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
@@ -111,9 +139,9 @@ def household_update(*, user, household: Household, categories=None, **fields) -
 
 @transaction.atomic
 def household_remove(*, user, household: Household, reason: str) -> Household:
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = locked_for_change(user, household)
     if not household.active:
-        raise ValidationError({"reason": _("The household has already left the register.")})
+        raise Conflict(_("The household has already left the register."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the household leaves the register.")})
     household.active, household.left_reason = False, reason.strip()
@@ -126,9 +154,9 @@ def visit_record(
     *, user, household: Household, visited_on: date, summary: str, mode: str = Visit.Mode.HOME,
     needs_follow_up: bool = False,
 ) -> Visit:
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = locked_for_change(user, household)  # a visit moves the household's plan
     if not household.active:
-        raise ValidationError({"household": _("The household has left the register.")})
+        raise Conflict(_("The household has left the register."))
     _not_future(visited_on, "visited_on")
     if visited_on < household.registered_on:
         raise ValidationError({"visited_on": _("The visit is dated before the household was registered.")})
@@ -143,7 +171,8 @@ def visit_record(
 
 def households_flag_overdue(*, today: date | None = None) -> int:
     """The sweep: flag households whose visit is past due. A conditional update, so running it
-    twice (or beside a visit being recorded) never flags a household that was just visited."""
+    twice (or beside a visit being recorded) never flags a household that was just visited. The
+    stored due date is already a working day, so the sweep needs no calendar."""
     today = today or timezone.localdate()
     return Household.objects.filter(active=True, is_overdue=False, next_visit_due__lt=today).update(
         is_overdue=True, overdue_flagged_at=timezone.now()
@@ -257,7 +286,7 @@ def activity_create(
 def activity_sign_up(*, user, activity: VolunteerActivity, volunteer: Volunteer) -> ActivitySignup:
     activity = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)  # serialises the capacity check
     if activity.status != VolunteerActivity.Status.OPEN or activity.starts_at <= timezone.now():
-        raise ValidationError({"activity": _("Sign-up for this activity is closed.")})
+        raise Conflict(_("Sign-up for this activity is closed."))
     if not volunteer.active:
         raise ValidationError({"volunteer": _("This volunteer is not active.")})
     taken = activity.signups.exclude(attendance=ActivitySignup.Attendance.WITHDRAWN)
@@ -265,7 +294,7 @@ def activity_sign_up(*, user, activity: VolunteerActivity, volunteer: Volunteer)
     if existing and existing.attendance != ActivitySignup.Attendance.WITHDRAWN:
         raise ValidationError({"volunteer": _("This volunteer has already signed up.")})
     if taken.count() >= activity.capacity:
-        raise ValidationError({"activity": _("The activity is full.")})
+        raise Conflict(_("The activity is full."))
     if existing:
         existing.attendance = ActivitySignup.Attendance.SIGNED_UP
         existing.save(update_fields=["attendance"])
@@ -276,8 +305,9 @@ def activity_sign_up(*, user, activity: VolunteerActivity, volunteer: Volunteer)
 @transaction.atomic
 def activity_withdraw(*, user, signup: ActivitySignup) -> ActivitySignup:
     signup = ActivitySignup.objects.select_for_update().select_related("activity").get(pk=signup.pk)
-    if signup.attendance != ActivitySignup.Attendance.SIGNED_UP or signup.activity.status != VolunteerActivity.Status.OPEN:
-        raise ValidationError({"volunteer": _("This sign-up can no longer be withdrawn.")})
+    if (signup.attendance != ActivitySignup.Attendance.SIGNED_UP
+            or signup.activity.status != VolunteerActivity.Status.OPEN):
+        raise Conflict(_("This sign-up can no longer be withdrawn."))
     signup.attendance = ActivitySignup.Attendance.WITHDRAWN
     signup.save(update_fields=["attendance"])
     return signup
@@ -287,23 +317,25 @@ def activity_withdraw(*, user, signup: ActivitySignup) -> ActivitySignup:
 def activity_record_attendance(*, user, activity: VolunteerActivity, entries: list[dict]) -> VolunteerActivity:
     """Close an activity that has ended: who attended and their service hours. Entries are
     ``{"volunteer": Volunteer, "attended": bool, "hours": Decimal}``; sign-ups not listed are absent."""
-    activity = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)
-    require_area(user, activity.team.org.area_code, "team")
-    if activity.status != VolunteerActivity.Status.OPEN:
-        raise ValidationError({"activity": _("Attendance has already been recorded or the activity was cancelled.")})
-    if activity.ends_at > timezone.now():
-        raise ValidationError({"activity": _("Attendance is recorded after the activity has ended.")})
+    activity = locked(activity, "team__org")
+    ACTIVITY_FLOW.act(user, activity, "attendance", {"entries": entries})
+    activity.save(update_fields=["status"])
+    return activity
+
+
+@ACTIVITY_FLOW.effect("attendance")
+def _record_attendance(activity, step):
     signups = {s.volunteer_id: s for s in activity.signups.exclude(attendance=ActivitySignup.Attendance.WITHDRAWN)}
     limit = Decimal(str(activity.duration_hours))
     errors = {}
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(step.data["entries"]):
         signup = signups.get(entry["volunteer"].pk)
         hours = Decimal(entry.get("hours") or 0)
         if signup is None:
             errors[f"entries[{index}]"] = _("%(name)s did not sign up.") % {"name": entry["volunteer"]}
         elif entry["attended"] and not (0 < hours <= limit):
             errors[f"entries[{index}]"] = _("Hours must be more than 0 and at most %(limit)s.") % {"limit": limit}
-        elif signup:
+        else:
             signup.attendance = (ActivitySignup.Attendance.ATTENDED if entry["attended"]
                                  else ActivitySignup.Attendance.ABSENT)
             signup.hours = hours if entry["attended"] else Decimal("0")
@@ -314,18 +346,12 @@ def activity_record_attendance(*, user, activity: VolunteerActivity, entries: li
             signup.attendance, signup.hours = ActivitySignup.Attendance.ABSENT, Decimal("0")
         signup.full_clean()
     ActivitySignup.objects.bulk_update(signups.values(), ["attendance", "hours"])
-    activity.status = VolunteerActivity.Status.CLOSED
-    activity.save(update_fields=["status"])
-    return activity
 
 
 @transaction.atomic
 def activity_cancel(*, user, activity: VolunteerActivity) -> VolunteerActivity:
-    activity = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)
-    require_area(user, activity.team.org.area_code, "team")
-    if activity.status != VolunteerActivity.Status.OPEN:
-        raise ValidationError({"activity": _("Only an open activity can be cancelled.")})
-    activity.status = VolunteerActivity.Status.CANCELLED
+    activity = locked(activity, "team__org")
+    ACTIVITY_FLOW.act(user, activity, "cancel")
     activity.save(update_fields=["status"])
     return activity
 
@@ -348,9 +374,9 @@ def care_pair(
     *, user, target: CareTarget, helper_name: str, helper_phone: str, relation: str = CarePairing.Relation.NEIGHBOUR,
     volunteer: Volunteer | None = None, started_on: date | None = None,
 ) -> CarePairing:
-    target = CareTarget.objects.select_for_update().select_related("grid").get(pk=target.pk)
+    target = locked_for_change(user, target, "grid")
     if not target.active:
-        raise ValidationError({"target": _("This resident is no longer on the care list.")})
+        raise Conflict(_("This resident is no longer on the care list."))
     if target.pairings.filter(ended_on__isnull=True, helper_name=helper_name.strip()).exists():
         raise ValidationError({"helper_name": _("This helper is already paired with the resident.")})
     if volunteer is not None and volunteer.community_id != target.grid.community_id:
@@ -363,10 +389,10 @@ def care_pair(
 
 @transaction.atomic
 def care_pairing_end(*, user, pairing: CarePairing, ended_on: date | None = None) -> CarePairing:
-    pairing = CarePairing.objects.select_for_update().get(pk=pairing.pk)
+    pairing = locked_for_change(user, pairing)
     ended_on = ended_on or timezone.localdate()
     if pairing.ended_on is not None:
-        raise ValidationError({"ended_on": _("The pairing has already ended.")})
+        raise Conflict(_("The pairing has already ended."))
     if ended_on < pairing.started_on:
         raise ValidationError({"ended_on": _("A pairing cannot end before it started.")})
     pairing.ended_on = ended_on
@@ -378,8 +404,9 @@ def care_contact_record(
     *, user, pairing: CarePairing, contacted_on: date, note: str, mode: str = CareContact.Mode.VISIT,
     concern_raised: bool = False,
 ) -> CareContact:
+    pairing = locked_for_change(user, pairing)
     if pairing.ended_on is not None:
-        raise ValidationError({"pairing": _("The pairing has ended.")})
+        raise Conflict(_("The pairing has ended."))
     _not_future(contacted_on, "contacted_on")
     if contacted_on < pairing.started_on:
         raise ValidationError({"contacted_on": _("The contact is dated before the pairing started.")})
@@ -401,7 +428,7 @@ def meeting_create(*, user, community: Community, topic: str, held_on: date, ven
 def meeting_add_participant(
     *, user, meeting: DeliberationMeeting, party: str, name: str, affiliation: str = "",
 ) -> MeetingParticipant:
-    require_area(user, meeting.community.code, "community")
+    meeting = locked_for_change(user, meeting)
     if meeting.participants.filter(party=party, name=name.strip()).exists():
         raise ValidationError({"name": _("This participant is already listed.")})
     return _save(MeetingParticipant(meeting=meeting, party=party, name=name.strip(), affiliation=affiliation))
@@ -409,49 +436,40 @@ def meeting_add_participant(
 
 @transaction.atomic
 def meeting_record_decision(*, user, meeting: DeliberationMeeting, decision: str) -> DeliberationMeeting:
-    meeting = DeliberationMeeting.objects.select_for_update().select_related("community").get(pk=meeting.pk)
-    require_area(user, meeting.community.code, "community")
-    if not decision.strip():
-        raise ValidationError({"decision": _("Write down what the meeting decided.")})
-    if meeting.held_on > timezone.localdate():
-        raise ValidationError({"decision": _("The meeting has not taken place yet.")})
-    if not meeting.participants.exists():
-        raise ValidationError({"decision": _("List the participants before recording the decision.")})
-    meeting.decision, meeting.status = decision.strip(), DeliberationMeeting.Status.HELD
+    meeting = locked(meeting, "community")
+    MEETING_FLOW.act(user, meeting, "decide", {"decision": decision})
     return _save(meeting)
+
+
+@MEETING_FLOW.effect("decide")
+def _write_down_decision(meeting, step):
+    meeting.decision = step.data["decision"].strip()
 
 
 @transaction.atomic
 def follow_up_add(
     *, user, meeting: DeliberationMeeting, description: str, owner_name: str, due_on: date,
 ) -> FollowUpAction:
-    require_area(user, meeting.community.code, "community")
+    meeting = locked_for_change(user, meeting)
     if meeting.status != DeliberationMeeting.Status.HELD:
-        raise ValidationError({"meeting": _("Follow-up actions come from a decision: record it first.")})
+        raise Conflict(_("Follow-up actions come from a decision: record it first."))
     if due_on < meeting.held_on:
         raise ValidationError({"due_on": _("The due date is before the meeting.")})
     return _save(FollowUpAction(meeting=meeting, description=description, owner_name=owner_name, due_on=due_on))
 
 
-FOLLOW_UP_MOVES = {
-    FollowUpAction.Status.OPEN: {FollowUpAction.Status.IN_PROGRESS, FollowUpAction.Status.DONE,
-                                 FollowUpAction.Status.DROPPED},
-    FollowUpAction.Status.IN_PROGRESS: {FollowUpAction.Status.DONE, FollowUpAction.Status.DROPPED},
-}
-
-
 @transaction.atomic
 def follow_up_update(*, user, action: FollowUpAction, status: str, result: str = "") -> FollowUpAction:
-    action = FollowUpAction.objects.select_for_update().select_related("meeting__community").get(pk=action.pk)
-    require_area(user, action.meeting.community.code, "community")
-    if status not in FOLLOW_UP_MOVES.get(action.status, set()):
-        raise ValidationError({"status": _("An action that is “%(from)s” cannot become “%(to)s”.") % {
-            "from": action.get_status_display(), "to": FollowUpAction.Status(status).label
-            if status in FollowUpAction.Status.values else status}})
-    if status in (FollowUpAction.Status.DONE, FollowUpAction.Status.DROPPED) and not result.strip():
-        raise ValidationError({"result": _("Say what came of it.")})
-    action.status = status
-    action.result = result.strip() or action.result
-    if status in (FollowUpAction.Status.DONE, FollowUpAction.Status.DROPPED):
-        action.closed_on = timezone.localdate()
+    """Move a follow-up action on; the status asked for names the step (``workflow.FOLLOW_UP_FLOW``)."""
+    action = locked(action, "meeting__community")
+    FOLLOW_UP_FLOW.act(user, action, status, {"result": result})
     return _save(action)
+
+
+@FOLLOW_UP_FLOW.effect(FollowUpAction.Status.IN_PROGRESS)
+@FOLLOW_UP_FLOW.effect(FollowUpAction.Status.DONE)
+@FOLLOW_UP_FLOW.effect(FollowUpAction.Status.DROPPED)
+def _record_result(action, step):
+    action.result = step.data["result"].strip() or action.result
+    if action.status in (FollowUpAction.Status.DONE, FollowUpAction.Status.DROPPED):
+        action.closed_on = timezone.localdate(step.now)

@@ -1,8 +1,9 @@
 """Server-rendered pages of the community app (work without JavaScript).
 
-Staff pages need a login and the role's model permission; every object is fetched through a
-selector, so one outside the user's scope is a 404. The practical-matters pages under
-``public/`` are open to residents (submissions throttled).
+Staff pages need a login and the role's model permission; every object is fetched through
+``visible_to``, so one outside the user's scope is a 404, and a step's button shows only when the
+step's workflow says the user may take it now. The practical-matters pages under ``public/`` are
+open to residents (submissions throttled).
 """
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -16,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
-from grids.models import Grid
+from grids.models import Community, Grid
 
 from . import forms, matters, models, selectors, services
+from .workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW, STILL_OPEN
 
 
 def _too_many(request):
-    return render(request, "community/public/throttled.html", status=429)
+    return render(request, "core/throttled.html", status=429)
 
 
 # --- workbench ------------------------------------------------------------------------------------
@@ -33,17 +35,16 @@ def workbench(request):
     """The grid worker's page: overdue must-visit households first, then what falls due this week."""
     user = request.user
     today = timezone.localdate()
-    can_see_households = user.has_perm("community.view_household")
-    households = selectors.households_visible_to(user) if can_see_households else models.Household.objects.none()
+    on_register = models.Household.objects.visible_to(user).filter(active=True)
+    overdue = on_register.filter(is_overdue=True)
     context = {
-        "overdue": selectors.overdue_households_for(user)[:50] if can_see_households else [],
-        "overdue_count": households.filter(active=True, is_overdue=True).count(),
-        "due_soon": households.filter(active=True, is_overdue=False, next_visit_due__lte=today + timedelta(days=7))
+        "overdue": overdue.select_related("grid").order_by("next_visit_due")[:50],
+        "overdue_count": overdue.count(),
+        "due_soon": on_register.filter(is_overdue=False, next_visit_due__lte=today + timedelta(days=7))
         .order_by("next_visit_due")[:20],
-        "household_count": households.filter(active=True).count(),
-        "late_actions": selectors.follow_up_actions_visible_to(user).filter(
-            status__in=["open", "in_progress"], due_on__lt=today)[:10]
-        if user.has_perm("community.view_followupaction") else [],
+        "household_count": on_register.count(),
+        "late_actions": models.FollowUpAction.objects.visible_to(user).filter(status__in=STILL_OPEN,
+                                                                               due_on__lt=today)[:10],
     }
     return render(request, "community/workbench.html", context)
 
@@ -53,7 +54,7 @@ def workbench(request):
 
 @staff_page("grids.view_community")
 def communities(request):
-    rows = selectors.community_rows(request.user)
+    rows = selectors.with_station_and_staff(Community.objects.visible_to(request.user))
     if request.GET.get("below_standard"):
         rows = rows.filter(service_station__office_area_m2__lt=settings.COMMUNITY_SPACE_STANDARD_M2)
     return render(request, "community/communities.html", {
@@ -63,10 +64,12 @@ def communities(request):
 
 @staff_page("community.view_servicecirclesite")
 def service_circle(request):
+    user = request.user
     street = request.GET.get("street", "")
     if street and not Grid.objects.filter(code=street, level=Grid.Level.STREET).exists():
         street = ""
-    sites = selectors.service_circle_sites_visible_to(request.user).order_by("street__code", "code")
+    sites = models.ServiceCircleSite.objects.visible_to(user).select_related("street").annotate(
+        community_count=Count("communities", distinct=True)).order_by("street__code", "code")
     if street:
         sites = sites.filter(street__code=street)
     return render(request, "community/service_circle.html", {
@@ -75,7 +78,7 @@ def service_circle(request):
         "streets": Grid.objects.filter(level=Grid.Level.STREET).order_by("code"),
         "street": street,
         "page": paginate(request, sites),
-        "providers_by_field": selectors.service_providers_visible_to(request.user).order_by()
+        "providers_by_field": models.ServiceProvider.objects.visible_to(user).order_by()
         .values("field").annotate(n=Count("id")).order_by("field"),
         "fields": dict(models.ServiceProvider.Field.choices),
     })
@@ -86,7 +89,7 @@ def service_circle(request):
 
 @staff_page("community.view_household")
 def households(request):
-    rows = selectors.households_visible_to(request.user).prefetch_related("categories")
+    rows = models.Household.objects.visible_to(request.user).select_related("grid").prefetch_related("categories")
     status = request.GET.get("status", "active")
     if status == "overdue":
         rows = rows.filter(active=True, is_overdue=True)
@@ -99,7 +102,7 @@ def households(request):
         rows = rows.filter(categories__code=category)
     return render(request, "community/households.html", {
         "page": paginate(request, rows.order_by("next_visit_due", "id")), "status": status, "category": category,
-        "categories": selectors.visit_categories(),
+        "categories": models.VisitCategory.objects.visible_to(request.user),
     })
 
 
@@ -112,28 +115,30 @@ def household_new(request):
         if household:
             messages.success(request, _("The household is on the register."))
             return redirect("community:household", pk=household.pk)
-    return render(request, "community/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": _("Register a must-visit household"), "back": reverse("community:households"),
     }, status=400 if request.method == "POST" else 200)
 
 
 @staff_page("community.view_household")
 def household_detail(request, pk):
-    household = selectors.household_get_for_user(request.user, pk)
+    user = request.user
+    household = get_object_or_404(
+        models.Household.objects.visible_to(user).select_related("grid").prefetch_related("categories"), pk=pk)
     visit_form = bound(request, "visit", forms.VisitForm)
     remove_form = bound(request, "remove", forms.HouseholdRemoveForm)
-    if submitted(request, "visit") and request.user.has_perm("community.add_visit") and visit_form.is_valid():
-        if run_service(visit_form, services.visit_record, user=request.user, household=household,
-                       **visit_form.cleaned_data):
+    if submitted(request, "visit") and user.has_perm("community.add_visit") and visit_form.is_valid():
+        if run_service(visit_form, services.visit_record, user=user, household=household, **visit_form.cleaned_data):
             messages.success(request, _("The visit is recorded."))
             return redirect("community:household", pk=pk)
-    if submitted(request, "remove") and request.user.has_perm("community.change_household") and remove_form.is_valid():
-        if run_service(remove_form, services.household_remove, user=request.user, household=household,
+    if submitted(request, "remove") and user.has_perm("community.change_household") and remove_form.is_valid():
+        if run_service(remove_form, services.household_remove, user=user, household=household,
                        **remove_form.cleaned_data):
             return redirect("community:household", pk=pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "community/household.html", {
-        "household": household, "visits": household.visits.select_related("visitor"),
+        "household": household,
+        "visits": models.Visit.objects.visible_to(user).filter(household=household).select_related("visitor"),
         "visit_form": visit_form, "remove_form": remove_form,
     }, status=status)
 
@@ -148,7 +153,7 @@ def attendance(request):
         if run_service(form, services.attendance_record, user=request.user, **form.cleaned_data):
             messages.success(request, _("Attendance recorded."))
             return redirect("community:attendance")
-    rows = selectors.attendance_visible_to(request.user)
+    rows = models.AttendanceRecord.objects.visible_to(request.user).select_related("grid", "attendee")
     return render(request, "community/attendance.html", {
         "form": form, "page": paginate(request, rows),
         "by_situation": rows.order_by().values("situation").annotate(n=Count("id")).order_by("situation"),
@@ -162,7 +167,7 @@ def attendance(request):
 @staff_page("community.view_volunteer")
 def volunteers(request):
     user = request.user
-    form = bound(request, "volunteer", forms.VolunteerForm, communities=selectors.communities_visible_to(user))
+    form = bound(request, "volunteer", forms.VolunteerForm, communities=Community.objects.visible_to(user))
     if submitted(request, "volunteer") and user.has_perm("community.add_volunteer") and form.is_valid():
         data = dict(form.cleaned_data)
         skills = services.skills_by_name(data.pop("skill_names", "").replace("，", ",").split(","))
@@ -170,21 +175,22 @@ def volunteers(request):
         if volunteer:
             messages.success(request, _("The volunteer is registered."))
             return redirect("community:volunteer", pk=volunteer.pk)
-    orgs = selectors.volunteer_orgs_visible_to(user)
-    teams = selectors.volunteer_teams_visible_to(user)
+    teams = models.VolunteerTeam.objects.visible_to(user)
     return render(request, "community/volunteers.html", {
         "form": form,
-        "network": orgs.order_by().values("level").annotate(n=Count("id")).order_by("level"),
+        "network": models.VolunteerOrg.objects.visible_to(user).order_by().values("level").annotate(n=Count("id"))
+        .order_by("level"),
         "levels": dict(models.VolunteerOrg.Level.choices),
         "team_count": teams.count(),
         "brands": teams.exclude(brand="").order_by().values("brand").annotate(n=Count("id")).order_by("-n"),
-        "page": paginate(request, selectors.volunteers_visible_to(user).prefetch_related("skills")),
+        "page": paginate(request, models.Volunteer.objects.visible_to(user).select_related("community")
+                         .prefetch_related("skills")),
     }, status=400 if request.method == "POST" else 200)
 
 
 @staff_page("community.view_volunteer")
 def volunteer_detail(request, pk):
-    volunteer = selectors.volunteer_get_for_user(request.user, pk)
+    volunteer = get_object_or_404(models.Volunteer.objects.visible_to(request.user), pk=pk)
     return render(request, "community/volunteer.html", {
         "volunteer": volunteer, "total_hours": selectors.volunteer_hours(volunteer),
         "record": selectors.volunteer_service_record(volunteer), "teams": volunteer.teams.select_related("org"),
@@ -194,44 +200,44 @@ def volunteer_detail(request, pk):
 @staff_page("community.view_volunteeractivity")
 def activities(request):
     user = request.user
-    teams = selectors.volunteer_teams_visible_to(user)
-    form = bound(request, "activity", forms.ActivityForm, teams=teams)
+    form = bound(request, "activity", forms.ActivityForm, teams=models.VolunteerTeam.objects.visible_to(user))
     if submitted(request, "activity") and user.has_perm("community.add_volunteeractivity") and form.is_valid():
         activity = run_service(form, services.activity_create, user=user, **form.cleaned_data)
         if activity:
             return redirect("community:activity", pk=activity.pk)
-    return render(request, "community/activities.html", {
-        "form": form, "page": paginate(request, selectors.activities_visible_to(user)),
-    }, status=400 if request.method == "POST" else 200)
+    rows = selectors.with_signup_count(models.VolunteerActivity.objects.visible_to(user).select_related("team"))
+    return render(request, "community/activities.html", {"form": form, "page": paginate(request, rows)},
+                  status=400 if request.method == "POST" else 200)
 
 
 @staff_page("community.view_volunteeractivity")
 def activity_detail(request, pk):
     user = request.user
-    activity = get_object_or_404(selectors.activities_visible_to(user), pk=pk)
+    activity = get_object_or_404(selectors.with_signup_count(
+        models.VolunteerActivity.objects.visible_to(user).select_related("team__org")), pk=pk)
     signups = activity.signups.select_related("volunteer").order_by("volunteer__full_name")
-    signup_form = bound(request, "signup", forms.SignupForm, volunteers=selectors.volunteers_visible_to(user))
+    signup_form = bound(request, "signup", forms.SignupForm, volunteers=models.Volunteer.objects.visible_to(user))
     if submitted(request, "signup") and user.has_perm("community.add_activitysignup") and signup_form.is_valid():
         if run_service(signup_form, services.activity_sign_up, user=user, activity=activity,
                        volunteer=signup_form.cleaned_data["volunteer"]):
             messages.success(request, _("Signed up."))
             return redirect("community:activity", pk=pk)
-    attendance_error = None
-    if submitted(request, "attendance") and user.has_perm("community.change_activitysignup"):
-        entries, attendance_error = _attendance_entries(request, signups)
-        if attendance_error is None:
-            attendance_error = attempt(services.activity_record_attendance, user=user, activity=activity,
-                                       entries=entries)
-            if attendance_error is None:
+    step_error = None
+    if submitted(request, "attendance"):
+        entries, step_error = _attendance_entries(request, signups)
+        if step_error is None:
+            step_error = attempt(services.activity_record_attendance, user=user, activity=activity, entries=entries)
+            if step_error is None:
                 messages.success(request, _("Attendance and service hours recorded."))
                 return redirect("community:activity", pk=pk)
-    if submitted(request, "cancel") and user.has_perm("community.change_volunteeractivity"):
-        attendance_error = attempt(services.activity_cancel, user=user, activity=activity)
-        if attendance_error is None:
+    if submitted(request, "cancel"):
+        step_error = attempt(services.activity_cancel, user=user, activity=activity)
+        if step_error is None:
             return redirect("community:activity", pk=pk)
     return render(request, "community/activity.html", {
-        "activity": activity, "signups": signups, "signup_form": signup_form, "attendance_error": attendance_error,
-        "ended": activity.ends_at <= timezone.now(), "posted": request.POST,
+        "activity": activity, "signups": signups, "signup_form": signup_form, "step_error": step_error,
+        "steps": ACTIVITY_FLOW.available(user, activity), "held_back": ACTIVITY_FLOW.held_back(user, activity),
+        "ended": activity.ends_at <= timezone.now(),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -261,7 +267,8 @@ def care(request):
         target = run_service(form, services.care_target_register, user=user, **form.cleaned_data)
         if target:
             return redirect("community:care-target", pk=target.pk)
-    targets = selectors.care_targets_visible_to(user).filter(active=True)
+    targets = selectors.with_cover(models.CareTarget.objects.visible_to(user).select_related("grid"))
+    targets = targets.filter(active=True)
     if request.GET.get("uncovered"):
         targets = targets.filter(covered=False)
     return render(request, "community/care.html", {
@@ -273,8 +280,8 @@ def care(request):
 @staff_page("community.view_caretarget")
 def care_target(request, pk):
     user = request.user
-    target = get_object_or_404(selectors.care_targets_visible_to(user), pk=pk)
-    pairings = target.pairings.all()
+    target = get_object_or_404(models.CareTarget.objects.visible_to(user).select_related("grid"), pk=pk)
+    pairings = models.CarePairing.objects.visible_to(user).filter(target=target)
     pair_form = bound(request, "pair", forms.PairingForm)
     contact_form = bound(request, "contact", forms.ContactForm, pairings=pairings.filter(ended_on__isnull=True))
     if submitted(request, "pair") and user.has_perm("community.add_carepairing") and pair_form.is_valid():
@@ -301,12 +308,12 @@ def care_target(request, pk):
 @staff_page("community.view_deliberationmeeting")
 def meetings(request):
     user = request.user
-    form = bound(request, "meeting", forms.MeetingForm, communities=selectors.communities_visible_to(user))
+    form = bound(request, "meeting", forms.MeetingForm, communities=Community.objects.visible_to(user))
     if submitted(request, "meeting") and user.has_perm("community.add_deliberationmeeting") and form.is_valid():
         meeting = run_service(form, services.meeting_create, user=user, **form.cleaned_data)
         if meeting:
             return redirect("community:meeting", pk=meeting.pk)
-    rows = selectors.meetings_visible_to(user).annotate(
+    rows = models.DeliberationMeeting.objects.visible_to(user).select_related("community").annotate(
         parties=Count("participants__party", distinct=True), action_count=Count("actions", distinct=True)
     ).order_by("-held_on", "-id")
     return render(request, "community/meetings.html", {"form": form, "page": paginate(request, rows)},
@@ -316,7 +323,9 @@ def meetings(request):
 @staff_page("community.view_deliberationmeeting")
 def meeting_detail(request, pk):
     user = request.user
-    meeting = get_object_or_404(selectors.meetings_visible_to(user), pk=pk)
+    meeting = get_object_or_404(
+        models.DeliberationMeeting.objects.visible_to(user).select_related("community").prefetch_related(
+            "participants"), pk=pk)
     actions = meeting.actions.all()
     participant_form = bound(request, "participant", forms.ParticipantForm)
     decision_form = bound(request, "decision", forms.DecisionForm)
@@ -333,13 +342,16 @@ def meeting_detail(request, pk):
         if submitted(request, name) and user.has_perm(permission) and form.is_valid():
             if run_service(form, service, user=user, **extra, **form.cleaned_data):
                 return redirect("community:meeting", pk=pk)
-    if submitted(request, "update") and user.has_perm("community.change_followupaction") and update_form.is_valid():
+    if submitted(request, "update") and update_form.is_valid():
         data = dict(update_form.cleaned_data)
         if run_service(update_form, services.follow_up_update, user=user, action=data.pop("action"), **data):
             return redirect("community:meeting", pk=pk)
-    parties_present = set(meeting.participants.values_list("party", flat=True))
+    parties_present = {participant.party for participant in meeting.participants.all()}
     return render(request, "community/meeting.html", {
-        "meeting": meeting, "participants": meeting.participants.all(), "actions": actions,
+        "meeting": meeting, "participants": meeting.participants.all(),
+        "actions": [(action, [(step, FOLLOW_UP_FLOW.label(step)) for step in FOLLOW_UP_FLOW.available(user, action)])
+                    for action in actions],
+        "steps": MEETING_FLOW.available(user, meeting), "held_back": MEETING_FLOW.held_back(user, meeting),
         "missing_parties": [label for value, label in models.Party.choices if value not in parties_present],
         "participant_form": participant_form, "decision_form": decision_form, "follow_up_form": follow_up_form,
         "update_form": update_form,
@@ -357,7 +369,7 @@ def matters_list(request):
         year = int(request.GET.get("year", year))
     except ValueError:
         pass
-    rows = selectors.matters_visible_to(user)
+    rows = models.PracticalMatter.objects.visible_to(user).select_related("community")
     status = request.GET.get("status", "")
     if status in models.PracticalMatter.Status.values:
         rows = rows.filter(status=status)
@@ -370,12 +382,13 @@ def matters_list(request):
 @staff_page("community.view_practicalmatter")
 def matter_detail(request, pk):
     user = request.user
-    matter = selectors.matter_get_for_user(user, pk)
-    available = matters.available_actions(user, matter)
-    act_forms = {}
-    for step in available:
-        act_forms[step] = forms.MatterActForm(request.POST if submitted(request, f"act-{step}") else None, step=step,
-                                              initial={"year": timezone.localdate().year})
+    matter = get_object_or_404(models.PracticalMatter.objects.visible_to(user).select_related("community__street")
+                               .prefetch_related("milestones"), pk=pk)
+    act_forms = {
+        step: forms.MatterActForm(request.POST if submitted(request, f"act-{step}") else None, step=step,
+                                  initial={"year": timezone.localdate().year})
+        for step in MATTER_FLOW.available(user, matter)
+    }
     for step, form in act_forms.items():
         if form.is_bound and form.is_valid():
             if run_service(form, matters.matter_act, user=user, matter=matter, action=step, **form.step_data()):
@@ -397,7 +410,8 @@ def matter_detail(request, pk):
         if done_error is None:
             return redirect("community:matter", pk=pk)
     return render(request, "community/matter.html", {
-        "matter": matter, "act_forms": [(step, matters.TRANSITIONS[step].label, form) for step, form in act_forms.items()],
+        "matter": matter, "act_forms": [(step, MATTER_FLOW.label(step), form) for step, form in act_forms.items()],
+        "held_back": MATTER_FLOW.held_back(user, matter),
         "milestone_form": milestone_form, "comment_form": comment_form, "done_error": done_error,
         "satisfaction": selectors.matter_satisfaction(matter), "comments": matter.comments.all(),
         "milestones": matter.milestones.all(),

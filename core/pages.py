@@ -5,7 +5,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.utils.translation import gettext
 from rest_framework.throttling import ScopedRateThrottle
+
+from .errors import ApplicationError
 
 PAGE_SIZE = 50
 
@@ -25,13 +28,26 @@ def staff_page(*perms: str):
     return decorator
 
 
-def errors_onto_form(form, error: ValidationError) -> None:
-    """A service's ValidationError shown in place: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
+REFUSALS = (ValidationError, PermissionDenied, ApplicationError)
+
+
+def refusal_messages(error: Exception) -> list[str]:
+    """What a refusing service said, as lines for a page."""
+    if isinstance(error, ValidationError):
+        return error.messages
+    if isinstance(error, ApplicationError):
+        return [error.message]
+    return [str(error) or gettext("You may not do this.")]
+
+
+def errors_onto_form(form, error: Exception) -> None:
+    """A service's refusal shown in place: a ValidationError on its fields when the form has them,
+    anything else (a 403 or 409 of the workflow contract) on top of the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, error)
+        form.add_error(None, refusal_messages(error))
 
 
 @dataclass
@@ -57,22 +73,22 @@ def page_of(queryset, page: str | int | None, size: int = 50) -> Page:
 
 
 def run_service(form, service, **kwargs):
-    """Call a service; put its ValidationError onto the form (field errors in place). Returns the
+    """Call a service; put its refusal onto the form (field errors in place). Returns the
     service's result, or None when it refused."""
     try:
         return service(**kwargs)
-    except ValidationError as error:
+    except REFUSALS as error:
         errors_onto_form(form, error)
         return None
 
 
 def attempt(service, **kwargs) -> str | None:
     """Run a service that has no form behind it (a single button): None on success, else its
-    error messages on one line for the page to show."""
+    refusal on one line for the page to show."""
     try:
         service(**kwargs)
-    except ValidationError as error:
-        return "; ".join(error.messages)
+    except REFUSALS as error:
+        return "; ".join(refusal_messages(error))
     return None
 
 

@@ -29,18 +29,35 @@ class Role(TextChoices):
 DISTRICT_READERS = {Role.DISTRICT_COMMANDER: [ALL_VIEW], Role.EVALUATOR: [ALL_VIEW], Role.AUDITOR: [ALL_VIEW]}
 
 
+def role_of(user) -> str | None:
+    """The platform role of a logged-in staff member (None for residents and bare admin logins)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.role if profile else None
+
+
+def _role_modules():
+    for app in PLATFORM_APPS:
+        try:
+            yield import_module(f"{app}.roles")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.roles":
+                raise
+
+
 def role_permissions() -> dict[str, list[str]]:
     """{role: ["app_label.codename", ...]} merged from every app's ``roles.ROLE_PERMISSIONS``."""
     merged: dict[str, list[str]] = {role: list(specs) for role, specs in DISTRICT_READERS.items()}
     for role in Role:
         merged.setdefault(role, [])
-    for app in PLATFORM_APPS:
-        try:
-            module = import_module(f"{app}.roles")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.roles":
-                raise
-            continue
+    for module in _role_modules():
         for role, specs in getattr(module, "ROLE_PERMISSIONS", {}).items():
             merged[role].extend(specs)
     return merged
+
+
+def sensitive_permissions() -> list[str]:
+    """View permissions ``ALL_VIEW`` leaves out (residents' personal records): an app lists them in
+    ``roles.SENSITIVE_VIEW`` and grants them to the roles that may see them by name."""
+    return [spec for module in _role_modules() for spec in getattr(module, "SENSITIVE_VIEW", [])]

@@ -1,24 +1,17 @@
-"""Seeding of the whole platform: the district's structure first, then each app's own data.
+"""Seeding of the whole platform, app by app in layer order (grids first: the district's structure
+and the demo logins), each step idempotent.
 
-An app adds its reference (and demo) data by defining ``seed(demo: bool) -> SeedReport`` in
-``<app>/seeding.py``; it runs after the structure and the demo logins exist. Every step is
-idempotent.
+An app adds its reference (and demo) data by defining ``seed(*, demo: bool) -> SeedReport`` in
+``<app>/seeding.py``. The 13,922 staff are optional bulk data: ``grids.seeding.seed_staff``.
 """
 from importlib import import_module
 
 from .roles import PLATFORM_APPS
 
 
-def seed_platform(*, staff: bool = False, demo: bool = False) -> list:
-    from grids.demo import seed_demo_users
-    from grids.seeding import seed_staff, seed_structure
-
-    reports = [seed_structure()]
-    if staff:
-        reports.append(seed_staff())
-    if demo:
-        seed_demo_users()
-    for app in PLATFORM_APPS[1:]:
+def seed_platform(*, demo: bool = False) -> list:
+    reports = []
+    for app in PLATFORM_APPS:
         try:
             module = import_module(f"{app}.seeding")
         except ModuleNotFoundError as error:

@@ -1,8 +1,11 @@
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from core.roles import Role
+from .notifications import notifications_of
+from .pages import page_of, staff_page
+from .roles import Role
 
 
 def healthz(request):
@@ -31,3 +34,13 @@ def home(request):
     if profile is None:
         return redirect("admin:index") if request.user.is_staff else render(request, "core/home.html")
     return redirect(HOME_OF_ROLE[profile.role])
+
+
+@staff_page()
+def notification_list(request):
+    """The user's notifications, newest first; one button marks them all read."""
+    notifications = notifications_of(request.user)
+    if request.method == "POST":
+        notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notifications")
+    return render(request, "core/notifications.html", {"page": page_of(notifications, request.GET.get("page"))})

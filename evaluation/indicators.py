@@ -11,7 +11,7 @@ with, whatever happens to the cases later.
 
 Every count is one ``SUM(CASE …)`` of a single aggregate query over the cohort (GROUPING SETS on
 PostgreSQL: one scan for all four levels); no case is looked at in Python. Working time comes from
-the ``WorkCalendarDay`` table joined in the same query (see ``workcalendar.py``).
+the platform calendar's ``CalendarDay`` table joined in the same query (see ``core.calendar``).
 
 Definitions (shown on every scorecard, see ``INDICATORS``):
 
@@ -42,7 +42,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .workcalendar import period_seconds
+from core.calendar import working_clock_sql
+from core.models import CalendarDay
 
 LEVELS = {"grid": "grid_id", "street": "street_id", "department": "department_id", "station": "station_id"}
 SATISFIED_FROM = 4
@@ -168,20 +169,13 @@ class _Dialect:
             return f"FLOOR(EXTRACT(EPOCH FROM ({column} AT TIME ZONE %(tz)s)::time))"
         return f"(CAST(strftime('%%s', {column}, '{self.offset_minutes:+d} minutes') AS INTEGER) %% 86400)"
 
-    def clamp(self, value: str, upper: int) -> str:
-        least, greatest = ("LEAST", "GREATEST") if self.vendor == "postgresql" else ("MIN", "MAX")
-        return f"{least}({greatest}({value}, 0), {upper})"
-
-    def working_clock(self, day_alias: str, tod: str) -> str:
-        """W(t): office seconds from the calendar origin to the instant."""
-        partial = " + ".join(self.clamp(f"{tod} - {start}", end - start) for start, end in period_seconds())
-        return f"({day_alias}.cum_seconds + CASE WHEN {day_alias}.is_workday THEN {partial} ELSE 0 END)"
-
 
 def _select_list(dialect: _Dialect) -> str:
     parts = [f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}" for name, condition in COUNT_COLUMNS]
     parts += [f"SUM({expression}) AS {name}" for name, expression in SUM_COLUMNS]
-    handling = (f"{dialect.working_clock('k1', 'c.t1')} - {dialect.working_clock('k0', 'c.t0')}")
+    # W(closed) − W(created): see core.calendar
+    handling = (f"{working_clock_sql(day_alias='k1', time_of_day='c.t1', vendor=dialect.vendor)} - "
+                f"{working_clock_sql(day_alias='k0', time_of_day='c.t0', vendor=dialect.vendor)}")
     parts.append(f"SUM(CASE WHEN c.closed_at < %(as_of)s THEN {handling} ELSE 0 END) AS handling_seconds")
     return ",\n  ".join(parts)
 
@@ -195,8 +189,8 @@ def _cohort(dialect: _Dialect) -> str:
             {dialect.local_date('c.closed_at')} AS d1, {dialect.time_of_day('c.closed_at')} AS t1
      FROM cases_case c
      WHERE c.created_at >= %(start)s AND c.created_at < %(end)s) c
-    LEFT JOIN evaluation_workcalendarday k0 ON k0.day = c.d0
-    LEFT JOIN evaluation_workcalendarday k1 ON k1.day = c.d1"""
+    LEFT JOIN {CalendarDay._meta.db_table} k0 ON k0.day = c.d0
+    LEFT JOIN {CalendarDay._meta.db_table} k1 ON k1.day = c.d1"""
 
 
 def level_bits(levels: list[str]) -> dict[int, str]:

@@ -6,6 +6,19 @@ What each number means is written once, in ``indicators.py`` (case indicators) a
 computed by ``services.run_compute`` into a ``ResultRun`` whose ``SubjectResult`` rows are written
 once and never changed; publishing a run freezes the run itself too (on PostgreSQL a trigger refuses
 any change to a published run or to any result row).
+
+Who sees what (``Model.objects.visible_to(user)``, each model's ``scope_path``):
+
+- the district (evaluators, the command centre, auditors: a district-wide scope) sees everything,
+  drafts included;
+- everyone else with the role's view permission sees **published** runs, and the published results of
+  the units in their scope: a street sub-centre its street, its grids and the department stations in
+  it; community staff their grids; a department its department and all its stations; a station itself;
+- score sheets: a party's people see the sheets their party fills in (and community staff the
+  residents' sheets of their grids, to hand out the access codes); evaluatees never see single
+  sheets, only the aggregated score;
+- worker assessments: by the worker's home grid; survey imports and bonuses: the district only;
+  periods, rounds and rule versions: anyone whose role may read them.
 """
 import datetime as dt
 import secrets
@@ -17,30 +30,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
+from core.scoping import NO_ROW, VIEW, Rows, ScopedQuerySet, ScopePath, any_of
+from grids.models import Department, DepartmentStation
 
-class FrozenQuerySet(models.QuerySet):
-    """Rows written once: the application never updates or deletes them."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Assessment results are frozen once written.")
-
-    def delete(self):
-        raise PermissionError("Assessment results are frozen once written.")
+from .parties import STREET_CODE_LENGTH, Direction, Flow, Party, parties_of
 
 
-class FrozenModel(models.Model):
-    objects = FrozenQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} rows are frozen once written.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows are frozen once written.")
+class FrozenScopedQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    """Rows written once that users see through their scope."""
 
 
 # ---------------------------------------------------------------- periods
@@ -61,6 +59,9 @@ class Period(models.Model):
     number = models.PositiveSmallIntegerField(_("number in the year"))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("day after the last"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
 
     class Meta:
         verbose_name = _("assessment period")
@@ -83,59 +84,12 @@ class Period(models.Model):
     def last_day(self) -> dt.date:
         return self.ends_on - dt.timedelta(days=1)
 
-
-class WorkCalendarDay(models.Model):
-    """The working calendar as a table, so that working time can be summed inside an aggregate
-    query: ``cum_seconds`` is the office time from the table's origin to this day's midnight.
-    Rebuilt from ``cases.deadlines`` (holidays, make-up days, overrides, office hours) before each
-    computation; see ``calendar.py``."""
-
-    day = models.DateField(primary_key=True)
-    is_workday = models.BooleanField()
-    cum_seconds = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("working-calendar day")
-        verbose_name_plural = _("working-calendar days")
+    def complete_at(self, rule: "ScoringRule") -> dt.datetime:
+        """When the period's outcomes are final under ``rule``: its end plus the rule's cut-off days."""
+        return self.end + dt.timedelta(days=int(rule.parameters.get("cutoff_days", 0)))
 
 
 # ---------------------------------------------------------------- two-way assessment
-
-
-class Flow(models.TextChoices):
-    """The two-way assessment (双向考评) of the source: upward, each level rates the one above;
-    downward, departments rate streets and streets rate their communities and department stations."""
-
-    RESIDENTS_GRID = "residents_grid", _("Residents' representatives → community grid")
-    GRID_STREET = "grid_street", _("Community grid → street/town")
-    STREET_DEPARTMENT = "street_department", _("Street/town → department")
-    DEPARTMENT_STREET = "department_street", _("Department → street/town")
-    STREET_GRID = "street_grid", _("Street/town → community grid")
-    STREET_STATION = "street_station", _("Street/town → department station")
-
-
-class Party(models.TextChoices):
-    RESIDENTS = "residents", _("Residents' representatives")
-    GRID = "grid", _("Community grid")
-    STREET = "street", _("Street/town")
-    DEPARTMENT = "department", _("Department")
-    STATION = "station", _("Department station")
-
-
-class Direction(models.TextChoices):
-    UP = "up", _("Upward")
-    DOWN = "down", _("Downward")
-
-
-# flow → (evaluator party, evaluatee party, direction)
-FLOWS = {
-    Flow.RESIDENTS_GRID: (Party.RESIDENTS, Party.GRID, Direction.UP),
-    Flow.GRID_STREET: (Party.GRID, Party.STREET, Direction.UP),
-    Flow.STREET_DEPARTMENT: (Party.STREET, Party.DEPARTMENT, Direction.UP),
-    Flow.DEPARTMENT_STREET: (Party.DEPARTMENT, Party.STREET, Direction.DOWN),
-    Flow.STREET_GRID: (Party.STREET, Party.GRID, Direction.DOWN),
-    Flow.STREET_STATION: (Party.STREET, Party.STATION, Direction.DOWN),
-}
 
 
 class Criterion(models.Model):
@@ -175,6 +129,9 @@ class Round(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("scoring closed at"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
+
     class Meta:
         verbose_name = _("two-way assessment round")
         verbose_name_plural = _("two-way assessment rounds")
@@ -186,6 +143,17 @@ class Round(models.Model):
 
 def new_sheet_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+def _sheets_of_their_parties(user, scope, action) -> Rows:
+    """The sheets the parties the user speaks for fill in; community staff also hold the residents'
+    sheets of their grids (they hand out the access codes)."""
+    parts = []
+    for kind, codes in parties_of(user).items():
+        parts.append(Rows.where(Q(evaluator_kind=kind, evaluator_code__in=sorted(codes))))
+        if kind == Party.GRID:
+            parts.append(Rows.where(Q(evaluator_kind=Party.RESIDENTS, evaluator_code__in=sorted(codes))))
+    return any_of(parts)
 
 
 class ScoreSheet(models.Model):
@@ -214,6 +182,9 @@ class ScoreSheet(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(district=True, rule=_sheets_of_their_parties)
 
     class Meta:
         verbose_name = _("score sheet")
@@ -250,6 +221,9 @@ class SurveyImport(models.Model):
                                     on_delete=models.PROTECT, related_name="+")
     imported_at = models.DateTimeField(_("imported"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(district=True)
+
     class Meta:
         verbose_name = _("third-party survey import")
         verbose_name_plural = _("third-party survey imports")
@@ -266,7 +240,7 @@ class SubjectKind(models.TextChoices):
     STATION = "station", _("Department station")
 
 
-class SurveyResult(FrozenModel):
+class SurveyResult(AppendOnlyModel):
     survey = models.ForeignKey(SurveyImport, verbose_name=_("import"), on_delete=models.PROTECT,
                                related_name="results")
     subject_kind = models.CharField(_("kind"), max_length=12, choices=SubjectKind.choices)
@@ -287,15 +261,18 @@ class SurveyResult(FrozenModel):
 # ---------------------------------------------------------------- rules
 
 
-class RuleVersion(FrozenModel):
+class RuleVersion(AppendOnlyModel):
     """A numbered version of a set of rules. Never edited: a change is a new version, and what was
-    computed with an older one keeps pointing at it."""
+    computed with an older one keeps pointing at it. Read by every role that may read rules."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"))
+
+    objects = FrozenScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
 
     class Meta:
         abstract = True
@@ -342,7 +319,14 @@ class BonusRule(RuleVersion):
 # ---------------------------------------------------------------- results
 
 
-class ResultRunQuerySet(models.QuerySet):
+def _published_runs(user, scope, action) -> Rows:
+    """Outside the district, a run is read once it is published (and changed by nobody)."""
+    return Rows.where(Q(status=ResultRun.Status.PUBLISHED)) if action == VIEW else NO_ROW
+
+
+class ResultRunQuerySet(ScopedQuerySet):
+    """Runs are changed until one is published; a published run never again."""
+
     def update(self, **kwargs):
         if self.filter(status=ResultRun.Status.PUBLISHED).exists():
             raise PermissionError("A published result run is frozen.")
@@ -355,9 +339,10 @@ class ResultRunQuerySet(models.QuerySet):
 
 
 class ResultRun(models.Model):
-    """One computation of a period's results: computed → reviewed → published. Publishing freezes it
-    (and supersedes the period's other drafts); it records the rule version, the cut-off and a
-    fingerprint of every input, so a recomputation can show it reproduces the same numbers."""
+    """One computation of a period's results: computed → reviewed → published, or superseded (the
+    lifecycle is ``workflow.RUN_FLOW``). Publishing freezes it and supersedes the period's other
+    drafts; it records the rule version, the cut-off and a fingerprint of every input, so a
+    recomputation can show it reproduces the same numbers."""
 
     class Status(models.TextChoices):
         COMPUTED = "computed", _("Computed")
@@ -385,6 +370,7 @@ class ResultRun(models.Model):
     note = models.CharField(_("review note"), max_length=500, blank=True)
 
     objects = ResultRunQuerySet.as_manager()
+    scope_path = ScopePath(district=True, rule=_published_runs)
 
     class Meta:
         verbose_name = _("result run")
@@ -409,7 +395,26 @@ class ResultRun(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class SubjectResult(FrozenModel):
+def _published_results_of_their_units(user, scope, action) -> Rows:
+    """Outside the district: the published figures of the units in the user's scope. A grid or street
+    code covers its grids and street, a street's code also the department stations in the street; a
+    department covers its own figures and all its stations'; a station itself."""
+    if action != VIEW:
+        return NO_ROW
+    streets = sorted(code for code in scope.grid_codes if len(code) == STREET_CODE_LENGTH)
+    departments = Department.objects.filter(id__in=scope.department_ids).values("code")
+    stations = DepartmentStation.objects.filter(id__in=scope.station_ids).values("code")
+    units = any_of([
+        scope.grid_rows("code").narrowed(Q(kind__in=[SubjectKind.GRID, SubjectKind.STREET])),
+        Rows.where(Q(kind=SubjectKind.STATION, street_code__in=streets)) if streets else NO_ROW,
+        Rows.where(Q(kind__in=[SubjectKind.DEPARTMENT, SubjectKind.STATION], department_code__in=departments))
+        if scope.department_ids else NO_ROW,
+        Rows.where(Q(kind=SubjectKind.STATION, code__in=stations)) if scope.station_ids else NO_ROW,
+    ])
+    return units.narrowed(Q(run__status=ResultRun.Status.PUBLISHED))
+
+
+class SubjectResult(AppendOnlyModel):
     """The figures of one unit in one run, written once. Counts are from the case table (see
     ``indicators.INDICATORS`` for each definition); rates and scores are derived from them with
     decimal arithmetic, so the same inputs always give the same numbers."""
@@ -459,6 +464,9 @@ class SubjectResult(FrozenModel):
     rank = models.PositiveIntegerField(_("rank"), null=True)
     rank_in_street = models.PositiveIntegerField(_("rank in street"), null=True)
 
+    objects = FrozenScopedQuerySet.as_manager()
+    scope_path = ScopePath(district=True, rule=_published_results_of_their_units)
+
     class Meta:
         verbose_name = _("unit result")
         verbose_name_plural = _("unit results")
@@ -488,6 +496,9 @@ class WorkerAssessment(models.Model):
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(_("assessed"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="staff__home_grid__code")
+
     class Meta:
         verbose_name = _("worker assessment")
         verbose_name_plural = _("worker assessments")
@@ -495,7 +506,7 @@ class WorkerAssessment(models.Model):
         constraints = [models.UniqueConstraint(fields=["period", "staff"], name="evaluation_worker_assessment")]
 
 
-class BonusRun(FrozenModel):
+class BonusRun(AppendOnlyModel):
     """The bonus of every community worker for one quarter, from that quarter's published results
     (written once with its lines; a recomputation is a new run)."""
 
@@ -511,6 +522,9 @@ class BonusRun(FrozenModel):
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 
+    objects = FrozenScopedQuerySet.as_manager()
+    scope_path = ScopePath(district=True)
+
     class Meta:
         verbose_name = _("quarterly bonus")
         verbose_name_plural = _("quarterly bonuses")
@@ -520,7 +534,7 @@ class BonusRun(FrozenModel):
         return f"{self.period.code} #{self.pk}"
 
 
-class BonusLine(FrozenModel):
+class BonusLine(AppendOnlyModel):
     bonus = models.ForeignKey(BonusRun, verbose_name=_("bonus"), on_delete=models.PROTECT, related_name="lines")
     staff = models.ForeignKey("grids.StaffProfile", verbose_name=_("worker"), on_delete=models.PROTECT,
                               related_name="+")

@@ -16,16 +16,54 @@ representatives have no login: their sheet opens with the access code printed on
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.scoping import scope_of
 from grids.models import Department, DepartmentStation, Grid
-from grids.selectors import scope_of
-
-from .models import FLOWS, Flow, Party
 
 User = get_user_model()
 COMMUNITY_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.VILLAGE)
+STREET_CODE_LENGTH = 9
+UNIT_GRID_CODE_LENGTH = 15
+
+
+class Flow(models.TextChoices):
+    """The two-way assessment (双向考评) of the source: upward, each level rates the one above;
+    downward, departments rate streets and streets rate their communities and department stations."""
+
+    RESIDENTS_GRID = "residents_grid", _("Residents' representatives → community grid")
+    GRID_STREET = "grid_street", _("Community grid → street/town")
+    STREET_DEPARTMENT = "street_department", _("Street/town → department")
+    DEPARTMENT_STREET = "department_street", _("Department → street/town")
+    STREET_GRID = "street_grid", _("Street/town → community grid")
+    STREET_STATION = "street_station", _("Street/town → department station")
+
+
+class Party(models.TextChoices):
+    RESIDENTS = "residents", _("Residents' representatives")
+    GRID = "grid", _("Community grid")
+    STREET = "street", _("Street/town")
+    DEPARTMENT = "department", _("Department")
+    STATION = "station", _("Department station")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Upward")
+    DOWN = "down", _("Downward")
+
+
+# flow → (evaluator party, evaluatee party, direction)
+FLOWS = {
+    Flow.RESIDENTS_GRID: (Party.RESIDENTS, Party.GRID, Direction.UP),
+    Flow.GRID_STREET: (Party.GRID, Party.STREET, Direction.UP),
+    Flow.STREET_DEPARTMENT: (Party.STREET, Party.DEPARTMENT, Direction.UP),
+    Flow.DEPARTMENT_STREET: (Party.DEPARTMENT, Party.STREET, Direction.DOWN),
+    Flow.STREET_GRID: (Party.STREET, Party.GRID, Direction.DOWN),
+    Flow.STREET_STATION: (Party.STREET, Party.STATION, Direction.DOWN),
+}
 
 
 def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
@@ -47,15 +85,25 @@ def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
 
 
 def parties_of(user) -> dict[str, set[str]]:
-    """{party kind: codes} the user may submit sheets for (residents: none, they use access codes)."""
+    """{party kind: codes} the user may submit sheets for (residents: none, they use access codes).
+    Kept on the user object for the request, like their scope: a list of sheets asks once."""
+    cached = getattr(user, "_evaluation_parties", None)
+    if cached is None:
+        cached = _parties_of(user)
+        if getattr(user, "is_authenticated", False):
+            user._evaluation_parties = cached
+    return cached
+
+
+def _parties_of(user) -> dict[str, set[str]]:
     profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
     if profile is None or not user.is_active:
         return {}
     scope = scope_of(user)
     if profile.role == Role.COMMUNITY_STAFF:
-        return {Party.GRID: {code for code in scope.grid_codes if len(code) == 15}}
+        return {Party.GRID: {code for code in scope.grid_codes if len(code) == UNIT_GRID_CODE_LENGTH}}
     if profile.role == Role.STREET_DISPATCHER:
-        return {Party.STREET: {code for code in scope.grid_codes if len(code) == 9}}
+        return {Party.STREET: {code for code in scope.grid_codes if len(code) == STREET_CODE_LENGTH}}
     if profile.role == Role.DEPARTMENT_HANDLER and scope.department_ids:
         return {Party.DEPARTMENT: set(Department.objects.filter(id__in=scope.department_ids)
                                       .values_list("code", flat=True))}
@@ -91,6 +139,3 @@ def _users_serving(path: str, role: str, codes: set[str]) -> list:
     by_id = User.objects.in_bulk({user_id for user_id, _code in pairs})
     return [(by_id[user_id], code) for user_id, code in pairs]
 
-
-def evaluator_party(flow: str) -> str:
-    return FLOWS[flow][0]

@@ -1,4 +1,4 @@
-"""Model permissions of the evaluation app per role (selectors still decide which rows).
+"""Model permissions of the evaluation app per role (each model's scope path decides which rows).
 
 The district's evaluators (考评办) run the assessment: rounds, survey imports, rule versions,
 computing, reviewing and publishing results, bonuses. Street sub-centres, community workstations and

@@ -7,15 +7,18 @@ from core.schedules import schedule_daily
 from grids.seeding import SeedReport
 
 from .bonus import DEFAULT_BASE
-from .models import BonusRule, Criterion, Flow, ScoringRule
+from .models import BonusRule, Criterion, ScoringRule
+from .parties import Flow
 from .scoring import DEFAULT_PARAMETERS, DEFAULT_WEIGHTS
+from .services import period_current, round_open
 from .tasks import COMPUTE_TASK, OPEN_ROUNDS_TASK, REMIND_TASK
 
 CRITERIA = {
     Flow.RESIDENTS_GRID: [("attitude", "服务态度", 25), ("solving", "问题解决", 35), ("contact", "走访联系", 20),
                           ("openness", "公开透明", 20)],
     Flow.GRID_STREET: [("guidance", "指导支持", 30), ("response", "响应速度", 30), ("coordination", "协调解决", 40)],
-    Flow.STREET_DEPARTMENT: [("response", "响应速度", 30), ("quality", "处置质量", 40), ("cooperation", "配合协作", 30)],
+    Flow.STREET_DEPARTMENT: [("response", "响应速度", 30), ("quality", "处置质量", 40),
+                             ("cooperation", "配合协作", 30)],
     Flow.DEPARTMENT_STREET: [("reporting", "信息上报质量", 40), ("cooperation", "配合执法", 30),
                              ("groundwork", "基础工作", 30)],
     Flow.STREET_GRID: [("implementation", "工作落实", 40), ("collection", "信息采集", 30), ("service", "居民服务", 30)],
@@ -54,8 +57,6 @@ def seed(*, demo: bool = False) -> SeedReport:
         report.add("bonus rules", (1, 0))
     report.add("beat jobs", schedule_jobs())
     if demo:
-        from .services import period_current, round_open
-
         _round, created = round_open(period_code=period_current(kind="half", now=now).code, now=now)
         report.add("two-way rounds", (int(created), 0))
     return report

@@ -1,6 +1,7 @@
 """Every change in the evaluation app, one transaction each: periods, rounds and score sheets, the
 survey import, rule versions, computing / reviewing / publishing results, worker assessments and the
-quarterly bonus. Reads live in ``selectors.py``; the arithmetic in ``scoring.py`` and ``bonus.py``.
+quarterly bonus. Result runs and score sheets change state only through their workflows
+(``workflow.py``; the effects are here). The arithmetic lives in ``scoring.py`` and ``bonus.py``.
 """
 import datetime as dt
 import hashlib
@@ -8,30 +9,29 @@ import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Notification
-from cases.services import save_notifications
+from core.calendar import calendar_digest, calendar_sync
 from core.errors import Conflict
+from core.models import Notification
+from core.notifications import Notice, notify
+from core.scoping import scope_of
+from core.workflow import Step
 from grids.models import Department, DepartmentStation, Grid
-from grids.selectors import scope_of
 
 from . import bonus as bonus_math
 from . import periods, scoring
 from .indicators import CaseCounts, case_counts
 from .models import (
-    FLOWS,
     BonusLine,
     BonusRule,
     BonusRun,
     Criterion,
-    Party,
     Period,
     ResultRun,
     Round,
@@ -44,11 +44,10 @@ from .models import (
     WorkerAssessment,
     new_sheet_token,
 )
-from .parties import flow_pairs, people_of, speaks_for
+from .parties import FLOWS, Party, flow_pairs, people_of
 from .surveys import parse_survey
-from .workcalendar import calendar_digest, calendar_sync
+from .workflow import RUN_FLOW, SHEET_FLOW, AccessCode, RunAction, SheetAction
 
-User = get_user_model()
 REMINDER_DAYS = (14, 7, 3, 1)  # reminders go out when this many days (or fewer) are left
 PARTY_TO_SUBJECT = {Party.GRID: SubjectKind.GRID, Party.STREET: SubjectKind.STREET,
                     Party.DEPARTMENT: SubjectKind.DEPARTMENT, Party.STATION: SubjectKind.STATION}
@@ -73,10 +72,6 @@ def period_ensure(*, code: str) -> Period:
 def period_current(*, kind: str, now: dt.datetime | None = None) -> Period:
     day = timezone.localdate(now or timezone.now())
     return period_ensure(code=periods.containing(kind, day).code)
-
-
-def _complete_at(period: Period, rule: ScoringRule) -> dt.datetime:
-    return period.end + dt.timedelta(days=int(rule.parameters.get("cutoff_days", 0)))
 
 
 # ---------------------------------------------------------------- two-way rounds
@@ -153,52 +148,44 @@ def _weighted_total(criteria: list[dict], scores) -> tuple[dict[str, str], Decim
     return {code: str(value) for code, value in clean.items()}, scoring.q(total, scoring.SCORE)
 
 
-def _submit(sheet: ScoreSheet, *, actor, scores, comment: str, now: dt.datetime) -> ScoreSheet:
-    if sheet.status == ScoreSheet.Status.SUBMITTED:
-        raise Conflict(_("This score sheet was already submitted on %(when)s.")
-                       % {"when": timezone.localtime(sheet.submitted_at).strftime("%Y-%m-%d %H:%M")},
-                       code="already_submitted")
-    assessment = sheet.round
-    if assessment.status != Round.Status.OPEN or now >= assessment.deadline:
-        raise Conflict(_("The round is closed: the deadline was %(deadline)s.")
-                       % {"deadline": timezone.localtime(assessment.deadline).strftime("%Y-%m-%d %H:%M")},
-                       code="round_closed")
-    comment = str(comment or "").strip()
+@SHEET_FLOW.effect(SheetAction.SUBMIT)
+def _submitted(sheet: ScoreSheet, step: Step) -> None:
+    comment = str(step.data.get("comment") or "").strip()
     if len(comment) > 2000:
         raise ValidationError({"comment": _("At most 2000 characters.")})
-    sheet.scores, sheet.total = _weighted_total(assessment.criteria.get(sheet.flow, []), scores)
+    sheet.scores, sheet.total = _weighted_total(sheet.round.criteria.get(sheet.flow, []), step.data["scores"])
     sheet.comment = comment
-    sheet.status, sheet.submitted_at, sheet.submitted_by = ScoreSheet.Status.SUBMITTED, now, actor
+    sheet.submitted_at = step.now
+    sheet.submitted_by = None if isinstance(step.user, AccessCode) else step.user
+
+
+def _submit(actor, sheet: ScoreSheet, scores, comment: str) -> ScoreSheet:
+    SHEET_FLOW.act(actor, sheet, SheetAction.SUBMIT, {"scores": scores, "comment": comment})
     sheet.save(update_fields=["scores", "total", "comment", "status", "submitted_at", "submitted_by"])
     return sheet
 
 
 @transaction.atomic
-def sheet_submit(*, actor, sheet_id: int, scores, comment: str = "", now: dt.datetime | None = None) -> ScoreSheet:
-    """Submit a sheet as its evaluator. Http404 if the user cannot see it, PermissionDenied if they do
-    not speak for its evaluator, Conflict if already submitted or the round is closed."""
-    from .selectors import sheets_visible_to
-
-    now = now or timezone.now()
-    sheet = (ScoreSheet.objects.select_for_update().select_related("round")
-             .filter(pk__in=sheets_visible_to(actor).filter(pk=sheet_id).values("pk")).first())
+def sheet_submit(*, actor, sheet_id: int, scores, comment: str = "") -> ScoreSheet:
+    """Submit a sheet as its evaluator: Http404 if the user cannot see it, PermissionDenied if they do
+    not speak for its evaluator, Conflict if it is submitted already or its round is closed."""
+    visible = ScoreSheet.objects.visible_to(actor).filter(pk=sheet_id)
+    sheet = (ScoreSheet.objects.select_for_update(of=("self",)).select_related("round")
+             .filter(pk__in=visible.values("pk")).first())
     if sheet is None:
         raise Http404(_("No such score sheet."))
-    if sheet.evaluator_kind == Party.RESIDENTS or not speaks_for(actor, sheet.evaluator_kind, sheet.evaluator_code):
-        raise PermissionDenied(_("Only %(evaluator)s may submit this sheet.") % {"evaluator": sheet.evaluator_name})
-    return _submit(sheet, actor=actor, scores=scores, comment=comment, now=now)
+    return _submit(actor, sheet, scores, comment)
 
 
 @transaction.atomic
-def sheet_submit_by_token(*, token: str, scores, comment: str = "", now: dt.datetime | None = None) -> ScoreSheet:
+def sheet_submit_by_token(*, token: str, scores, comment: str = "") -> ScoreSheet:
     """The residents' representatives submit their sheet with its access code."""
-    now = now or timezone.now()
     token = str(token or "")
-    sheet = ScoreSheet.objects.select_for_update().select_related("round").filter(
+    sheet = ScoreSheet.objects.select_for_update(of=("self",)).select_related("round").filter(
         token=token, evaluator_kind=Party.RESIDENTS).first() if token.isascii() and token.isprintable() else None
     if sheet is None:
         raise Http404(_("No score sheet has this access code."))
-    return _submit(sheet, actor=None, scores=scores, comment=comment, now=now)
+    return _submit(AccessCode(token), sheet, scores, comment)
 
 
 def rounds_remind(*, now: dt.datetime | None = None) -> int:
@@ -232,12 +219,11 @@ def _remind_round(assessment: Round, step: int, now: dt.datetime) -> int:
         for user in people[kind].get(code, []):
             pending.setdefault(user.id, [user, 0])[1] += 1
     deadline = timezone.localtime(assessment.deadline).strftime("%Y-%m-%d %H:%M")
-    rows = [Notification(user=user, kind=Notification.Kind.WARNING, message=_(
-        "Two-way assessment %(period)s: %(count)s score sheet(s) to submit by %(deadline)s.")
+    return len(notify([Notice(
+        kind=Notification.Kind.WARNING, users=[user], about=assessment, subject=assessment.period.code,
+        message=_("Two-way assessment %(period)s: %(count)s score sheet(s) to submit by %(deadline)s.")
         % {"period": assessment.period.code, "count": count, "deadline": deadline})
-        for user, count in pending.values()]
-    save_notifications(rows)
-    return len(rows)
+        for user, count in pending.values()]))
 
 
 @transaction.atomic
@@ -397,7 +383,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
     _rank(results)
     inputs = {
         "period": period.code, "as_of": timezone.localtime(as_of).isoformat(), "rule_version": rule.version,
-        "calendar": calendar_digest(period.starts_on, timezone.localdate(as_of)),
+        "calendar": calendar_digest(start=period.starts_on, end=timezone.localdate(as_of)),
         "round": round_id, "sheets_submitted": sum(r.sheets for r in results),
         "survey": {"id": survey.pk, "sha256": survey.sha256} if survey else None,
         "cases": sum(r.collected for r in results if r.kind == SubjectKind.GRID),
@@ -440,15 +426,14 @@ def run_compute(*, actor=None, period_code: str, rule_version=None, as_of: dt.da
     rule = _rule(rule_version)
     if period.start >= now:
         raise ValidationError({"period": _("Period %(code)s has not started yet.") % {"code": period.code}})
-    as_of = as_of or min(_complete_at(period, rule), now)
+    as_of = as_of or min(period.complete_at(rule), now)
     if timezone.is_naive(as_of):
         as_of = timezone.make_aware(as_of)
     if not period.start < as_of <= now:
         raise ValidationError({"as_of": _("The cut-off must lie between the period's start and now.")})
     results, inputs, fingerprint = compute_results(period, rule, as_of)
     if not ResultRun.objects.filter(period=period, status=ResultRun.Status.PUBLISHED).exists():
-        ResultRun.objects.filter(period=period, status__in=[ResultRun.Status.COMPUTED, ResultRun.Status.REVIEWED]
-                                 ).update(status=ResultRun.Status.SUPERSEDED)
+        _supersede_drafts(period)
     run = ResultRun.objects.create(period=period, rule=rule, as_of=as_of, fingerprint=fingerprint, inputs=inputs,
                                    computed_at=now, computed_by=actor)
     for result in results:
@@ -459,48 +444,49 @@ def run_compute(*, actor=None, period_code: str, rule_version=None, as_of: dt.da
     return run
 
 
-def _locked_run(run_id) -> ResultRun:
-    run = ResultRun.objects.select_for_update().select_related("period", "rule").filter(pk=run_id).first()
-    if run is None:
+def _supersede_drafts(period: Period, keep: ResultRun | None = None) -> None:
+    """The system's step of the run workflow, for all of a period's drafts at once."""
+    supersede = RUN_FLOW.transitions[RunAction.SUPERSEDE]
+    drafts = ResultRun.objects.filter(period=period, status__in=supersede.sources)
+    (drafts.exclude(pk=keep.pk) if keep else drafts).update(status=supersede.target)
+
+
+@RUN_FLOW.effect(RunAction.REVIEW)
+def _reviewed(run: ResultRun, step: Step) -> list[str]:
+    run.reviewed_at, run.reviewed_by, run.note = step.now, step.user, str(step.data.get("note") or "").strip()[:500]
+    return ["status", "reviewed_at", "reviewed_by", "note"]
+
+
+@RUN_FLOW.effect(RunAction.PUBLISH)
+def _published(run: ResultRun, step: Step) -> list[str]:
+    """It and its rows are frozen from now on; the period's other drafts are superseded."""
+    _supersede_drafts(run.period, keep=run)
+    run.published_at, run.published_by = step.now, step.user
+    return ["status", "published_at", "published_by"]
+
+
+@transaction.atomic
+def run_act(*, actor, run_id: int, action: str, data: dict | None = None,
+            now: dt.datetime | None = None) -> ResultRun:
+    """Take a step of the run workflow: Http404 if the user cannot see the run, PermissionDenied if
+    the step is not theirs, Conflict if the run is not in a state for it, ValidationError for bad data."""
+    visible = ResultRun.objects.visible_to(actor).filter(pk=run_id)
+    period_id = visible.values_list("period_id", flat=True).first()
+    if period_id is None:
         raise Http404(_("No such result run."))
+    Period.objects.select_for_update().get(pk=period_id)  # one publication of a period at a time
+    run = ResultRun.objects.select_for_update(of=("self",)).select_related("period", "rule").get(pk=run_id)
+    changed = RUN_FLOW.act(actor, run, action, data, now=now)
+    run.save(update_fields=changed)
     return run
 
 
-@transaction.atomic
 def run_review(*, actor, run_id: int, note: str = "", now: dt.datetime | None = None) -> ResultRun:
-    run = _locked_run(run_id)
-    if run.status != ResultRun.Status.COMPUTED:
-        raise Conflict(_("Only a computed run can be reviewed; this one is “%(status)s”.")
-                       % {"status": run.get_status_display()}, code="wrong_state")
-    run.status, run.reviewed_at, run.reviewed_by, run.note = (
-        ResultRun.Status.REVIEWED, now or timezone.now(), actor, str(note or "").strip()[:500])
-    run.save(update_fields=["status", "reviewed_at", "reviewed_by", "note"])
-    return run
+    return run_act(actor=actor, run_id=run_id, action=RunAction.REVIEW, data={"note": note}, now=now)
 
 
-@transaction.atomic
 def run_publish(*, actor, run_id: int, now: dt.datetime | None = None) -> ResultRun:
-    """Publish a reviewed run: it and its rows are frozen from now on; other drafts are superseded."""
-    now = now or timezone.now()
-    run = _locked_run(run_id)
-    Period.objects.select_for_update().get(pk=run.period_id)
-    if run.status != ResultRun.Status.REVIEWED:
-        raise Conflict(_("Only a reviewed run can be published; this one is “%(status)s”.")
-                       % {"status": run.get_status_display()}, code="wrong_state")
-    if ResultRun.objects.filter(period=run.period, status=ResultRun.Status.PUBLISHED).exists():
-        raise Conflict(_("Period %(code)s already has published results.") % {"code": run.period.code},
-                       code="already_published")
-    if run.as_of < _complete_at(run.period, run.rule):
-        raise Conflict(_("The results were computed before the period was complete (cut-off %(as_of)s); "
-                         "recompute after %(end)s.")
-                       % {"as_of": timezone.localtime(run.as_of).strftime("%Y-%m-%d %H:%M"),
-                          "end": timezone.localtime(_complete_at(run.period, run.rule)).strftime("%Y-%m-%d %H:%M")},
-                       code="incomplete_period")
-    ResultRun.objects.filter(period=run.period).exclude(pk=run.pk).filter(
-        status__in=[ResultRun.Status.COMPUTED, ResultRun.Status.REVIEWED]).update(status=ResultRun.Status.SUPERSEDED)
-    run.status, run.published_at, run.published_by = ResultRun.Status.PUBLISHED, now, actor
-    run.save(update_fields=["status", "published_at", "published_by"])
-    return run
+    return run_act(actor=actor, run_id=run_id, action=RunAction.PUBLISH, now=now)
 
 
 FIGURE_FIELDS = ["collected", "filed", "closed", "on_time_closed", "overdue", "reworked", "returned", "escalated",
@@ -540,7 +526,7 @@ def periods_to_compute(*, now: dt.datetime) -> list[Period]:
     for kind in (Period.Kind.HALF, Period.Kind.QUARTER):
         previous = periods.containing(kind, today).previous()
         period = period_ensure(code=previous.code)
-        if _complete_at(period, rule) <= now and not period.runs.exists():
+        if period.complete_at(rule) <= now and not period.runs.exists():
             due.append(period)
     return due
 
@@ -549,7 +535,7 @@ def periods_to_compute(*, now: dt.datetime) -> list[Period]:
 
 
 def _in_scope_of(actor, grid_code: str) -> bool:
-    return scope_of(actor).covers_grid_code(grid_code)
+    return scope_of(actor).covers(grid_code)
 
 
 @transaction.atomic

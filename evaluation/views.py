@@ -1,7 +1,8 @@
 """Server-rendered pages of the evaluation app (work without JavaScript).
 
-Every page needs a login and the role's permission; every object comes through a selector, so one
-outside the user's scope is a 404. Charts are plain HTML/CSS bars drawn from the stored numbers.
+Every page needs a login and the role's permission; every object comes through ``visible_to``, so
+one outside the user's scope is a 404. The buttons of a run and a sheet are what their workflows
+offer the user now. Charts are ECharts options beside plain HTML/CSS bars of the stored numbers.
 """
 import json
 
@@ -14,23 +15,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
-from core.pages import bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 from . import exports, forms, selectors, services
 from .indicators import DRILL_LABELS, DRILLS, INDICATORS
-from .models import Flow, ScoreSheet, SubjectKind
-from .parties import speaks_for
+from .models import BonusRun, ResultRun, Round, ScoreSheet, SubjectKind, SubjectResult, SurveyImport
+from .parties import Flow
 from .scoring import COMPONENTS
 from .surveys import MAX_BYTES
+from .workflow import RUN_FLOW, SHEET_FLOW, AccessCode, RunAction, SheetAction
 
 
-def _attempt(request, form, service, **kwargs):
-    """Run a service for a page form: field errors go onto the form, a conflict becomes a message."""
-    try:
-        return run_service(form, service, **kwargs)
-    except Conflict as error:
-        messages.error(request, error.message)
-        return None
+def _run(user, pk: int) -> ResultRun:
+    return get_object_or_404(ResultRun.objects.visible_to(user).select_related("period", "rule"), pk=pk)
+
+
+def _result(user, pk: int) -> SubjectResult:
+    return get_object_or_404(SubjectResult.objects.visible_to(user).select_related("run__period", "run__rule"), pk=pk)
+
+
+def _bonus(user, pk: int) -> BonusRun:
+    return get_object_or_404(BonusRun.objects.visible_to(user).select_related("period", "rule"), pk=pk)
 
 
 # --- overview ---------------------------------------------------------------------------------------
@@ -39,7 +44,7 @@ def _attempt(request, form, service, **kwargs):
 @staff_page("evaluation.view_period")
 def index(request):
     user = request.user
-    runs = selectors.runs_visible_to(user).order_by("-period__starts_on", "-id")
+    runs = ResultRun.objects.visible_to(user).select_related("period", "rule").order_by("-period__starts_on", "-id")
     can = {name: user.has_perm(f"evaluation.{name}") for name in
            ("add_round", "add_resultrun", "add_surveyimport", "add_bonusrun")}
     forms_ = {
@@ -53,11 +58,11 @@ def index(request):
         return done
     return render(request, "evaluation/index.html", {
         "runs": paginate(request, runs), "forms": forms_, "can": can,
-        "pending_sheets": selectors.sheets_visible_to(user).filter(status=ScoreSheet.Status.PENDING).count(),
-        "rounds": selectors.rounds_visible_to(user).annotate(
+        "pending_sheets": ScoreSheet.objects.visible_to(user).filter(status=ScoreSheet.Status.PENDING).count(),
+        "rounds": Round.objects.visible_to(user).select_related("period").annotate(
             total=Count("sheets"), done=Count("sheets", filter=Q(sheets__status="submitted")))[:4],
-        "bonuses": selectors.bonuses_visible_to(user)[:8],
-        "surveys": selectors.surveys_visible_to(user)[:8],
+        "bonuses": BonusRun.objects.visible_to(user).select_related("period", "rule", "result_run")[:8],
+        "surveys": SurveyImport.objects.visible_to(user).select_related("period")[:8],
     })
 
 
@@ -65,29 +70,29 @@ def _handle_index_forms(request, forms_, can):
     user = request.user
     if submitted(request, "round") and can["add_round"] and forms_["round"].is_valid():
         data = forms_["round"].cleaned_data
-        opened = _attempt(request, forms_["round"], services.round_open, actor=user, period_code=data["period"],
-                          deadline=data["deadline"])
+        opened = run_service(forms_["round"], services.round_open, actor=user, period_code=data["period"],
+                             deadline=data["deadline"])
         if opened:
             messages.success(request, _("The two-way round of %(code)s is open.") % {"code": opened[0].period.code})
             return redirect("evaluation:index")
     if submitted(request, "compute") and can["add_resultrun"] and forms_["compute"].is_valid():
         data = forms_["compute"].cleaned_data
-        run = _attempt(request, forms_["compute"], services.run_compute, actor=user, period_code=data["period"],
-                       rule_version=data["rule"])
+        run = run_service(forms_["compute"], services.run_compute, actor=user, period_code=data["period"],
+                          rule_version=data["rule"])
         if run:
             messages.success(request, _("Results computed (run %(id)s).") % {"id": run.pk})
             return redirect("evaluation:run", pk=run.pk)
     if submitted(request, "survey") and can["add_surveyimport"] and forms_["survey"].is_valid():
         data = forms_["survey"].cleaned_data
         upload = data["file"]
-        survey = _attempt(request, forms_["survey"], services.survey_import, actor=user, period_code=data["period"],
-                          file_name=upload.name, content=upload.read(MAX_BYTES + 1))
+        survey = run_service(forms_["survey"], services.survey_import, actor=user, period_code=data["period"],
+                             file_name=upload.name, content=upload.read(MAX_BYTES + 1))
         if survey:
             messages.success(request, _("%(rows)s survey rows imported.") % {"rows": survey.row_count})
             return redirect("evaluation:index")
     if submitted(request, "bonus") and can["add_bonusrun"] and forms_["bonus"].is_valid():
-        computed = _attempt(request, forms_["bonus"], services.bonus_compute, actor=user,
-                            period_code=forms_["bonus"].cleaned_data["period"])
+        computed = run_service(forms_["bonus"], services.bonus_compute, actor=user,
+                               period_code=forms_["bonus"].cleaned_data["period"])
         if computed:
             return redirect("evaluation:bonus", pk=computed[0].pk)
     if request.method == "POST" and not any(submitted(request, name) and can[perm] for name, perm in (
@@ -102,28 +107,46 @@ def _handle_index_forms(request, forms_, can):
 
 @staff_page("evaluation.view_resultrun")
 def run_detail(request, pk: int):
-    run = selectors.run_get_for_user(request.user, pk)
-    review_form = bound(request, "review", forms.ReviewForm)
+    user = request.user
+    run = _run(user, pk)
+    review_form = bound(request, RunAction.REVIEW, forms.ReviewForm)
     if request.method == "POST":
-        if not request.user.has_perm("evaluation.change_resultrun"):
+        if not user.has_perm(RUN_FLOW.permission):
             raise PermissionDenied
-        if submitted(request, "review") and review_form.is_valid():
-            if _attempt(request, review_form, services.run_review, actor=request.user, run_id=run.pk,
-                        note=review_form.cleaned_data["note"]):
-                messages.success(request, _("The run is reviewed."))
+        if submitted(request, RunAction.REVIEW) and review_form.is_valid():
+            _tell(request, attempt(services.run_review, actor=user, run_id=run.pk,
+                                   note=review_form.cleaned_data["note"]), _("The run is reviewed."))
             return redirect("evaluation:run", pk=run.pk)
-        if submitted(request, "publish"):
-            if _attempt(request, review_form, services.run_publish, actor=request.user, run_id=run.pk):
-                messages.success(request, _("The results are published and frozen."))
+        if submitted(request, RunAction.PUBLISH):
+            _tell(request, attempt(services.run_publish, actor=user, run_id=run.pk),
+                  _("The results are published and frozen."))
             return redirect("evaluation:run", pk=run.pk)
-    visible = selectors.results_visible_to(request.user).filter(run=run)
+    visible = SubjectResult.objects.visible_to(user).filter(run=run)
     counts = dict(visible.values_list("kind").annotate(n=Count("id")).order_by())
     return render(request, "evaluation/run.html", {
         "run": run, "review_form": review_form,
         "kinds": [(kind, label, counts.get(kind, 0)) for kind, label in SubjectKind.choices],
-        "can_change": request.user.has_perm("evaluation.change_resultrun"),
-        "others": selectors.runs_visible_to(request.user).filter(period=run.period).exclude(pk=run.pk)[:10],
+        "actions": RUN_FLOW.available(user, run), "publish_blocked": _publish_blocked(user, run),
+        "others": ResultRun.objects.visible_to(user).select_related("rule").filter(period=run.period)
+        .exclude(pk=run.pk)[:10],
     })
+
+
+def _tell(request, refusal: str | None, success: str) -> None:
+    """What became of a button's step, as a message on the next page."""
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, success)
+
+
+def _publish_blocked(user, run: ResultRun) -> str:
+    """Why the evaluator cannot publish a reviewed run yet (the period is not complete, or has
+    published results), for the page to say instead of offering the button."""
+    if run.status != ResultRun.Status.REVIEWED:
+        return ""
+    refusal = RUN_FLOW.refusal(user, run, RunAction.PUBLISH)
+    return refusal.message if isinstance(refusal, Conflict) else ""
 
 
 RANKING_COLUMNS = [("collected", "collected"), ("filed", "filed"), ("closed", "closed"),
@@ -134,10 +157,10 @@ RANKING_COLUMNS = [("collected", "collected"), ("filed", "filed"), ("closed", "c
 
 @staff_page("evaluation.view_subjectresult")
 def ranking(request, pk: int, kind: str):
-    run = selectors.run_get_for_user(request.user, pk)
+    run = _run(request.user, pk)
     if kind not in SubjectKind.values:
         raise Http404
-    rows = selectors.results_visible_to(request.user).filter(run=run, kind=kind)
+    rows = SubjectResult.objects.visible_to(request.user).filter(run=run, kind=kind)
     street = request.GET.get("street", "")
     if street.isdigit():
         rows = rows.filter(street_code=street)
@@ -152,7 +175,7 @@ def ranking(request, pk: int, kind: str):
 
 @staff_page("evaluation.view_subjectresult")
 def scorecard(request, pk: int):
-    result = selectors.result_get_for_user(request.user, pk)
+    result = _result(request.user, pk)
     weights = result.run.rule.weights.get(result.kind, {})
     components = [{"component": c, "weight": weights.get(c.key, 0), "score": result.components.get(c.key)}
                   for c in COMPONENTS]
@@ -191,7 +214,7 @@ def _scorecard_charts(components, trend) -> dict:
 
 @staff_page("evaluation.view_subjectresult")
 def result_cases(request, pk: int, drill: str):
-    result = selectors.result_get_for_user(request.user, pk)
+    result = _result(request.user, pk)
     if drill not in DRILLS:
         raise Http404
     cases = selectors.cases_behind(request.user, result, drill)
@@ -216,8 +239,8 @@ def _stored_count(result, drill: str):
 
 @staff_page("evaluation.view_resultrun")
 def run_export(request, pk: int):
-    run = selectors.run_get_for_user(request.user, pk)
-    results = selectors.ranked(selectors.results_visible_to(request.user).filter(run=run))
+    run = _run(request.user, pk)
+    results = selectors.ranked(SubjectResult.objects.visible_to(request.user).filter(run=run))
     return exports.xlsx_response(exports.run_xlsx(run, results), f"evaluation-{run.period.code}-run{run.pk}.xlsx")
 
 
@@ -226,7 +249,8 @@ def run_export(request, pk: int):
 
 @staff_page("evaluation.view_scoresheet")
 def sheets(request):
-    rows = selectors.sheets_visible_to(request.user).order_by("status", "-round__period__starts_on", "flow", "id")
+    rows = (ScoreSheet.objects.visible_to(request.user).select_related("round__period")
+            .order_by("status", "-round__period__starts_on", "flow", "id"))
     status = request.GET.get("status", "")
     if status in ScoreSheet.Status.values:
         rows = rows.filter(status=status)
@@ -235,38 +259,33 @@ def sheets(request):
 
 @staff_page("evaluation.view_scoresheet")
 def sheet_detail(request, pk: int):
-    sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
-    return _sheet_page(request, sheet, lambda form: services.sheet_submit(
+    sheet = get_object_or_404(ScoreSheet.objects.visible_to(request.user).select_related("round__period"), pk=pk)
+    return _sheet_page(request, sheet, request.user, lambda form: services.sheet_submit(
         actor=request.user, sheet_id=sheet.pk, scores=form.scores(), comment=form.cleaned_data["comment"]),
-        redirect_to=reverse("evaluation:sheet", args=[sheet.pk]),
-        can_submit=speaks_for(request.user, sheet.evaluator_kind, sheet.evaluator_code))
+        redirect_to=reverse("evaluation:sheet", args=[sheet.pk]))
 
 
 def public_sheet(request, token: str):
     """The residents' representatives' sheet, opened with its access code (no login)."""
-    sheet = get_object_or_404(ScoreSheet.objects.select_related("round", "round__period"), token=token,
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("round__period"), token=token,
                               evaluator_kind="residents")
     if request.method == "POST" and not public_submit_allowed(request):
-        return render(request, "community/public/throttled.html", status=429)
-    return _sheet_page(request, sheet, lambda form: services.sheet_submit_by_token(
+        return render(request, "core/throttled.html", status=429)
+    return _sheet_page(request, sheet, AccessCode(token), lambda form: services.sheet_submit_by_token(
         token=token, scores=form.scores(), comment=form.cleaned_data["comment"]),
-        redirect_to=reverse("evaluation:public-sheet", args=[token]), public=True, can_submit=True)
+        redirect_to=reverse("evaluation:public-sheet", args=[token]), public=True)
 
 
-def _sheet_page(request, sheet, submit, redirect_to: str, can_submit: bool, public: bool = False):
+def _sheet_page(request, sheet, actor, submit, redirect_to: str, public: bool = False):
+    """The sheet, and its form for its evaluator (a wrong state or a closed round shows on the form)."""
     criteria = sheet.round.criteria.get(sheet.flow, [])
+    can_submit = not isinstance(SHEET_FLOW.refusal(actor, sheet, SheetAction.SUBMIT), PermissionDenied)
     if request.method == "POST" and not can_submit:
         raise PermissionDenied
     form = forms.SheetForm(request.POST if request.method == "POST" else None, criteria=criteria)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = run_service(form, lambda: submit(form))
-        except Conflict as error:
-            messages.error(request, error.message)
-            return redirect(redirect_to)
-        if done:
-            messages.success(request, _("Thank you: the sheet is submitted."))
-            return redirect(redirect_to)
+    if request.method == "POST" and form.is_valid() and run_service(form, lambda: submit(form)):
+        messages.success(request, _("Thank you: the sheet is submitted."))
+        return redirect(redirect_to)
     return render(request, "evaluation/sheet.html", {"sheet": sheet, "form": form, "criteria": criteria,
                                                      "public": public, "can_submit": can_submit})
 
@@ -276,7 +295,7 @@ def _sheet_page(request, sheet, submit, redirect_to: str, can_submit: bool, publ
 
 @staff_page("evaluation.view_bonusrun")
 def bonus_detail(request, pk: int):
-    bonus = get_object_or_404(selectors.bonuses_visible_to(request.user), pk=pk)
+    bonus = _bonus(request.user, pk)
     totals = bonus.lines.values("post").annotate(n=Count("id"), total=Sum("amount"), average=Avg("amount"))
     return render(request, "evaluation/bonus.html", {
         "bonus": bonus, "page": paginate(request, bonus.lines.order_by("grid_code", "username"), 100),
@@ -286,6 +305,6 @@ def bonus_detail(request, pk: int):
 
 @staff_page("evaluation.view_bonusrun")
 def bonus_export(request, pk: int):
-    bonus = get_object_or_404(selectors.bonuses_visible_to(request.user), pk=pk)
+    bonus = _bonus(request.user, pk)
     return exports.xlsx_response(exports.bonus_xlsx(bonus), f"bonus-{bonus.period.code}-{bonus.pk}.xlsx")
 

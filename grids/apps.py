@@ -11,15 +11,17 @@ class GridsConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from . import geometry, models, roles, selectors
+        from core.access import new_access_generation
+
+        from . import geometry, models, roles
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="grids.sync_role_groups")
         post_save.connect(geometry.forget_index, sender=models.Grid)
         for permission_model in (models.GridUserObjectPermission, models.GridGroupObjectPermission,
                                  models.DepartmentUserObjectPermission, models.DepartmentGroupObjectPermission,
                                  models.StationUserObjectPermission, models.StationGroupObjectPermission):
-            post_save.connect(selectors.forget_scopes, sender=permission_model)
-            post_delete.connect(selectors.forget_scopes, sender=permission_model)
+            post_save.connect(new_access_generation, sender=permission_model)
+            post_delete.connect(new_access_generation, sender=permission_model)
         User = get_user_model()
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(selectors.forget_scopes, sender=through)
+            m2m_changed.connect(new_access_generation, sender=through)

@@ -44,7 +44,9 @@ def demo_accounts() -> list[DemoAccount]:
 @transaction.atomic
 def seed_demo_users() -> None:
     User = get_user_model()
-    existing = set(User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True))
+    existing = set(
+        User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True)
+    )
     for account in DEMO_ACCOUNTS:
         if account.username in existing:
             continue

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.roles import Role
+from core.scoping import ScopedQuerySet, ScopePath
 
 digits = RegexValidator(r"^\d+$", _("Only digits are allowed."))
 
@@ -51,6 +52,9 @@ class Grid(models.Model):
     centroid_lng = models.FloatField(_("centroid longitude"))
     area_km2 = models.FloatField(_("area (km²)"))
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="code", widened=True)
+
     class Meta:
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
@@ -86,6 +90,9 @@ class Community(models.Model):
     is_old_neighbourhood = models.BooleanField(_("old neighbourhood (老旧小区)"), default=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="code", widened=True)
+
     class Meta:
         verbose_name = _("community")
         verbose_name_plural = _("communities")
@@ -104,6 +111,9 @@ class ServiceStation(models.Model):
     name = models.CharField(_("name"), max_length=100)
     office_area_m2 = models.PositiveIntegerField(_("office and service space (m²)"), default=0)
     full_time_staff = models.PositiveSmallIntegerField(_("full-time staff"), default=1)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code", widened=True)
 
     class Meta:
         verbose_name = _("community service station")
@@ -128,6 +138,9 @@ class Department(models.Model):
         _("name of its stations in streets"), max_length=40, blank=True,
         help_text=_("e.g. 派出所; empty when the department keeps no stations in streets"),
     )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the district's public organisation chart
 
     class Meta:
         verbose_name = _("professional department")
@@ -157,6 +170,9 @@ class DepartmentStation(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     management_mode = models.CharField(_("management mode"), max_length=16, choices=ManagementMode.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)
 
     class Meta:
         verbose_name = _("department station")
@@ -205,6 +221,11 @@ class StaffProfile(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     duties = models.CharField(_("duties"), max_length=200, blank=True)
     listed_publicly = models.BooleanField(_("listed publicly (实名制公示)"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Colleagues in the grids one may look at, one's department or station, and oneself.
+    scope_path = ScopePath(grid="home_grid__code", widened=True, department="department_id", station="station_id",
+                           person="user_id")
 
     class Meta:
         verbose_name = _("staff profile")

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from core.roles import ALL_VIEW, PLATFORM_APPS, Role, role_permissions
+from core.roles import ALL_VIEW, PLATFORM_APPS, Role, role_permissions, sensitive_permissions
 
 READ_STRUCTURE = [
     "grids.view_grid",
@@ -20,14 +20,21 @@ ROLE_PERMISSIONS = {
 }
 
 
+def _spec_q(spec: str) -> Q:
+    app_label, codename = spec.split(".", 1)
+    return Q(content_type__app_label=app_label, codename=codename)
+
+
 def _permissions_for(specs: list[str]) -> list[Permission]:
     query = Q(pk__in=[])
     for spec in specs:
         if spec == ALL_VIEW:
-            query |= Q(content_type__app_label__in=PLATFORM_APPS, codename__startswith="view_")
+            sensitive = Q(pk__in=[])
+            for name in sensitive_permissions():
+                sensitive |= _spec_q(name)
+            query |= Q(content_type__app_label__in=PLATFORM_APPS, codename__startswith="view_") & ~sensitive
         else:
-            app_label, codename = spec.split(".", 1)
-            query |= Q(content_type__app_label=app_label, codename=codename)
+            query |= _spec_q(spec)
     return list(Permission.objects.filter(query))
 
 

@@ -21,9 +21,11 @@ from shapely.geometry import MultiPoint, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from core.access import new_access_generation
 from core.roles import Role
 
 from . import seed_data
+from .demo import seed_demo_users
 from .geometry import forget_index
 from .models import (
     KEY_UNIT_COMMUNITY_CODE,
@@ -36,7 +38,6 @@ from .models import (
     ServiceStation,
     StaffProfile,
 )
-from .selectors import forget_scopes
 
 LLOYD_STEPS = 4
 # Lat/lng degrees to km at Haidian's latitude, for areas shown to people.
@@ -150,7 +151,9 @@ def plan_district() -> DistrictPlan:
     district_code = seed_data.DISTRICT["code"]
     outline = Polygon(seed_data.DISTRICT_OUTLINE)
     plan.grids.append(
-        GridPlan(district_code, seed_data.DISTRICT["name"], Grid.Level.DISTRICT, Grid.Kind.DISTRICT, None, None, outline)
+        GridPlan(
+            district_code, seed_data.DISTRICT["name"], Grid.Level.DISTRICT, Grid.Kind.DISTRICT, None, None, outline
+        )
     )
     plan.communities = _community_plans()
     communities_by_street = {
@@ -159,7 +162,7 @@ def plan_district() -> DistrictPlan:
     street_seeds = [Point(lng, lat) for _name, _kind, lng, lat in seed_data.STREETS]
     street_regions = _voronoi_cells(street_seeds, outline)
     key_unit_left = seed_data.UNIT_GRIDS_KEY_UNIT
-    for s_index, ((name, kind, _lng, _lat), region) in enumerate(zip(seed_data.STREETS, street_regions)):
+    for s_index, ((name, kind, _lng, _lat), region) in enumerate(zip(seed_data.STREETS, street_regions, strict=True)):
         street_code = f"{district_code}{s_index + 1:03d}"
         street_kind = Grid.Kind.TOWN if kind == "town" else Grid.Kind.STREET
         plan.grids.append(GridPlan(street_code, name, Grid.Level.STREET, street_kind, district_code, None, region))
@@ -257,6 +260,15 @@ def _grid_row(grid: GridPlan, ids: dict[str, int], community_ids: dict[str, int]
 
 
 @transaction.atomic
+def seed(*, demo: bool = False) -> SeedReport:
+    """The district's structure, and with ``demo`` one login per role (the other apps' demo data
+    needs them)."""
+    report = seed_structure()
+    if demo:
+        seed_demo_users()
+    return report
+
+
 def seed_structure() -> SeedReport:
     report = SeedReport()
     plan = plan_district()
@@ -281,7 +293,9 @@ def seed_structure() -> SeedReport:
         ),
     )
     community_ids.update(Community.objects.values_list("code", "id"))
-    report.add("grids", upsert_by_key(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[Grid.Level.UNIT]]))
+    report.add(
+        "grids", upsert_by_key(Grid, "code", [_grid_row(g, ids, community_ids) for g in by_level[Grid.Level.UNIT]])
+    )
     forget_index()  # bulk writes send no post_save
     report.add("service stations", _seed_service_stations(plan, community_ids))
     report.add("departments", _seed_departments())
@@ -377,7 +391,8 @@ def seed_staff() -> SeedReport:
                     user_id=user_ids[username],
                     full_name=_person_name(rng),
                     role=Role.GRID_WORKER,
-                    post=StaffProfile.Post.HEAD if head else StaffProfile.Post.DEPUTY if deputy else StaffProfile.Post.GENERAL,
+                    post=StaffProfile.Post.HEAD if head
+                    else StaffProfile.Post.DEPUTY if deputy else StaffProfile.Post.GENERAL,
                     force_group=group,
                     department_id=departments[index % len(departments)]
                     if group == StaffProfile.ForceGroup.DISTRICT_BUREAU else None,
@@ -397,6 +412,6 @@ def seed_staff() -> SeedReport:
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=user_ids[p[0]], group_id=worker_group.id) for p in todo], batch_size=2000
         )
-        forget_scopes()  # bulk writes send no signals
+        new_access_generation()  # bulk writes send no signals
     report.add("staff", (len(todo), 0))
     return report

@@ -42,7 +42,9 @@ class RowError:
     message: str
 
     def __str__(self):
-        return _("row %(row)s, %(field)s: %(message)s") % {"row": self.row, "field": self.field, "message": self.message}
+        return _("row %(row)s, %(field)s: %(message)s") % {
+            "row": self.row, "field": self.field, "message": self.message
+        }
 
 
 class StaffImportError(Exception):
@@ -82,7 +84,7 @@ def read_rows(path: Path | str, content: bytes | None = None) -> list[dict[str, 
     for values in table[1:]:
         if not any(v.strip() for v in values):
             continue
-        rows.append({name: value.strip() for name, value in zip(header, values) if name})
+        rows.append({name: value.strip() for name, value in zip(header, values, strict=False) if name})
     return rows
 
 
@@ -134,7 +136,8 @@ def _clean_row(row: dict[str, str]) -> dict:
     cleaned["listed_publicly"] = listed not in FALSE_WORDS
     if cleaned.get("role") and "role" not in errors:
         try:
-            resolve_scope(role=cleaned["role"], grid_code=cleaned["grid_code"], department_code=cleaned["department_code"])
+            resolve_scope(role=cleaned["role"], grid_code=cleaned["grid_code"],
+                          department_code=cleaned["department_code"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors.setdefault(field, []).extend(messages)
@@ -161,7 +164,9 @@ def staff_import(rows: list[dict[str, str]]) -> list[User]:
         if username in existing:
             errors.append(RowError(number, "username", _("The username “%(name)s” is taken.") % {"name": username}))
         elif username in seen:
-            errors.append(RowError(number, "username", _("Repeats the username of row %(row)s.") % {"row": seen[username]}))
+            errors.append(
+                RowError(number, "username", _("Repeats the username of row %(row)s.") % {"row": seen[username]})
+            )
         seen.setdefault(username, number)
         cleaned_rows.append((number, cleaned))
     if not rows:

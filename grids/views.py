@@ -1,5 +1,4 @@
-"""Grid pages: a grid's map, staff and open cases for staff; the public real-name listing."""
-from django.db.models import Count, Q
+"""Grid pages: the grid outlines the maps draw, and the public real-name listing."""
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -7,30 +6,7 @@ from django.views.decorators.cache import cache_control
 from core.pages import staff_page
 
 from .models import Grid
-from .selectors import grid_get_for_user, grids_visible_to, public_staff_of_grid
-
-
-@staff_page("grids.view_grid")
-def grid_page(request, code: str):
-    from cases.selectors import cases_visible_to, with_relations
-    from cases.workflow import OPEN, Light
-
-    grid = grid_get_for_user(request.user, code)
-    cases = cases_visible_to(request.user)
-    cases = cases.filter(street_id=grid.id) if grid.level == Grid.Level.STREET else (
-        cases.filter(grid_id=grid.id) if grid.level == Grid.Level.UNIT else cases)
-    figures = cases.aggregate(
-        open=Count("id", filter=Q(status__in=OPEN)), red=Count("id", filter=Q(status__in=OPEN, light=Light.RED)),
-        closed=Count("id", filter=Q(closed_at__isnull=False)), on_time=Count("id", filter=Q(
-            closed_at__isnull=False, overdue_steps=0)))
-    context = {
-        "grid": grid,
-        "children": grids_visible_to(request.user).filter(parent=grid).defer("boundary"),
-        "staff": public_staff_of_grid(code) if grid.level == Grid.Level.UNIT else [],
-        "open_cases": with_relations(cases.filter(status__in=OPEN)).order_by("due_at")[:30],
-        "figures": figures,
-    }
-    return render(request, "grids/grid.html", context)
+from .selectors import public_staff_of_grid
 
 
 @staff_page("grids.view_grid")
@@ -38,7 +14,7 @@ def grid_page(request, code: str):
 def grids_geojson(request):
     """Unit-grid outlines under a code (the maps draw these; no tile server needed)."""
     under = request.GET.get("under", "")
-    grids = grids_visible_to(request.user).filter(level=Grid.Level.UNIT)
+    grids = Grid.objects.visible_to(request.user).filter(level=Grid.Level.UNIT)
     if under:
         grids = grids.filter(code__startswith=under)
     features = [

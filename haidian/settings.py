@@ -108,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.context_processors.unread_notifications",
+                "core.context_processors.unread_notifications",
             ],
         },
     },
@@ -258,7 +258,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # The district's administrative code: root of the grid tree and prefix of every grid code.
 DISTRICT_CODE = "110108"
+# Where a user serves (their grids, departments, stations): read by core.scoping.scope_of.
+SCOPE_LOADER = "grids.selectors.load_scope"
 PLATFORM_NAME = _("Haidian Grid Governance Platform")
+PLATFORM_SHORT_NAME = _("Grid platform")  # the prefix of mail subjects
 # Beijing's standard for community office and service space (社区办公服务用房), in m².
 COMMUNITY_SPACE_STANDARD_M2 = int(os.environ.get("COMMUNITY_SPACE_STANDARD_M2", "350"))
 

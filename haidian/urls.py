@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import views as core_views
 
 api_v1 = [
+    path("", include("core.api.urls")),
     path("", include("grids.api.urls")),
     path("", include("cases.api.urls")),
     path("community/", include("community.api.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("notifications/", core_views.notification_list, name="notifications"),
     path("cases/", include("cases.urls")),
     path("grids/", include("grids.urls")),
     path("public/", include("cases.public_urls")),

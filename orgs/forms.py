@@ -1,8 +1,9 @@
 """Forms of the orgs pages: they parse and show input; services do the writes."""
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from community.forms import DATE, TEXTAREA, StepForm
+from core.forms import DATE, TEXTAREA, StepForm
 from grids.models import Grid
 
 from . import models, selectors
@@ -64,7 +65,7 @@ class ScopedOrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = selectors.organisations_visible_to(user).exclude(
+        self.fields["organisation"].queryset = Org.objects.visible_to(user).exclude(
             status__in=[Org.Status.DEREGISTERED, Org.Status.REJECTED])
 
 
@@ -94,7 +95,7 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = models.CatalogueItem.objects.filter(active=True)
-        self.fields["provider"].queryset = selectors.organisations_visible_to(user).filter(status__in=Org.STANDING)
+        self.fields["provider"].queryset = Org.objects.visible_to(user).filter(status__in=Org.STANDING)
 
 
 class ProjectActForm(StepForm):
@@ -128,16 +129,15 @@ class ComplaintForm(ScopedOrganisationForm):
         widgets = {"content": TEXTAREA}
 
 
-class ComplaintCloseForm(forms.ModelForm):
-    class Meta:
-        model = models.Complaint
-        fields = ["finding", "measure", "result"]
-        widgets = {"result": TEXTAREA}
+class ComplaintActForm(StepForm):
+    action = forms.CharField(widget=forms.HiddenInput)
+    finding = forms.ChoiceField(label=_("finding"), required=False,
+                                choices=[*BLANK_CHOICE_DASH, *models.Complaint.Finding.choices])
+    measure = forms.ChoiceField(label=_("measure taken"), required=False,
+                                choices=[*BLANK_CHOICE_DASH, *models.Complaint.Measure.choices])
+    result = forms.CharField(label=_("result"), required=False, widget=TEXTAREA)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in self.fields:
-            self.fields[name].required = True
+    STEP_FIELDS = {"investigate": [], "close": ["finding", "measure", "result"]}
 
 
 class PublicReportForm(forms.ModelForm):

@@ -2,8 +2,11 @@
 services, awards, complaints (群众举报) and what is disclosed to the public.
 
 An organisation lives in an *area*: the street it is filed at or registered in, or the district
-for district-level bodies (``area_code``). Who may see and act on it follows from that area and
-the user's scope (see ``selectors.py``).
+for district-level bodies (``area_code``). Who may see it follows from that area and the user's
+scope (``scope_path``, applied by ``Model.objects.visible_to(user)``); its tenancies, incubation
+services, awards and complaints follow it; a purchased project lives in the street it serves (or
+the district); incubation sites and the catalogue are reference data, seen by every role that may
+see them at all. Who may act on what is in ``workflow.py``.
 """
 from decimal import Decimal
 
@@ -15,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
 
 STREET_GRID = {"level": Grid.Level.STREET}
@@ -26,7 +30,8 @@ credit_code_shape = RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$",
 
 def credit_code_check_char(first17: str) -> str:
     """The check character of a unified social credit code (GB 32100-2015)."""
-    total = sum(CREDIT_CODE_CHARS.index(char) * weight for char, weight in zip(first17, CREDIT_CODE_WEIGHTS))
+    weighted = zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    total = sum(CREDIT_CODE_CHARS.index(char) * weight for char, weight in weighted)
     return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
 
 
@@ -93,6 +98,9 @@ class SocialOrganisation(models.Model):
     deregistered_on = models.DateField(_("deregistered on"), null=True, blank=True)
     deregistration_reason = models.CharField(_("reason for deregistration"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="area_code")
+
     class Meta:
         verbose_name = _("social organisation")
         verbose_name_plural = _("social organisations")
@@ -129,6 +137,9 @@ class IncubationSite(models.Model):
                                related_name="incubation_sites", limit_choices_to=STREET_GRID)
     address = models.CharField(_("address"), max_length=200, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # reference data
+
     class Meta:
         verbose_name = _("incubation site")
         verbose_name_plural = _("incubation sites")
@@ -150,6 +161,9 @@ class Tenancy(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     ended_early_on = models.DateField(_("ended early on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="organisation__area_code")
 
     class Meta:
         verbose_name = _("incubation tenancy")
@@ -187,6 +201,9 @@ class IncubationService(models.Model):
                                 validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(1000)])
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="organisation__area_code")
+
     class Meta:
         verbose_name = _("incubation service")
         verbose_name_plural = _("incubation services")
@@ -214,6 +231,9 @@ class CatalogueItem(models.Model):
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("in the current catalogue"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # reference data
 
     class Meta:
         verbose_name = _("catalogue item")
@@ -261,6 +281,9 @@ class PurchaseProject(models.Model):
     assessment_note = models.TextField(_("assessment note"), blank=True)
     termination_reason = models.CharField(_("reason for termination"), max_length=300, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="area_code")  # the street served, or the district
+
     class Meta:
         verbose_name = _("purchased service project")
         verbose_name_plural = _("purchased service projects")
@@ -272,7 +295,9 @@ class PurchaseProject(models.Model):
     @staticmethod
     def grade_for(score: int) -> str:
         Grade = PurchaseProject.Grade
-        return Grade.EXCELLENT if score >= 90 else Grade.GOOD if score >= 75 else Grade.PASS if score >= 60 else Grade.FAIL
+        if score >= 90:
+            return Grade.EXCELLENT
+        return Grade.GOOD if score >= 75 else Grade.PASS if score >= 60 else Grade.FAIL
 
 
 class ProjectMilestone(models.Model):
@@ -281,6 +306,9 @@ class ProjectMilestone(models.Model):
     title = models.CharField(_("milestone"), max_length=100)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="project__area_code")
 
     class Meta:
         verbose_name = _("project milestone")
@@ -305,6 +333,9 @@ class Award(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2,
                                  validators=[MinValueValidator(0)])
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="organisation__area_code")
 
     class Meta:
         verbose_name = _("annual award")
@@ -355,6 +386,9 @@ class Complaint(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="organisation__area_code")
 
     class Meta:
         verbose_name = _("complaint")

@@ -17,7 +17,8 @@ ROLE_PERMISSIONS = {
     Role.GRID_WORKER: _perms("view", "socialorganisation"),
     Role.COMMUNITY_STAFF: [*_perms("view", "socialorganisation", "complaint"), *_perms("add", "complaint")],
     Role.STREET_DISPATCHER: [
-        *READ_ALL, *_perms("add", "socialorganisation", "complaint"), *_perms("change", "socialorganisation", "complaint"),
+        *READ_ALL, *_perms("add", "socialorganisation", "complaint"),
+        *_perms("change", "socialorganisation", "complaint"),
     ],
     Role.DISTRICT_COMMANDER: [*_perms("add", *MODELS), *_perms("change", *MODELS)],
 }

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import add_working_days
 from core.schedules import schedule_daily
 from grids.models import Community, Grid
 from grids.seeding import SeedReport, upsert_by_key
@@ -34,7 +35,6 @@ from .models import (
 )
 from .services import APPROVAL_LIMIT_WORKING_DAYS, organisations_flag_overdue
 from .tasks import OVERDUE_APPLICATIONS_TASK
-from .workdays import add_working_days
 
 Org = SocialOrganisation
 REGISTERED_SOCIAL_GROUPS, REGISTERED_NON_ENTERPRISE, FILED_COMMUNITY = 281, 448, 2288  # 729 registered
@@ -70,7 +70,8 @@ THEMES = {
     Org.Field.COMMUNITY_SERVICE: ["社区服务中心", "居家养老服务中心", "社会工作事务所", "家庭服务中心", "邻里互助中心"],
     Org.Field.OTHER: ["书画研究会", "校友会", "体育俱乐部", "文化交流促进会", "摄影家协会"],
 }
-COMMUNITY_THEMES = ["书画社", "合唱团", "太极队", "读书会", "巡逻队", "编织社", "环保小队", "舞蹈队", "棋牌社", "调解小组"]
+COMMUNITY_THEMES = ["书画社", "合唱团", "太极队", "读书会", "巡逻队", "编织社", "环保小队", "舞蹈队", "棋牌社",
+                    "调解小组"]
 
 
 def _short(name: str) -> str:
@@ -215,7 +216,8 @@ def _seed_awards() -> tuple[int, int]:
     for year in range(this_year - 4, this_year):
         for index in range(AWARDS_PER_YEAR):
             _award, made = Award.objects.get_or_create(
-                year=year, organisation_id=winners[(year * 7 + index) % len(winners)], title=titles[index % len(titles)],
+                year=year, organisation_id=winners[(year * 7 + index) % len(winners)],
+                title=titles[index % len(titles)],
                 defaults={"amount": AWARD_AMOUNT},
             )
             created += made

@@ -1,19 +1,21 @@
 """State changes of the orgs app: one transaction each, keyword-only, validated, and checked
-against the acting user's scope. Filings are decided by the street they are filed at; direct and
-supervised registrations, incubation, purchases and awards by the district."""
+against the acting user. The lifecycles (who may take which step from which state) are the tables
+in ``workflow.py``; their effects are registered here, beside the services that lock, act and
+save. Incubation, purchases and awards are the district's work."""
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.calendar import add_working_days
+from core.errors import Conflict
+from core.scoping import scope_of
 from grids.models import Community, Grid
 from grids.scoping import require_area
-from grids.selectors import scope_of
 
 from .models import (
     Award,
@@ -27,7 +29,7 @@ from .models import (
     Tenancy,
     credit_code,
 )
-from .workdays import add_working_days
+from .workflow import COMPLAINT_FLOW, ORGANISATION_FLOW, PROJECT_FLOW
 
 Org = SocialOrganisation
 # Approval limits in working days ("approval in 5–10 days"): filings at the street are quicker.
@@ -45,17 +47,9 @@ def _not_future(value: date, field: str) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def require_district(user, field: str = "__all__") -> None:
+def require_district(user) -> None:
     if not scope_of(user).everywhere:
-        raise ValidationError({field: _("Only the district may do this.")})
-
-
-def _require_decider(user, organisation: SocialOrganisation) -> None:
-    """Filings are decided at their street; registrations by the district."""
-    if organisation.route == Org.Route.FILING:
-        require_area(user, organisation.area_code, "street")
-    else:
-        require_district(user, "route")
+        raise PermissionDenied(_("Only the district may do this."))
 
 
 # --- registration and filing ----------------------------------------------------------------------
@@ -91,12 +85,13 @@ def organisation_apply(
     return _save(organisation)
 
 
-def _approve(organisation, data):
-    decided_on = data.get("decided_on") or timezone.localdate()
+@ORGANISATION_FLOW.effect("approve")
+def _approve(organisation, step):
+    decided_on = step.data.get("decided_on") or timezone.localdate(step.now)
     _not_future(decided_on, "decided_on")
     if decided_on < organisation.applied_on:
         raise ValidationError({"decided_on": _("The decision is dated before the application.")})
-    number = (data.get("registration_number") or "").strip().upper()
+    number = (step.data.get("registration_number") or "").strip().upper()
     if organisation.route == Org.Route.FILING:
         number = number or f"BA{organisation.area_code}{organisation.pk:05d}"
         organisation.status = Org.Status.FILED
@@ -114,62 +109,34 @@ def _approve(organisation, data):
     organisation.is_overdue, organisation.overdue_flagged_at = False, None
 
 
-def _reject(organisation, data):
-    reason = (data.get("reason") or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the application is refused.")})
-    organisation.status, organisation.rejection_reason = Org.Status.REJECTED, reason
-    organisation.decided_on = timezone.localdate()
+@ORGANISATION_FLOW.effect("reject")
+def _reject(organisation, step):
+    organisation.rejection_reason, organisation.decided_on = step.data["reason"].strip(), timezone.localdate(step.now)
     organisation.is_overdue, organisation.overdue_flagged_at = False, None
 
 
-def _activate(organisation, data):
-    organisation.status, organisation.activated_on = Org.Status.ACTIVE, timezone.localdate()
+@ORGANISATION_FLOW.effect("activate")
+def _activate(organisation, step):
+    organisation.activated_on = timezone.localdate(step.now)
 
 
-def _deregister(organisation, data):
-    reason = (data.get("reason") or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the organisation exits.")})
-    organisation.status, organisation.deregistration_reason = Org.Status.DEREGISTERED, reason
-    organisation.deregistered_on = timezone.localdate()
+@ORGANISATION_FLOW.effect("deregister")
+def _deregister(organisation, step):
+    organisation.deregistration_reason = step.data["reason"].strip()
+    organisation.deregistered_on = timezone.localdate(step.now)
 
 
-# action: (statuses it starts from, what it does)
-ORG_TRANSITIONS = {
-    "approve": ((Org.Status.APPLIED,), _approve),
-    "reject": ((Org.Status.APPLIED,), _reject),
-    "activate": ((Org.Status.REGISTERED, Org.Status.FILED), _activate),
-    "deregister": ((Org.Status.REGISTERED, Org.Status.FILED, Org.Status.ACTIVE), _deregister),
-}
-ORG_ACTION_LABELS = {
-    "approve": gettext_lazy("Approve"), "reject": gettext_lazy("Refuse"), "activate": gettext_lazy("Mark active"),
-    "deregister": gettext_lazy("Deregister (exit)"),
-}
-
-
-def organisation_actions(user, organisation: SocialOrganisation) -> list[str]:
-    if not user.has_perm("orgs.change_socialorganisation"):
-        return []
-    try:
-        _require_decider(user, organisation)
-    except ValidationError:
-        return []
-    return [name for name, (sources, _step) in ORG_TRANSITIONS.items() if organisation.status in sources]
+def _organisation_step(user, organisation: SocialOrganisation, action: str, data: dict) -> SocialOrganisation:
+    """Take a step on an organisation the caller has locked, and save it."""
+    ORGANISATION_FLOW.act(user, organisation, action, data)
+    return _save(organisation)
 
 
 @transaction.atomic
 def organisation_act(*, user, organisation: SocialOrganisation, action: str, **data) -> SocialOrganisation:
-    if action not in ORG_TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
+    """approve (registration number; filings get one), reject (reason), activate, deregister (reason)."""
     organisation = Org.objects.select_for_update().get(pk=organisation.pk)
-    _require_decider(user, organisation)
-    sources, step = ORG_TRANSITIONS[action]
-    if organisation.status not in sources:
-        raise ValidationError({"action": _("An organisation that is “%(status)s” cannot be moved this way.") % {
-            "status": organisation.get_status_display()}})
-    step(organisation, data)
-    return _save(organisation)
+    return _organisation_step(user, organisation, action, data)
 
 
 def organisations_flag_overdue(*, today: date | None = None) -> int:
@@ -193,7 +160,7 @@ def tenancy_create(
     *, user, site: IncubationSite, organisation: SocialOrganisation, room: str, area_m2: int, starts_on: date,
     ends_on: date,
 ) -> Tenancy:
-    require_district(user, "site")
+    require_district(user)
     site = IncubationSite.objects.select_for_update().get(pk=site.pk)  # serialises the space check
     _require_incubatable(organisation)
     if ends_on <= starts_on:
@@ -211,11 +178,13 @@ def tenancy_create(
 
 @transaction.atomic
 def tenancy_end(*, user, tenancy: Tenancy, ended_on: date | None = None) -> Tenancy:
-    require_district(user, "site")
+    require_district(user)
     tenancy = Tenancy.objects.select_for_update().get(pk=tenancy.pk)
+    if tenancy.ended_early_on is not None:
+        raise Conflict(_("The tenancy has already ended."), code="wrong_state")
     ended_on = ended_on or timezone.localdate()
-    if tenancy.ended_early_on is not None or ended_on >= tenancy.ends_on:
-        raise ValidationError({"ended_on": _("The tenancy has already ended or ends by then anyway.")})
+    if ended_on >= tenancy.ends_on:
+        raise ValidationError({"ended_on": _("The tenancy ends by then anyway.")})
     if ended_on < tenancy.starts_on:
         raise ValidationError({"ended_on": _("A tenancy cannot end before it starts.")})
     tenancy.ended_early_on = ended_on
@@ -227,7 +196,7 @@ def incubation_service_record(
     *, user, site: IncubationSite, organisation: SocialOrganisation, kind: str, provided_on: date, hours: Decimal,
     note: str = "",
 ) -> IncubationService:
-    require_district(user, "site")
+    require_district(user)
     _require_incubatable(organisation)
     _not_future(provided_on, "provided_on")
     return _save(IncubationService(site=site, organisation=organisation, kind=kind, provided_on=provided_on,
@@ -239,7 +208,7 @@ def incubation_service_record(
 
 @transaction.atomic
 def catalogue_item_create(*, user, code: str, name: str, field: str, description: str = "") -> CatalogueItem:
-    require_district(user, "code")
+    require_district(user)
     return _save(CatalogueItem(code=code, name=name, field=field, description=description))
 
 
@@ -248,7 +217,7 @@ def project_create(
     *, user, code: str, title: str, item: CatalogueItem, year: int, budget: Decimal, provider: SocialOrganisation,
     starts_on: date, ends_on: date, street: Grid | None = None,
 ) -> PurchaseProject:
-    require_district(user, "code")
+    require_district(user)
     if not item.active:
         raise ValidationError({"item": _("This service is no longer in the catalogue.")})
     if provider.status not in Org.STANDING:
@@ -265,9 +234,10 @@ def project_create(
 
 @transaction.atomic
 def project_milestone_add(*, user, project: PurchaseProject, title: str, due_on: date) -> ProjectMilestone:
-    require_district(user, "title")
+    require_district(user)
+    project = PurchaseProject.objects.select_for_update().get(pk=project.pk)
     if project.status not in (PurchaseProject.Status.CONTRACTED, PurchaseProject.Status.IN_PROGRESS):
-        raise ValidationError({"title": _("Milestones are set before acceptance.")})
+        raise Conflict(_("Milestones are set before acceptance."), code="wrong_state")
     if not project.starts_on <= due_on <= project.ends_on:
         raise ValidationError({"due_on": _("The milestone falls outside the project's period.")})
     return _save(ProjectMilestone(project=project, title=title, due_on=due_on))
@@ -275,78 +245,42 @@ def project_milestone_add(*, user, project: PurchaseProject, title: str, due_on:
 
 @transaction.atomic
 def project_milestone_done(*, user, milestone: ProjectMilestone, done_on: date | None = None) -> ProjectMilestone:
-    require_district(user, "done_on")
+    require_district(user)
     milestone = ProjectMilestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    if milestone.done_on is not None:
+        raise Conflict(_("This milestone is already done."), code="wrong_state")
+    if milestone.project.status != PurchaseProject.Status.IN_PROGRESS:
+        raise Conflict(_("Milestones are completed while the project is in progress."), code="wrong_state")
     done_on = done_on or timezone.localdate()
     _not_future(done_on, "done_on")
-    if milestone.done_on is not None:
-        raise ValidationError({"done_on": _("This milestone is already done.")})
-    if milestone.project.status != PurchaseProject.Status.IN_PROGRESS:
-        raise ValidationError({"done_on": _("Milestones are completed while the project is in progress.")})
     milestone.done_on = done_on
     return _save(milestone)
 
 
-def _start(project, data):
-    project.status = PurchaseProject.Status.IN_PROGRESS
+@PROJECT_FLOW.effect("accept")
+def _accept(project, step):
+    project.acceptance_note, project.accepted_on = step.data["acceptance_note"].strip(), timezone.localdate(step.now)
 
 
-def _accept(project, data):
-    note = (data.get("acceptance_note") or "").strip()
-    if not note:
-        raise ValidationError({"acceptance_note": _("Record how the project was accepted.")})
-    if project.milestones.filter(done_on__isnull=True).exists():
-        raise ValidationError({"action": _("Every milestone must be done before acceptance.")})
-    project.status, project.acceptance_note = PurchaseProject.Status.ACCEPTED, note
-    project.accepted_on = timezone.localdate()
-
-
-def _assess(project, data):
-    score = data.get("assessment_score")
-    if score is None or not 0 <= int(score) <= 100:
+@PROJECT_FLOW.effect("assess")
+def _assess(project, step):
+    score = int(step.data["assessment_score"])
+    if not 0 <= score <= 100:
         raise ValidationError({"assessment_score": _("Give a score from 0 to 100.")})
-    project.status, project.assessment_score = PurchaseProject.Status.ASSESSED, int(score)
-    project.assessment_grade = PurchaseProject.grade_for(int(score))
-    project.assessment_note = (data.get("assessment_note") or "").strip()
+    project.assessment_score, project.assessment_grade = score, PurchaseProject.grade_for(score)
+    project.assessment_note = (step.data.get("assessment_note") or "").strip()
 
 
-def _terminate(project, data):
-    reason = (data.get("reason") or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the project is terminated.")})
-    project.status, project.termination_reason = PurchaseProject.Status.TERMINATED, reason
-
-
-PS = PurchaseProject.Status
-PROJECT_TRANSITIONS = {
-    "start": ((PS.CONTRACTED,), _start),
-    "accept": ((PS.IN_PROGRESS,), _accept),
-    "assess": ((PS.ACCEPTED,), _assess),
-    "terminate": ((PS.CONTRACTED, PS.IN_PROGRESS), _terminate),
-}
-PROJECT_ACTION_LABELS = {
-    "start": gettext_lazy("Start"), "accept": gettext_lazy("Accept"), "assess": gettext_lazy("Record assessment"),
-    "terminate": gettext_lazy("Terminate"),
-}
-
-
-def project_actions(user, project: PurchaseProject) -> list[str]:
-    if not (user.has_perm("orgs.change_purchaseproject") and scope_of(user).everywhere):
-        return []
-    return [name for name, (sources, _step) in PROJECT_TRANSITIONS.items() if project.status in sources]
+@PROJECT_FLOW.effect("terminate")
+def _terminate(project, step):
+    project.termination_reason = step.data["reason"].strip()
 
 
 @transaction.atomic
 def project_act(*, user, project: PurchaseProject, action: str, **data) -> PurchaseProject:
-    if action not in PROJECT_TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action “%(action)s”.") % {"action": action}})
-    require_district(user, "action")
+    """start, accept (note; every milestone done), assess (score 0–100), terminate (reason)."""
     project = PurchaseProject.objects.select_for_update().get(pk=project.pk)
-    sources, step = PROJECT_TRANSITIONS[action]
-    if project.status not in sources:
-        raise ValidationError({"action": _("A project that is “%(status)s” cannot be moved this way.") % {
-            "status": project.get_status_display()}})
-    step(project, data)
+    PROJECT_FLOW.act(user, project, action, data)
     return _save(project)
 
 
@@ -356,7 +290,7 @@ def project_act(*, user, project: PurchaseProject, action: str, **data) -> Purch
 @transaction.atomic
 def award_grant(*, user, organisation: SocialOrganisation, year: int, title: str, amount: Decimal,
                 note: str = "") -> Award:
-    require_district(user, "organisation")
+    require_district(user)
     if organisation.status not in Org.STANDING:
         raise ValidationError({"organisation": _("Only a registered or filed organisation can be awarded.")})
     if year > timezone.localdate().year:
@@ -383,37 +317,32 @@ def complaint_receive(
                            complainant_name=complainant_name.strip(), complainant_phone=complainant_phone.strip()))
 
 
-@transaction.atomic
-def complaint_investigate(*, user, complaint: Complaint) -> Complaint:
-    complaint = Complaint.objects.select_for_update().select_related("organisation").get(pk=complaint.pk)
-    require_area(user, complaint.organisation.area_code, "organisation")
-    if complaint.status != Complaint.Status.RECEIVED:
-        raise ValidationError({"status": _("The complaint is already being handled.")})
-    complaint.status, complaint.handled_by = Complaint.Status.INVESTIGATING, user
-    return _save(complaint)
+@COMPLAINT_FLOW.effect("investigate")
+def _investigate(complaint, step):
+    complaint.handled_by = step.user
 
 
-@transaction.atomic
-def complaint_close(*, user, complaint: Complaint, finding: str, measure: str, result: str) -> Complaint:
-    """Close with a finding and a measure; deregistration takes the organisation out (exit)."""
-    complaint = Complaint.objects.select_for_update().select_related("organisation").get(pk=complaint.pk)
-    require_area(user, complaint.organisation.area_code, "organisation")
-    if complaint.status != Complaint.Status.INVESTIGATING:
-        raise ValidationError({"status": _("Investigate the complaint before closing it.")})
-    if not result.strip():
-        raise ValidationError({"result": _("Write down the result for the complainant.")})
+@COMPLAINT_FLOW.effect("close")
+def _close(complaint, step):
+    """Close with a finding and a measure; deregistration is the organisation's own exit step."""
+    finding, measure = step.data["finding"], step.data["measure"]
     if finding == Complaint.Finding.NOT_UPHELD and measure != Complaint.Measure.NONE:
         raise ValidationError({"measure": _("A complaint not upheld takes no measure.")})
+    complaint.finding, complaint.measure, complaint.result = finding, measure, step.data["result"].strip()
+    complaint.closed_on, complaint.handled_by = timezone.localdate(step.now), step.user
     if measure == Complaint.Measure.DEREGISTRATION:
+        reason = _("Deregistered after complaint #%(id)s: %(result)s") % {
+            "id": complaint.pk, "result": complaint.result}
         try:
-            _require_decider(user, complaint.organisation)
-        except ValidationError as error:
-            raise ValidationError({"measure": _("Only the authority that registered it may deregister it.")}) from error
-    complaint.status, complaint.finding, complaint.measure = Complaint.Status.CLOSED, finding, measure
-    complaint.result, complaint.closed_on, complaint.handled_by = result.strip(), timezone.localdate(), user
-    _save(complaint)
-    if measure == Complaint.Measure.DEREGISTRATION:
-        organisation_act(user=user, organisation=complaint.organisation, action="deregister",
-                         reason=_("Deregistered after complaint #%(id)s: %(result)s") % {
-                             "id": complaint.pk, "result": complaint.result})
-    return complaint
+            _organisation_step(step.user, complaint.organisation, "deregister", {"reason": reason})
+        except PermissionDenied as error:
+            raise PermissionDenied(_("Only the authority that registered it may deregister it.")) from error
+
+
+@transaction.atomic
+def complaint_act(*, user, complaint: Complaint, action: str, **data) -> Complaint:
+    """investigate, or close with a finding, a measure and the result for the complainant."""
+    # The organisation is locked with the complaint: closing may deregister it.
+    complaint = Complaint.objects.select_for_update().select_related("organisation").get(pk=complaint.pk)
+    COMPLAINT_FLOW.act(user, complaint, action, data)
+    return _save(complaint)

@@ -1,6 +1,7 @@
 """Server-rendered pages of the orgs app. Staff pages need a login and the role's permission;
-objects come through selectors (outside scope: 404). ``public/`` is the information disclosure
-page with the report form (群众举报), open to everyone and throttled."""
+objects come through ``visible_to`` (outside scope: 404); the steps offered are the ones the
+workflow allows the user now. ``public/`` is the information disclosure page with the report
+form (群众举报), open to everyone and throttled."""
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
 
 from . import forms, models, selectors, services
+from .workflow import COMPLAINT_FLOW, ORGANISATION_FLOW, PROJECT_FLOW
 
 Org = models.SocialOrganisation
 
@@ -18,10 +20,34 @@ def _status(request):
     return 400 if request.method == "POST" else 200
 
 
+def _step_forms(request, flow, form_class, obj) -> dict:
+    """A form for each step the user may take now. A step sent that is no longer offered (someone
+    moved the object meanwhile) gets its form too, so that the workflow's refusal shows on it."""
+    steps = flow.available(request.user, obj)
+    sent = request.POST.get("form", "") if request.method == "POST" else ""
+    if sent.startswith("act-") and sent[4:] in flow.transitions and sent[4:] not in steps:
+        steps.append(sent[4:])
+    return {step: form_class(request.POST if submitted(request, f"act-{step}") else None, step=step)
+            for step in steps}
+
+
+def _take_step(step_forms: dict, service, **target) -> bool:
+    """Run the step whose form was sent; False if there was none, it was invalid or it was refused."""
+    for step, form in step_forms.items():
+        if form.is_bound and form.is_valid():
+            return run_service(form, service, action=step, **target, **form.step_data()) is not None
+    return False
+
+
+def _steps_shown(flow, step_forms: dict) -> list:
+    return [(step, flow.label(step), form) for step, form in step_forms.items()]
+
+
 @staff_page("orgs.view_socialorganisation")
 def organisations(request):
-    rows = selectors.organisations_visible_to(request.user)
+    rows = Org.objects.visible_to(request.user).select_related("street")
     counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
+    overdue = rows.filter(status=Org.Status.APPLIED, is_overdue=True).order_by("decision_due_on")[:20]
     status = request.GET.get("status", "")
     if status in Org.Status.values:
         rows = rows.filter(status=status)
@@ -36,8 +62,7 @@ def organisations(request):
     return render(request, "orgs/organisations.html", {
         "page": paginate(request, rows.order_by("-applied_on", "name")), "status": status, "kind": kind, "q": query,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in Org.Status.choices],
-        "kinds": Org.Kind.choices,
-        "overdue": selectors.overdue_applications_for(request.user).order_by("decision_due_on")[:20],
+        "kinds": Org.Kind.choices, "overdue": overdue,
     })
 
 
@@ -50,7 +75,7 @@ def organisation_new(request):
             messages.success(request, _("The application is recorded; the decision is due by %(date)s.") % {
                 "date": organisation.decision_due_on})
             return redirect("orgs:organisation", pk=organisation.pk)
-    return render(request, "community/form_page.html", {
+    return render(request, "core/form_page.html", {
         "form": form, "title": _("Record an application"), "back": reverse("orgs:organisations"),
     }, status=_status(request))
 
@@ -58,20 +83,16 @@ def organisation_new(request):
 @staff_page("orgs.view_socialorganisation")
 def organisation_detail(request, pk):
     user = request.user
-    organisation = selectors.organisation_get_for_user(user, pk)
-    act_forms = {step: forms.OrganisationActForm(request.POST if submitted(request, f"act-{step}") else None, step=step)
-                 for step in services.organisation_actions(user, organisation)}
-    for step, form in act_forms.items():
-        if form.is_bound and form.is_valid():
-            if run_service(form, services.organisation_act, user=user, organisation=organisation, action=step,
-                           **form.step_data()):
-                return redirect("orgs:organisation", pk=pk)
+    organisation = get_object_or_404(Org.objects.visible_to(user).select_related("street", "community"), pk=pk)
+    step_forms = _step_forms(request, ORGANISATION_FLOW, forms.OrganisationActForm, organisation)
+    if _take_step(step_forms, services.organisation_act, user=user, organisation=organisation):
+        return redirect("orgs:organisation", pk=pk)
     return render(request, "orgs/organisation.html", {
         "organisation": organisation, "working_days": selectors.working_days_taken(organisation),
-        "act_forms": [(step, services.ORG_ACTION_LABELS[step], form) for step, form in act_forms.items()],
-        "projects": organisation.purchase_projects.all(), "awards": organisation.awards.all(),
-        "tenancies": organisation.tenancies.select_related("site"),
-        "complaints": organisation.complaints.all() if user.has_perm("orgs.view_complaint") else [],
+        "act_forms": _steps_shown(ORGANISATION_FLOW, step_forms),
+        "projects": organisation.purchase_projects.visible_to(user), "awards": organisation.awards.visible_to(user),
+        "tenancies": organisation.tenancies.visible_to(user).select_related("site"),
+        "complaints": organisation.complaints.visible_to(user),
     }, status=_status(request))
 
 
@@ -87,16 +108,18 @@ def incubation(request):
         if submitted(request, name) and user.has_perm(permission) and form.is_valid():
             if run_service(form, service, user=user, **form.cleaned_data):
                 return redirect("orgs:incubation")
+    tenancies = models.Tenancy.objects.visible_to(user).select_related("site", "organisation").order_by(
+        "site__code", "-starts_on")
     end_error = None
-    if submitted(request, "end") and user.has_perm("orgs.change_tenancy"):
-        tenancy = get_object_or_404(selectors.tenancies_visible_to(user), pk=request.POST.get("tenancy"))
+    if submitted(request, "end"):
+        tenancy = get_object_or_404(models.Tenancy.objects.visible_to(user, "change"), pk=request.POST.get("tenancy"))
         end_error = attempt(services.tenancy_end, user=user, tenancy=tenancy)
         if end_error is None:
             return redirect("orgs:incubation")
     return render(request, "orgs/incubation.html", {
         "occupancy": selectors.incubation_occupancy(user), "end_error": end_error,
-        "tenancies": paginate(request, selectors.tenancies_visible_to(user)),
-        "services": selectors.incubation_services_visible_to(user)[:30],
+        "tenancies": paginate(request, tenancies),
+        "services": models.IncubationService.objects.visible_to(user).select_related("site", "organisation")[:30],
         "tenancy_form": tenancy_form, "service_form": service_form,
     }, status=_status(request))
 
@@ -109,27 +132,25 @@ def purchases(request):
         project = run_service(form, services.project_create, user=user, **form.cleaned_data)
         if project:
             return redirect("orgs:project", pk=project.pk)
-    projects = selectors.projects_visible_to(user)
+    projects = models.PurchaseProject.objects.visible_to(user).select_related("item", "provider", "street")
     fields = dict(models.CatalogueItem.Field.choices)
     return render(request, "orgs/purchases.html", {
         "form": form, "page": paginate(request, projects),
         "by_year": selectors.purchase_totals(projects, by="year"),
         "by_field": [{**row, "label": fields.get(row["item__field"], row["item__field"])}
                      for row in selectors.purchase_totals(projects, by="field")],
-        "catalogue": selectors.catalogue_items(),
+        "catalogue": selectors.with_project_counts(models.CatalogueItem.objects.visible_to(user)),
     }, status=_status(request))
 
 
 @staff_page("orgs.view_purchaseproject")
 def project_detail(request, pk):
     user = request.user
-    project = selectors.project_get_for_user(user, pk)
-    act_forms = {step: forms.ProjectActForm(request.POST if submitted(request, f"act-{step}") else None, step=step)
-                 for step in services.project_actions(user, project)}
-    for step, form in act_forms.items():
-        if form.is_bound and form.is_valid():
-            if run_service(form, services.project_act, user=user, project=project, action=step, **form.step_data()):
-                return redirect("orgs:project", pk=pk)
+    project = get_object_or_404(
+        models.PurchaseProject.objects.visible_to(user).select_related("item", "provider", "street"), pk=pk)
+    step_forms = _step_forms(request, PROJECT_FLOW, forms.ProjectActForm, project)
+    if _take_step(step_forms, services.project_act, user=user, project=project):
+        return redirect("orgs:project", pk=pk)
     milestone_form = bound(request, "milestone", forms.MilestoneForm)
     if submitted(request, "milestone") and user.has_perm("orgs.add_projectmilestone") and milestone_form.is_valid():
         if run_service(milestone_form, services.project_milestone_add, user=user, project=project,
@@ -143,8 +164,7 @@ def project_detail(request, pk):
             return redirect("orgs:project", pk=pk)
     return render(request, "orgs/project.html", {
         "project": project, "milestones": project.milestones.all(), "milestone_form": milestone_form,
-        "done_error": done_error,
-        "act_forms": [(step, services.PROJECT_ACTION_LABELS[step], form) for step, form in act_forms.items()],
+        "done_error": done_error, "act_forms": _steps_shown(PROJECT_FLOW, step_forms),
     }, status=_status(request))
 
 
@@ -155,7 +175,7 @@ def awards(request):
     if submitted(request, "award") and user.has_perm("orgs.add_award") and form.is_valid():
         if run_service(form, services.award_grant, user=user, **form.cleaned_data):
             return redirect("orgs:awards")
-    rows = selectors.awards_visible_to(user)
+    rows = models.Award.objects.visible_to(user).select_related("organisation")
     return render(request, "orgs/awards.html", {
         "form": form, "totals": selectors.award_totals(rows), "page": paginate(request, rows),
     }, status=_status(request))
@@ -169,7 +189,7 @@ def complaints(request):
         complaint = run_service(form, services.complaint_receive, user=user, **form.cleaned_data)
         if complaint:
             return redirect("orgs:complaint", pk=complaint.pk)
-    rows = selectors.complaints_visible_to(user)
+    rows = models.Complaint.objects.visible_to(user).select_related("organisation")
     if request.GET.get("open"):
         rows = rows.exclude(status=models.Complaint.Status.CLOSED)
     return render(request, "orgs/complaints.html", {"form": form, "page": paginate(request, rows)},
@@ -179,18 +199,13 @@ def complaints(request):
 @staff_page("orgs.view_complaint")
 def complaint_detail(request, pk):
     user = request.user
-    complaint = selectors.complaint_get_for_user(user, pk)
-    close_form = bound(request, "close", forms.ComplaintCloseForm)
-    error = None
-    if submitted(request, "investigate") and user.has_perm("orgs.change_complaint"):
-        error = attempt(services.complaint_investigate, user=user, complaint=complaint)
-        if error is None:
-            return redirect("orgs:complaint", pk=pk)
-    if submitted(request, "close") and user.has_perm("orgs.change_complaint") and close_form.is_valid():
-        if run_service(close_form, services.complaint_close, user=user, complaint=complaint, **close_form.cleaned_data):
-            return redirect("orgs:complaint", pk=pk)
-    return render(request, "orgs/complaint.html", {"complaint": complaint, "close_form": close_form, "error": error},
-                  status=_status(request))
+    complaint = get_object_or_404(models.Complaint.objects.visible_to(user).select_related("organisation"), pk=pk)
+    step_forms = _step_forms(request, COMPLAINT_FLOW, forms.ComplaintActForm, complaint)
+    if _take_step(step_forms, services.complaint_act, user=user, complaint=complaint):
+        return redirect("orgs:complaint", pk=pk)
+    return render(request, "orgs/complaint.html", {
+        "complaint": complaint, "act_forms": _steps_shown(COMPLAINT_FLOW, step_forms),
+    }, status=_status(request))
 
 
 # --- public disclosure ----------------------------------------------------------------------------
@@ -220,7 +235,7 @@ def public_report(request):
         return render(request, "orgs/public_report.html", {"form": None}, status=404)
     if request.method == "POST":
         if not public_submit_allowed(request):
-            return render(request, "community/public/throttled.html", status=429)
+            return render(request, "core/throttled.html", status=429)
         if form.is_valid():
             if run_service(form, services.complaint_receive, channel=models.Complaint.Channel.ONLINE,
                            **form.cleaned_data):

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from core.calendar import forget_overrides
 from core.roles import Role
 from core.seeding import seed_platform
 from grids.services import staff_create
@@ -27,6 +28,12 @@ PASSWORD = "Cast-pass-2026"
 def fresh_cache():
     """Throttle counters live in the cache: each test starts with none."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_overrides():
+    """Calendar overrides are cached per process, and a rolled-back test sends no delete signal."""
+    forget_overrides()
 
 
 @pytest.fixture(scope="session")

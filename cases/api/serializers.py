@@ -3,12 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Attachment, Case, CaseEvent, Category, Notification
-from ..services import available_actions
+from core.api import AvailableActionsField
+
+from ..models import Attachment, Case, CaseEvent, Category
+from ..services import CASE_WORKFLOW
 from ..workflow import Source, Urgency
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategoryOut(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", default=None, read_only=True)
     department = serializers.CharField(source="department.code", default=None, read_only=True)
     limits = serializers.SerializerMethodField(help_text=_("Working hours per step (8 = one working day)"))
@@ -25,10 +27,11 @@ class CategorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
     def get_urgent_limits(self, category):
-        return {step: float(getattr(category, f"urgent_{step}_hours")) for step in ("file", "dispatch", "handle", "verify")}
+        return {step: float(getattr(category, f"urgent_{step}_hours"))
+                for step in ("file", "dispatch", "handle", "verify")}
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseIn(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=4000)
     category = serializers.CharField(max_length=16, help_text=_("A subclass code, e.g. E0102"))
@@ -44,7 +47,7 @@ class CaseCreateSerializer(serializers.Serializer):
     reporter_email = serializers.EmailField(required=False, allow_blank=True)
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionIn(serializers.Serializer):
     """The body of any action; which fields an action needs is in its description."""
 
     version = serializers.IntegerField(required=False, min_value=1,
@@ -64,7 +67,7 @@ class ActionSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text=_("evaluate: 1–5"))
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseOut(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     grid = serializers.CharField(source="grid.code", read_only=True)
@@ -74,7 +77,7 @@ class CaseSerializer(serializers.ModelSerializer):
     station = serializers.CharField(source="station.code", default=None, read_only=True)
     assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
     merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True)
-    actions = serializers.SerializerMethodField(help_text=_("What you may do with this case now"))
+    actions = AvailableActionsField(CASE_WORKFLOW, help_text=_("What you may do with this case now"))
 
     class Meta:
         model = Case
@@ -87,21 +90,17 @@ class CaseSerializer(serializers.ModelSerializer):
             "fed_back_at", "closed_at", "evaluated_at", "updated_at", "version", "actions",
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_actions(self, case):
-        return available_actions(self.context["request"].user, case)
 
-
-class CaseListSerializer(CaseSerializer):
+class CaseRowOut(CaseOut):
     """The row of a case list: what an inbox shows, without the long texts and timestamps."""
 
-    class Meta(CaseSerializer.Meta):
+    class Meta(CaseOut.Meta):
         fields = ["number", "title", "category", "category_name", "source", "urgency", "status", "tier", "grid",
                   "grid_name", "street", "address", "department", "station", "assignee", "light", "due_at",
                   "created_at", "updated_at", "version", "actions"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventOut(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
@@ -110,12 +109,12 @@ class EventSerializer(serializers.ModelSerializer):
                   "created_at", "hash"]
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentIn(serializers.Serializer):
     file = serializers.FileField()
     stage = serializers.ChoiceField(choices=Attachment.Stage.choices, required=False)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentOut(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text=_("Served only to people who may see the case"))
 
     class Meta:
@@ -126,11 +125,3 @@ class AttachmentSerializer(serializers.ModelSerializer):
         url = reverse("cases:photo", kwargs={"number": attachment.case.number, "pk": attachment.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    case = serializers.CharField(source="case.number", default=None, read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "case", "message", "created_at", "read_at"]

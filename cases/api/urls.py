@@ -5,6 +5,5 @@ from . import views
 router = SimpleRouter()
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("categories", views.CategoryViewSet, basename="category")
-router.register("notifications", views.NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls

@@ -1,15 +1,18 @@
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, pagination, permissions, status, viewsets
+from rest_framework import pagination, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import ScopedViewSet
+
 from .. import attachments, selectors, services
-from ..models import Case, Notification
+from ..filters import CaseFilter
+from ..models import Case, Category
 from ..workflow import Action
-from . import filters, serializers
+from . import serializers
 
 
 class CasePagination(pagination.CursorPagination):
@@ -17,11 +20,6 @@ class CasePagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class CanViewCases(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm("cases.view_case"))
 
 
 CASE_EXAMPLE = OpenApiExample(
@@ -48,41 +46,38 @@ ACTION_EXAMPLES = [
     list=extend_schema(summary="Cases you may see", tags=["cases"]),
     retrieve=extend_schema(summary="One case with the actions you may take now", tags=["cases"]),
 )
-class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class CaseViewSet(ScopedViewSet):
     lookup_field = "number"
-    serializer_class = serializers.CaseSerializer
-    filterset_class = filters.CaseFilter
+    output_serializer_class = serializers.CaseOut
+    input_serializer_class = serializers.CaseIn
+    filterset_class = CaseFilter
     pagination_class = CasePagination
-    queryset = Case.objects.none()
+    queryset = Case.objects.all()
+    # Who may take which action is the workflow's answer (403 there); reading the case is enough here.
+    action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"]}
 
     def get_queryset(self):
-        return selectors.with_relations(selectors.cases_visible_to(self.request.user))
+        return selectors.with_relations(super().get_queryset())
 
     def get_serializer_class(self):
-        return serializers.CaseListSerializer if self.action == "list" else serializers.CaseSerializer
-
-    def get_permissions(self):
-        if self.action in ("act", "events", "attachments"):
-            return [CanViewCases()]
-        return super().get_permissions()
+        return serializers.CaseRowOut if self.action == "list" else serializers.CaseOut
 
     @extend_schema(
         summary="Report a case",
         description="Creates a case in `collected` (or `filed` when you dispatch its tier). Send an "
                     "`Idempotency-Key` header to make retries safe: the same key returns the same case.",
-        request=serializers.CaseCreateSerializer,
-        responses={201: serializers.CaseSerializer, 200: serializers.CaseSerializer},
+        request=serializers.CaseIn,
+        responses={201: serializers.CaseOut, 200: serializers.CaseOut},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
         examples=[CASE_EXAMPLE],
         tags=["cases"],
     )
     def create(self, request, *args, **kwargs):
-        form = serializers.CaseCreateSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()[:48] or None
-        case, created = services.case_create(actor=request.user, data=services.NewCase(**form.validated_data),
+        case, created = services.case_create(actor=request.user,
+                                             data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)
-        data = serializers.CaseSerializer(case, context=self.get_serializer_context()).data
+        data = serializers.CaseOut(case, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
@@ -92,31 +87,29 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
                     "`dispatch` department|assignee; `feedback`/`handle_on_spot` result; `reject`/`return`/"
                     "`rework`/`escalate` reason; `request_extension` until + reason; `merge` into; `evaluate` "
                     "satisfaction (+ comment); `comment` comment.",
-        request=serializers.ActionSerializer,
-        responses={200: serializers.CaseSerializer},
+        request=serializers.ActionIn,
+        responses={200: serializers.CaseOut},
         parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])],
         examples=ACTION_EXAMPLES,
         tags=["cases"],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def act(self, request, number=None, action_name=None):
-        body = serializers.ActionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(serializers.ActionIn)
         version = data.pop("version", None)
         case = services.case_act(actor=request.user, number=number, action=action_name, data=data, version=version)
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
 
-    @extend_schema(summary="The case's audit trail", responses=serializers.EventSerializer(many=True), tags=["cases"])
+    @extend_schema(summary="The case's audit trail", responses=serializers.EventOut(many=True), tags=["cases"])
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, number=None):
         case = selectors.case_get_for_user(request.user, number)
-        return Response(serializers.EventSerializer(case.events.order_by("seq"), many=True).data)
+        return Response(serializers.EventOut(case.events.order_by("seq"), many=True).data)
 
     @extend_schema(
         summary="Photos of the case (GET) / add a photo (POST, multipart)",
-        request={"multipart/form-data": serializers.AttachmentUploadSerializer},
-        responses={200: serializers.AttachmentSerializer(many=True), 201: serializers.AttachmentSerializer},
+        request={"multipart/form-data": serializers.AttachmentIn},
+        responses={200: serializers.AttachmentOut(many=True), 201: serializers.AttachmentOut},
         tags=["cases"],
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser, JSONParser],
@@ -124,52 +117,22 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def attachments(self, request, number=None):
         if request.method == "GET":
             case = selectors.case_get_for_user(request.user, number)
-            return Response(serializers.AttachmentSerializer(case.attachments.all(), many=True,
+            return Response(serializers.AttachmentOut(case.attachments.all(), many=True,
                                                              context={"request": request}).data)
         if not request.user.has_perm("cases.add_attachment"):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(_("Your role may not add photos."))
-        upload = serializers.AttachmentUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        attachment = attachments.case_attach(actor=request.user, number=number,
-                                          content=upload.validated_data["file"].read(),
-                                          stage=upload.validated_data.get("stage"))
-        return Response(serializers.AttachmentSerializer(attachment, context={"request": request}).data,
+        upload = self.validated(serializers.AttachmentIn)
+        attachment = attachments.case_attach(actor=request.user, number=number, content=upload["file"].read(),
+                                             stage=upload.get("stage"))
+        return Response(serializers.AttachmentOut(attachment, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(tags=["cases"]), retrieve=extend_schema(tags=["cases"]))
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ScopedViewSet):
     """The case catalogue: classes and subclasses with tier, department and step limits."""
 
     lookup_field = "code"
-    serializer_class = serializers.CategorySerializer
+    output_serializer_class = serializers.CategoryOut
     pagination_class = None
-    queryset = selectors.categories_active()
-
-
-@extend_schema_view(list=extend_schema(tags=["notifications"]))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Your in-app notifications, newest first."""
-
-    serializer_class = serializers.NotificationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    queryset = Notification.objects.none()
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset
-        queryset = selectors.notifications_of(self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
-            queryset = queryset.filter(read_at__isnull=True)
-        return queryset
-
-    @extend_schema(request=None, responses={200: serializers.NotificationSerializer}, tags=["notifications"])
-    @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
-        notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
-        return Response(self.get_serializer(notification).data)
+    queryset = Category.objects.filter(active=True).select_related("parent", "department")

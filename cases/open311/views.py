@@ -150,7 +150,8 @@ def _post_request(request, fmt):
     data = NewCase(
         title=description[:40], description=description[:4000], category=category.code, lat=lat, lng=lng,
         address=params.get("address_string", "").strip()[:200] or f"{lat:.5f},{lng:.5f}", source=Source.WEB,
-        reporter_name=name[:50], reporter_phone=params.get("phone", "")[:20], reporter_email=params.get("email", "")[:254],
+        reporter_name=name[:50], reporter_phone=params.get("phone", "")[:20],
+        reporter_email=params.get("email", "")[:254],
     )
     try:
         case, _created = case_create(actor=None, data=data, open311_client=client)

@@ -3,9 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import AvailableActionsField
 from grids.models import Community, Grid
 
 from .. import models
+from ..workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW
 
 UNIT_GRIDS = Grid.objects.filter(level=Grid.Level.UNIT)
 
@@ -51,7 +53,7 @@ class CommunityFiguresOut(serializers.Serializer):
     service_circle_share = serializers.FloatField()
 
 
-class SiteOut(serializers.ModelSerializer):
+class CircleSiteOut(serializers.ModelSerializer):
     street = serializers.CharField(source="street.code")
     communities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -175,10 +177,8 @@ class AttendanceIn(serializers.Serializer):
 
     def validate_household(self, household):
         # Only a household the caller may see; anything else looks missing.
-        from ..selectors import households_visible_to
-
-        if household is not None and not households_visible_to(self.context["request"].user).filter(
-                pk=household.pk).exists():
+        visible = models.Household.objects.visible_to(self.context["request"].user)
+        if household is not None and not visible.filter(pk=household.pk).exists():
             raise serializers.ValidationError(_("No such household."))
         return household
 
@@ -206,7 +206,8 @@ class TeamOut(serializers.ModelSerializer):
 class TeamIn(serializers.Serializer):
     org = serializers.SlugRelatedField(slug_field="code", queryset=models.VolunteerOrg.objects.all())
     name = serializers.CharField(max_length=100)
-    field = serializers.ChoiceField(choices=models.VolunteerTeam.Field.choices, default=models.VolunteerTeam.Field.OTHER)
+    field = serializers.ChoiceField(choices=models.VolunteerTeam.Field.choices,
+                                    default=models.VolunteerTeam.Field.OTHER)
     brand = serializers.CharField(max_length=40, required=False, allow_blank=True)
     leader_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     founded_on = serializers.DateField(required=False)
@@ -231,7 +232,7 @@ class VolunteerIn(serializers.Serializer):
                                                queryset=models.VolunteerTeam.objects.all())
 
 
-class ServiceRecordRow(serializers.Serializer):
+class ServiceRecordEntryOut(serializers.Serializer):
     activity = serializers.CharField(source="activity.title")
     team = serializers.CharField(source="activity.team.name")
     date = serializers.DateTimeField(source="activity.starts_at")
@@ -242,18 +243,19 @@ class ServiceRecordOut(serializers.Serializer):
     volunteer = serializers.IntegerField()
     full_name = serializers.CharField()
     total_hours = serializers.DecimalField(max_digits=8, decimal_places=1)
-    activities = ServiceRecordRow(many=True)
+    activities = ServiceRecordEntryOut(many=True)
 
 
 class ActivityOut(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(read_only=True)
     community = serializers.CharField(source="community.code", default=None)
     signed_up = serializers.IntegerField(read_only=True, default=0)
+    available_actions = AvailableActionsField(ACTIVITY_FLOW)
 
     class Meta:
         model = models.VolunteerActivity
         fields = ["id", "team", "title", "description", "community", "place", "starts_at", "ends_at", "capacity",
-                  "signed_up", "status"]
+                  "signed_up", "status", "available_actions"]
 
 
 class ActivityIn(serializers.Serializer):
@@ -365,19 +367,24 @@ class ParticipantOut(serializers.ModelSerializer):
 
 
 class FollowUpOut(serializers.ModelSerializer):
+    available_actions = AvailableActionsField(FOLLOW_UP_FLOW)
+
     class Meta:
         model = models.FollowUpAction
-        fields = ["id", "meeting", "description", "owner_name", "due_on", "status", "result", "closed_on", "is_late"]
+        fields = ["id", "meeting", "description", "owner_name", "due_on", "status", "result", "closed_on", "is_late",
+                  "available_actions"]
 
 
 class MeetingOut(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code")
     participants = ParticipantOut(many=True, read_only=True)
     actions = FollowUpOut(many=True, read_only=True)
+    available_actions = AvailableActionsField(MEETING_FLOW)
 
     class Meta:
         model = models.DeliberationMeeting
-        fields = ["id", "community", "topic", "held_on", "venue", "status", "decision", "participants", "actions"]
+        fields = ["id", "community", "topic", "held_on", "venue", "status", "decision", "participants", "actions",
+                  "available_actions"]
 
 
 class MeetingIn(serializers.Serializer):
@@ -404,14 +411,14 @@ class FollowUpIn(serializers.Serializer):
 
 
 class FollowUpUpdateIn(serializers.Serializer):
-    status = serializers.ChoiceField(choices=models.FollowUpAction.Status.choices)
+    status = serializers.ChoiceField(choices=FOLLOW_UP_FLOW.choices(), help_text=_("The status to move to"))
     result = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 # --- practical matters ----------------------------------------------------------------------------
 
 
-class MilestoneOut(serializers.ModelSerializer):
+class MatterMilestoneOut(serializers.ModelSerializer):
     class Meta:
         model = models.MatterMilestone
         fields = ["id", "title", "due_on", "done_on"]
@@ -426,14 +433,15 @@ class CommentOut(serializers.ModelSerializer):
 class MatterOut(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code")
     community_name = serializers.CharField(source="community.name")
-    milestones = MilestoneOut(many=True, read_only=True)
+    milestones = MatterMilestoneOut(many=True, read_only=True)
+    available_actions = AvailableActionsField(MATTER_FLOW)
 
     class Meta:
         model = models.PracticalMatter
         fields = ["id", "tracking_code", "community", "community_name", "title", "description", "source",
                   "proposer_name", "proposer_phone", "proposed_at", "status", "year", "is_key", "budget",
                   "owner_name", "owner_unit", "planned_start", "planned_end", "accepted_on", "acceptance_note",
-                  "rejection_reason", "milestones"]
+                  "rejection_reason", "milestones", "available_actions"]
 
 
 class MatterIn(serializers.Serializer):
@@ -446,7 +454,7 @@ class MatterIn(serializers.Serializer):
 
 
 class MatterActIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["select", "reject", "plan", "start", "accept"])
+    action = serializers.ChoiceField(choices=MATTER_FLOW.choices())
     year = serializers.IntegerField(required=False)
     is_key = serializers.BooleanField(required=False)
     reason = serializers.CharField(required=False, allow_blank=True)
@@ -474,7 +482,7 @@ class PublicMatterOut(serializers.ModelSerializer):
 
     community = serializers.CharField(source="community.name")
     street = serializers.CharField(source="community.street.name")
-    milestones = MilestoneOut(many=True, read_only=True)
+    milestones = MatterMilestoneOut(many=True, read_only=True)
     comments = CommentOut(many=True, read_only=True)
     rating_count = serializers.IntegerField(read_only=True)
     rating_avg = serializers.FloatField(read_only=True, allow_null=True)

@@ -1,25 +1,29 @@
-"""The community API: thin views; reads through selectors, writes through services."""
+"""The community API: thin views. Reads go through ``visible_to`` (``ScopedViewSet``: out of sight
+is a 404), list filters are FilterSets, writes go through the services (which answer 403 / 409 /
+400 for the other mistakes)."""
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api import ScopedViewSet, milestone_actions
+from core.api import PUBLIC_THROTTLES, ScopedViewSet, milestone_actions
 from grids.models import Community
 
 from .. import matters, models, selectors, services
+from . import filters
 from . import serializers as s
 
 CHANGE = "change"
 ADD = "add"
+VIEW = "view"
 
 
 def perm(action_name: str, model: str) -> list[str]:
@@ -34,23 +38,14 @@ class CommunityViewSet(ScopedViewSet):
     """Communities you may see, with their service station, office space against the standard and staff."""
 
     lookup_field = "code"
-    selector = staticmethod(selectors.community_rows)
+    queryset = selectors.with_station_and_staff(Community.objects.all())
     output_serializer_class = s.CommunityOut
-    queryset = Community.objects.none()
-    action_perms = {"list": ["grids.view_community"], "retrieve": ["grids.view_community"],
-                    "figures": ["grids.view_community"]}
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Community.objects.none()
-        return selectors.community_rows(self.request.user)
 
     @extend_schema(responses=s.CommunityFiguresOut)
     @action(detail=False)
     def figures(self, request):
         """Counts for your area: communities, stations meeting the space standard (share), staff, circle coverage."""
-        figures = selectors.community_figures(request.user)
-        return Response(s.CommunityFiguresOut(figures).data)
+        return Response(s.CommunityFiguresOut(selectors.community_figures(request.user)).data)
 
 
 @extend_schema(tags=["community: service circle"])
@@ -58,9 +53,8 @@ class ServiceCircleSiteViewSet(ScopedViewSet):
     """Demonstration sites of the 15-minute service circle (city / district level) and the communities covered."""
 
     lookup_field = "code"
-    selector = staticmethod(lambda user: selectors.service_circle_sites_visible_to(user).prefetch_related("communities"))
-    output_serializer_class = s.SiteOut
-    queryset = models.ServiceCircleSite.objects.none()
+    queryset = models.ServiceCircleSite.objects.select_related("street").prefetch_related("communities")
+    output_serializer_class = s.CircleSiteOut
     filterset_fields = ["level", "designated_year"]
 
     @extend_schema(parameters=[s.CoverageQuery], responses=s.CoverageOut)
@@ -78,9 +72,8 @@ class ServiceProviderViewSet(ScopedViewSet):
     """Service providers contracted into the service circle, with their outlet counts."""
 
     lookup_field = "code"
-    selector = staticmethod(selectors.service_providers_visible_to)
+    queryset = models.ServiceProvider.objects.annotate(outlet_count=Count("outlets")).order_by("code")
     output_serializer_class = s.ProviderOut
-    queryset = models.ServiceProvider.objects.none()
     filterset_fields = ["field"]
 
 
@@ -92,10 +85,9 @@ class VisitCategoryViewSet(ScopedViewSet):
     """The nine must-visit categories and how often each must be visited (district-configurable)."""
 
     lookup_field = "code"
-    selector = staticmethod(lambda user: selectors.visit_categories())
+    queryset = models.VisitCategory.objects.all()
     output_serializer_class = s.VisitCategoryOut
     input_serializer_class = s.VisitCategoryIn
-    queryset = models.VisitCategory.objects.none()
     pagination_class = None
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -105,29 +97,17 @@ class VisitCategoryViewSet(ScopedViewSet):
         return self.respond(category)
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("grid", str)]),
-)
 @extend_schema(tags=["community: must-visit"])
 class HouseholdViewSet(ScopedViewSet):
     """Must-visit households (九必访) of your grids. Sensitive: the grid's staff and supervisors only."""
 
-    selector = staticmethod(lambda user: selectors.households_visible_to(user).prefetch_related("categories"))
+    queryset = models.Household.objects.select_related("grid").prefetch_related("categories")
+    filterset_class = filters.HouseholdFilter
     output_serializer_class = s.HouseholdOut
     input_serializer_class = s.HouseholdIn
-    queryset = models.Household.objects.none()
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_perms = {"visits": perm(ADD, "visit"), "remove": perm(CHANGE, "household")}
-
-    def filter_queryset(self, queryset):
-        params = self.request.query_params
-        if params.get("overdue") in ("1", "true", "True"):
-            queryset = queryset.filter(is_overdue=True, active=True)
-        if params.get("grid"):
-            queryset = queryset.filter(grid__code=params["grid"])
-        if params.get("category"):
-            queryset = queryset.filter(categories__code=params["category"])
-        return queryset
+    action_perms = {"visits": perm(VIEW, "visit"), "record_visit": perm(ADD, "visit"),
+                    "remove": perm(CHANGE, "household")}
 
     def create(self, request):
         return self.respond(services.household_register(user=request.user, **self.validated()), status.HTTP_201_CREATED)
@@ -146,20 +126,19 @@ class HouseholdViewSet(ScopedViewSet):
         return self.respond(services.household_remove(user=request.user, household=household,
                                                       **self.validated(s.HouseholdRemoveIn)))
 
-    @extend_schema(request=s.VisitIn, responses={201: s.VisitOut, 200: s.VisitOut(many=True)})
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(responses=s.VisitOut(many=True))
+    @action(detail=True, pagination_class=None)
     def visits(self, request, pk=None):
-        """The household's visit log; POST records a visit and moves the next due date."""
-        household = self.get_object()
-        if request.method == "GET":
-            return Response(s.VisitOut(household.visits.select_related("visitor"), many=True).data)
-        visit = services.visit_record(user=request.user, household=household, **self.validated(s.VisitIn))
-        return self.respond(visit, status.HTTP_201_CREATED, s.VisitOut)
+        """The household's visit log, newest first."""
+        visits = models.Visit.objects.visible_to(request.user).filter(household=self.get_object())
+        return Response(s.VisitOut(visits.select_related("visitor"), many=True).data)
 
-    def get_permissions(self):
-        if self.action == "visits" and self.request.method == "GET":
-            self.action_perms = {"visits": perm("view", "visit")}
-        return super().get_permissions()
+    @extend_schema(request=s.VisitIn, responses={201: s.VisitOut})
+    @visits.mapping.post
+    def record_visit(self, request, pk=None):
+        """Record a visit; it moves the household's next due date."""
+        visit = services.visit_record(user=request.user, household=self.get_object(), **self.validated(s.VisitIn))
+        return self.respond(visit, status.HTTP_201_CREATED, s.VisitOut)
 
 
 # --- must-attend ----------------------------------------------------------------------------------
@@ -169,10 +148,9 @@ class HouseholdViewSet(ScopedViewSet):
 class AttendanceViewSet(ScopedViewSet):
     """Must-attend records (六必到): staff present at the six situations in their grids."""
 
-    selector = staticmethod(selectors.attendance_visible_to)
+    queryset = models.AttendanceRecord.objects.select_related("grid", "attendee")
     output_serializer_class = s.AttendanceOut
     input_serializer_class = s.AttendanceIn
-    queryset = models.AttendanceRecord.objects.none()
     filterset_fields = ["situation"]
 
     def create(self, request):
@@ -187,9 +165,9 @@ class VolunteerOrgViewSet(ScopedViewSet):
     """The three-level volunteer network: district federation → street branches → community stations."""
 
     lookup_field = "code"
-    selector = staticmethod(selectors.volunteer_orgs_visible_to)
+    queryset = models.VolunteerOrg.objects.select_related("parent", "street", "community").annotate(
+        team_count=Count("teams", distinct=True)).order_by("area_code", "code")
     output_serializer_class = s.VolunteerOrgOut
-    queryset = models.VolunteerOrg.objects.none()
     filterset_fields = ["level"]
 
 
@@ -197,10 +175,9 @@ class VolunteerOrgViewSet(ScopedViewSet):
 class VolunteerTeamViewSet(ScopedViewSet):
     """Volunteer teams of your area and the levels above it."""
 
-    selector = staticmethod(selectors.volunteer_teams_visible_to)
+    queryset = models.VolunteerTeam.objects.select_related("org")
     output_serializer_class = s.TeamOut
     input_serializer_class = s.TeamIn
-    queryset = models.VolunteerTeam.objects.none()
     filterset_fields = ["field", "brand"]
 
     def create(self, request):
@@ -212,16 +189,15 @@ class VolunteerTeamViewSet(ScopedViewSet):
 class VolunteerViewSet(ScopedViewSet):
     """Volunteers living in your area, their skills and teams."""
 
-    selector = staticmethod(lambda user: selectors.volunteers_visible_to(user).prefetch_related("skills", "teams"))
+    queryset = models.Volunteer.objects.select_related("community").prefetch_related("skills", "teams")
     output_serializer_class = s.VolunteerOut
     input_serializer_class = s.VolunteerIn
-    queryset = models.Volunteer.objects.none()
-    action_perms = {"hours": perm("view", "activitysignup")}
+    action_perms = {"hours": perm(VIEW, "activitysignup")}
 
     def create(self, request):
         data = self.validated()
         teams = data.pop("teams")
-        visible_teams = selectors.volunteer_teams_visible_to(request.user)
+        visible_teams = models.VolunteerTeam.objects.visible_to(request.user)
         if any(not visible_teams.filter(pk=team.pk).exists() for team in teams):
             raise ValidationError({"teams": _("No such team.")})
         volunteer = services.volunteer_register(user=request.user, skills=services.skills_by_name(data.pop("skills")),
@@ -244,10 +220,9 @@ class VolunteerViewSet(ScopedViewSet):
 class ActivityViewSet(ScopedViewSet):
     """Volunteer activities: sign-up, attendance and service hours."""
 
-    selector = staticmethod(selectors.activities_visible_to)
+    queryset = selectors.with_signup_count(models.VolunteerActivity.objects.select_related("team__org", "community"))
     output_serializer_class = s.ActivityOut
     input_serializer_class = s.ActivityIn
-    queryset = models.VolunteerActivity.objects.none()
     filterset_fields = ["status", "team"]
     action_perms = {
         "signups": perm(ADD, "activitysignup"),
@@ -257,12 +232,12 @@ class ActivityViewSet(ScopedViewSet):
 
     def create(self, request):
         data = self.validated()
-        if not selectors.volunteer_teams_visible_to(request.user).filter(pk=data["team"].pk).exists():
+        if not models.VolunteerTeam.objects.visible_to(request.user).filter(pk=data["team"].pk).exists():
             raise ValidationError({"team": _("No such team.")})
         return self.respond(services.activity_create(user=request.user, **data), status.HTTP_201_CREATED)
 
     def _volunteer(self, request, volunteer_id):
-        volunteer = selectors.volunteers_visible_to(request.user).filter(pk=volunteer_id).first()
+        volunteer = models.Volunteer.objects.visible_to(request.user).filter(pk=volunteer_id).first()
         if volunteer is None:
             raise ValidationError({"volunteer": _("No such volunteer.")})
         return volunteer
@@ -301,12 +276,11 @@ class ActivityViewSet(ScopedViewSet):
 class CareTargetViewSet(ScopedViewSet):
     """Residents under neighbourly watch (邻里守望) in your grids, and whether each has a helper."""
 
-    selector = staticmethod(selectors.care_targets_visible_to)
+    queryset = selectors.with_cover(models.CareTarget.objects.select_related("grid", "grid__community"))
     output_serializer_class = s.CareTargetOut
     input_serializer_class = s.CareTargetIn
-    queryset = models.CareTarget.objects.none()
     filterset_fields = ["kind", "building", "active"]
-    action_perms = {"pairings": perm(ADD, "carepairing"), "coverage": perm("view", "caretarget")}
+    action_perms = {"pairings": perm(ADD, "carepairing"), "coverage": perm(VIEW, "caretarget")}
 
     def create(self, request):
         return self.respond(services.care_target_register(user=request.user, **self.validated()),
@@ -318,13 +292,13 @@ class CareTargetViewSet(ScopedViewSet):
         target = self.get_object()
         data = self.validated(s.PairingIn)
         volunteer = data.get("volunteer")
-        if volunteer and not selectors.volunteers_visible_to(request.user).filter(pk=volunteer.pk).exists():
+        if volunteer and not models.Volunteer.objects.visible_to(request.user).filter(pk=volunteer.pk).exists():
             raise ValidationError({"volunteer": _("No such volunteer.")})
         pairing = services.care_pair(user=request.user, target=target, **data)
         return self.respond(pairing, status.HTTP_201_CREATED, s.PairingOut)
 
     @extend_schema(parameters=[s.CareCoverageQuery], responses=s.CareCoverageOut(many=True))
-    @action(detail=False)
+    @action(detail=False, pagination_class=None)
     def coverage(self, request):
         """Share of residents with an active helper, per community or per building."""
         query = s.CareCoverageQuery(data=request.query_params)
@@ -337,9 +311,8 @@ class CareTargetViewSet(ScopedViewSet):
 class CarePairingViewSet(ScopedViewSet):
     """Pairings of helpers with residents; contact logs."""
 
-    selector = staticmethod(selectors.care_pairings_visible_to)
+    queryset = models.CarePairing.objects.select_related("target", "volunteer")
     output_serializer_class = s.PairingOut
-    queryset = models.CarePairing.objects.none()
     action_perms = {"contacts": perm(ADD, "carecontact"), "end": perm(CHANGE, "carepairing")}
 
     @extend_schema(request=s.ContactIn, responses={201: s.ContactOut})
@@ -363,10 +336,10 @@ class CarePairingViewSet(ScopedViewSet):
 class MeetingViewSet(ScopedViewSet):
     """Deliberation meetings (议事协商): topic, the six parties present, decision, follow-up actions."""
 
-    selector = staticmethod(lambda user: selectors.meetings_visible_to(user).prefetch_related("participants", "actions"))
+    queryset = models.DeliberationMeeting.objects.select_related("community").prefetch_related(
+        "participants", "actions")
     output_serializer_class = s.MeetingOut
     input_serializer_class = s.MeetingIn
-    queryset = models.DeliberationMeeting.objects.none()
     filterset_fields = ["status"]
     action_perms = {
         "participants": perm(ADD, "meetingparticipant"),
@@ -387,6 +360,7 @@ class MeetingViewSet(ScopedViewSet):
     @extend_schema(request=s.DecisionIn)
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
+        """Record what the meeting decided (the meeting is then held)."""
         return self.respond(services.meeting_record_decision(user=request.user, meeting=self.get_object(),
                                                              **self.validated(s.DecisionIn)))
 
@@ -399,12 +373,11 @@ class MeetingViewSet(ScopedViewSet):
 
 @extend_schema(tags=["community: deliberation"])
 class FollowUpViewSet(ScopedViewSet):
-    """Follow-up actions of meetings; PATCH moves an action's status."""
+    """Follow-up actions of meetings; PATCH moves an action on (the status asked for names the step)."""
 
-    selector = staticmethod(selectors.follow_up_actions_visible_to)
+    queryset = models.FollowUpAction.objects.select_related("meeting__community")
     output_serializer_class = s.FollowUpOut
     input_serializer_class = s.FollowUpUpdateIn
-    queryset = models.FollowUpAction.objects.none()
     filterset_fields = ["status"]
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -417,19 +390,19 @@ class FollowUpViewSet(ScopedViewSet):
 
 @extend_schema(tags=["community: practical matters"])
 class MatterViewSet(milestone_actions(parent="matter", add=matters.milestone_add, done=matters.milestone_complete,
-                                      output=s.MilestoneOut), ScopedViewSet):
+                                      output=s.MatterMilestoneOut), ScopedViewSet):
     """Practical matters for the people (为民办实事) of your area: select, plan, carry out, accept."""
 
-    selector = staticmethod(lambda user: selectors.matters_visible_to(user).prefetch_related("milestones"))
+    queryset = models.PracticalMatter.objects.select_related("community", "community__street").prefetch_related(
+        "milestones")
     output_serializer_class = s.MatterOut
     input_serializer_class = s.MatterIn
-    queryset = models.PracticalMatter.objects.none()
     filterset_fields = ["status", "year", "is_key"]
     action_perms = {
         "act": perm(CHANGE, "practicalmatter"),
         "milestones": perm(ADD, "mattermilestone"),
         "milestone_done": perm(CHANGE, "mattermilestone"),
-        "without_project": perm("view", "practicalmatter"),
+        "without_project": perm(VIEW, "practicalmatter"),
     }
 
     def create(self, request):
@@ -455,36 +428,32 @@ class MatterViewSet(milestone_actions(parent="matter", add=matters.milestone_add
 # --- public: residents propose, follow, comment and rate ------------------------------------------
 
 
-@extend_schema(tags=["public"])
-class PublicMatterListView(ListAPIView):
-    """Practical matters taken up (GET), and "我要提实事": propose one (POST, throttled, no login)."""
+class _PublicSubmissions:
+    """No login; what residents send (POST) counts against the ``public_submit`` budget, reading
+    (or a method the view does not take) does not."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = s.PublicMatterOut
+    throttle_classes = PUBLIC_THROTTLES
     throttle_scope = "public_submit"
 
-    def get_throttles(self):
-        return [ScopedRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+
+@extend_schema(tags=["public"])
+class PublicMatterListView(_PublicSubmissions, ListAPIView):
+    """Practical matters taken up (GET), and "我要提实事": propose one (POST, throttled, no login)."""
+
+    serializer_class = s.PublicMatterOut
+    filterset_class = filters.PublicMatterFilter
 
     def get_queryset(self):
         return selectors.public_matters().prefetch_related("milestones", "comments")
-
-    def filter_queryset(self, queryset):
-        if self.request.query_params.get("key") in ("1", "true"):
-            queryset = queryset.filter(is_key=True)
-        return queryset
-
-    @extend_schema(parameters=[OpenApiParameter("key", bool, description="Only key projects (重要实事)")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.MatterIn, responses={201: s.ProposalOut})
     def post(self, request):
         data = s.MatterIn(data=request.data)
         data.is_valid(raise_exception=True)
         matter = matters.matter_propose(**data.validated_data)
-        return Response({"tracking_code": matter.tracking_code, "status": matter.status}, status=status.HTTP_201_CREATED)
+        return Response(s.ProposalOut(matter).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["public"])
@@ -497,15 +466,8 @@ class PublicMatterDetailView(APIView):
         return Response(s.PublicMatterOut(selectors.public_matter_get(pk)).data)
 
 
-class _PublicWrite(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "public_submit"
-
-
 @extend_schema(tags=["public"], request=s.CommentIn, responses={201: s.CommentOut})
-class PublicMatterCommentView(_PublicWrite):
+class PublicMatterCommentView(_PublicSubmissions, APIView):
     def post(self, request, pk: int):
         data = s.CommentIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -514,7 +476,7 @@ class PublicMatterCommentView(_PublicWrite):
 
 
 @extend_schema(tags=["public"], request=s.RatingIn, responses={201: s.RatingOut})
-class PublicMatterRatingView(_PublicWrite):
+class PublicMatterRatingView(_PublicSubmissions, APIView):
     def post(self, request, pk: int):
         data = s.RatingIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -531,5 +493,5 @@ class PublicProposalTrackView(APIView):
 
     def get(self, request, code: str):
         matter = get_object_or_404(models.PracticalMatter, tracking_code=code.upper())
-        return Response({"tracking_code": matter.tracking_code, "status": matter.status})
+        return Response(s.ProposalOut(matter).data)
 

@@ -2,7 +2,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..indicators import INDICATORS
+from core.api import AvailableActionsField
+
+from ..indicators import DRILLS, INDICATORS
 from ..models import (
     BonusLine,
     BonusRule,
@@ -17,6 +19,7 @@ from ..models import (
     WorkerAssessment,
 )
 from ..scoring import COMPONENTS, PARAMETER_HELP
+from ..workflow import RUN_FLOW, SHEET_FLOW
 
 PERIOD_HELP = _("A period code: a year and H1/H2 or Q1–Q4, e.g. 2026H1.")
 
@@ -73,12 +76,13 @@ class SheetOut(serializers.ModelSerializer):
     period = serializers.CharField(source="round.period.code")
     deadline = serializers.DateTimeField(source="round.deadline")
     criteria = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField(SHEET_FLOW)
 
     class Meta:
         model = ScoreSheet
         fields = ["id", "period", "flow", "direction", "evaluator_kind", "evaluator_code", "evaluator_name",
                   "evaluatee_kind", "evaluatee_code", "evaluatee_name", "status", "criteria", "scores", "total",
-                  "comment", "submitted_at", "deadline"]
+                  "comment", "submitted_at", "deadline", "available_actions"]
 
     def get_criteria(self, sheet) -> list[dict]:
         return sheet.round.criteria.get(sheet.flow, [])
@@ -107,11 +111,12 @@ class SurveyIn(serializers.Serializer):
 class RunOut(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code")
     rule = serializers.IntegerField(source="rule.version")
+    available_actions = AvailableActionsField(RUN_FLOW)
 
     class Meta:
         model = ResultRun
         fields = ["id", "period", "rule", "status", "as_of", "fingerprint", "inputs", "computed_at", "seconds",
-                  "reviewed_at", "published_at", "note"]
+                  "reviewed_at", "published_at", "note", "available_actions"]
 
 
 class RunIn(serializers.Serializer):
@@ -169,7 +174,11 @@ class ResultDetailOut(ResultOut):
         return TrendPointOut(self.context.get("trend", []), many=True).data
 
 
-class CaseRowOut(serializers.Serializer):
+class DrillQuery(serializers.Serializer):
+    drill = serializers.ChoiceField(choices=DRILLS, help_text=_("Which number's cases, e.g. overdue"))
+
+
+class CaseBehindOut(serializers.Serializer):
     number = serializers.CharField()
     title = serializers.CharField()
     status = serializers.CharField()

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django import template
 
+from grids.models import StaffProfile
+
 register = template.Library()
 
 
@@ -42,6 +44,4 @@ def lookup_attr(obj, name: str):
 
 @register.filter
 def post_label(post: str) -> str:
-    from grids.models import StaffProfile
-
     return str(dict(StaffProfile.Post.choices).get(post, post))

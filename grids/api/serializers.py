@@ -4,7 +4,7 @@ from rest_framework import serializers
 from ..models import Department, DepartmentStation, Grid, StaffProfile
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridOut(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     community = serializers.CharField(source="community.code", read_only=True, default=None)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
@@ -15,23 +15,23 @@ class GridSerializer(serializers.ModelSerializer):
                   "centroid_lng", "area_km2"]
 
 
-class GridDetailSerializer(GridSerializer):
-    class Meta(GridSerializer.Meta):
-        fields = [*GridSerializer.Meta.fields, "boundary"]
+class GridDetailOut(GridOut):
+    class Meta(GridOut.Meta):
+        fields = [*GridOut.Meta.fields, "boundary"]
 
 
-class LocateQuerySerializer(serializers.Serializer):
+class LocateQuery(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90, help_text=_("Latitude, WGS-84"))
     lng = serializers.FloatField(min_value=-180, max_value=180, help_text=_("Longitude, WGS-84"))
 
 
-class LocatedGridSerializer(serializers.Serializer):
+class LocatedGridOut(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     street = serializers.CharField(help_text=_("Code of the second-level grid"))
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationOut(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     street = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
@@ -40,13 +40,13 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "department", "street", "management_mode"]
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentOut(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["code", "name", "short_name", "station_name"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffOut(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     home_grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -58,7 +58,7 @@ class StaffSerializer(serializers.ModelSerializer):
                   "phone", "duties", "listed_publicly"]
 
 
-class PublicStaffSerializer(serializers.ModelSerializer):
+class PublicStaffOut(serializers.ModelSerializer):
     """The real-name listing: name, role, duties, phone; nothing else."""
 
     role = serializers.CharField(source="get_role_display")
@@ -69,16 +69,16 @@ class PublicStaffSerializer(serializers.ModelSerializer):
         fields = ["full_name", "role", "force_group", "duties", "phone"]
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenOut(serializers.Serializer):
     token = serializers.CharField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeOut(serializers.Serializer):
     username = serializers.CharField()
     full_name = serializers.CharField()
     role = serializers.CharField(allow_null=True)

@@ -2,23 +2,19 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.api import ScopedViewSet
+from core.scoping import scope_of
+
 from ..geometry import locate_unit_grid
-from ..models import Grid
-from ..selectors import (
-    departments_visible_to,
-    grids_visible_to,
-    public_staff_of_grid,
-    scope_of,
-    staff_visible_to,
-    stations_visible_to,
-)
+from ..models import Department, DepartmentStation, Grid, StaffProfile
+from ..selectors import public_staff_of_grid
 from . import filters, serializers
 
 
@@ -30,10 +26,10 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(request=serializers.TokenRequestSerializer, responses={200: serializers.TokenSerializer},
+    @extend_schema(request=serializers.TokenIn, responses={200: serializers.TokenOut},
                    tags=["auth"])
     def post(self, request):
-        form = serializers.TokenRequestSerializer(data=request.data)
+        form = serializers.TokenIn(data=request.data)
         form.is_valid(raise_exception=True)
         user = authenticate(request, username=form.validated_data["username"], password=form.validated_data["password"])
         if user is None or not user.is_active:
@@ -47,7 +43,7 @@ class MeView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=serializers.MeSerializer, tags=["auth"])
+    @extend_schema(responses=serializers.MeOut, tags=["auth"])
     def get(self, request):
         scope = scope_of(request.user)
         profile = getattr(request.user, "staff_profile", None)
@@ -58,28 +54,26 @@ class MeView(APIView):
                 "role": profile.role if profile else None,
                 "grid_codes": list(scope.grid_codes),
                 "departments": list(
-                    departments_visible_to(request.user).filter(id__in=scope.department_ids).values_list("code", flat=True)
+                    Department.objects.filter(id__in=scope.department_ids).values_list("code", flat=True)
                 ),
                 "stations": list(
-                    stations_visible_to(request.user).filter(id__in=scope.station_ids).values_list("code", flat=True)
+                    DepartmentStation.objects.filter(id__in=scope.station_ids).values_list("code", flat=True)
                 ),
             }
         )
 
 
 @extend_schema(tags=["grids"])
-class GridViewSet(viewsets.ReadOnlyModelViewSet):
+class GridViewSet(ScopedViewSet):
     """The grid tree: district, 29 second-level grids, 643 third-level grids, as far as you may see."""
 
     lookup_field = "code"
     filterset_class = filters.GridFilter
-    queryset = Grid.objects.none()  # for the permission class; the real queryset is scoped below
-
-    def get_queryset(self):
-        return grids_visible_to(self.request.user).select_related("parent", "community")
+    queryset = Grid.objects.select_related("parent", "community")
+    output_serializer_class = serializers.GridOut
 
     def get_serializer_class(self):
-        return serializers.GridDetailSerializer if self.action == "retrieve" else serializers.GridSerializer
+        return serializers.GridDetailOut if self.action == "retrieve" else serializers.GridOut
 
 
 class LocateView(APIView):
@@ -88,13 +82,13 @@ class LocateView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[serializers.LocateQuerySerializer],
-        responses={200: serializers.LocatedGridSerializer, 400: OpenApiResponse(description="Malformed coordinates"),
+        parameters=[serializers.LocateQuery],
+        responses={200: serializers.LocatedGridOut, 400: OpenApiResponse(description="Malformed coordinates"),
                    404: OpenApiResponse(description="The point is outside the district")},
         tags=["grids"],
     )
     def get(self, request):
-        query = serializers.LocateQuerySerializer(data=request.query_params)
+        query = serializers.LocateQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         grid = locate_unit_grid(query.validated_data["lat"], query.validated_data["lng"])
         if grid is None:
@@ -103,41 +97,32 @@ class LocateView(APIView):
 
 
 @extend_schema(tags=["departments"])
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+class DepartmentViewSet(ScopedViewSet):
     """The 13 professional departments whose forces sink into the grids."""
 
     lookup_field = "code"
-    serializer_class = serializers.DepartmentSerializer
-    queryset = departments_visible_to(None)
+    output_serializer_class = serializers.DepartmentOut
+    queryset = Department.objects.all()
     pagination_class = None
-
-    def get_queryset(self):
-        return departments_visible_to(self.request.user)
 
 
 @extend_schema(tags=["departments"])
-class StationViewSet(viewsets.ReadOnlyModelViewSet):
+class StationViewSet(ScopedViewSet):
     """Department stations inside streets (派驻机构) and how they are managed."""
 
     lookup_field = "code"
-    serializer_class = serializers.StationSerializer
+    output_serializer_class = serializers.StationOut
     filterset_class = filters.StationFilter
-    queryset = stations_visible_to(None)
-
-    def get_queryset(self):
-        return stations_visible_to(self.request.user).select_related("department", "street")
+    queryset = DepartmentStation.objects.select_related("department", "street")
 
 
 @extend_schema(tags=["staff"])
-class StaffViewSet(viewsets.ReadOnlyModelViewSet):
-    """Staff in your grids, department or stations."""
+class StaffViewSet(ScopedViewSet):
+    """Staff in the grids you may look at, your department or stations, and yourself."""
 
-    serializer_class = serializers.StaffSerializer
+    output_serializer_class = serializers.StaffOut
     filterset_class = filters.StaffFilter
-    queryset = staff_visible_to(None)
-
-    def get_queryset(self):
-        return staff_visible_to(self.request.user).select_related("user", "home_grid", "department", "station")
+    queryset = StaffProfile.objects.select_related("user", "home_grid", "department", "station")
 
 
 class PublicGridStaffView(APIView):
@@ -148,10 +133,10 @@ class PublicGridStaffView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="15-digit unit grid code")],
-        responses=serializers.PublicStaffSerializer(many=True),
+        responses=serializers.PublicStaffOut(many=True),
         tags=["public"],
     )
     def get(self, request, code: str):
         get_object_or_404(Grid, code=code, level=Grid.Level.UNIT)
         staff = public_staff_of_grid(code)
-        return Response(serializers.PublicStaffSerializer(staff, many=True).data)
+        return Response(serializers.PublicStaffOut(staff, many=True).data)

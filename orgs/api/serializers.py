@@ -3,9 +3,11 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import AvailableActionsField
 from grids.models import Community, Grid
 
-from .. import models
+from .. import models, selectors
+from ..workflow import COMPLAINT_FLOW, ORGANISATION_FLOW, PROJECT_FLOW
 
 STREETS = Grid.objects.filter(level=Grid.Level.STREET)
 
@@ -16,6 +18,18 @@ class StreetCodeField(serializers.SlugRelatedField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_null", True)
         super().__init__(slug_field="code", help_text=_("9-digit street/town code"), **kwargs)
+
+
+class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation by id, among those the requesting user sees (any other id: no such organisation)."""
+
+    default_error_messages = {"does_not_exist": _("No such organisation.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=models.SocialOrganisation.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
 
 
 class OrganisationOut(serializers.ModelSerializer):
@@ -45,15 +59,18 @@ class OrganisationIn(serializers.Serializer):
 
 
 class OrganisationActIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["approve", "reject", "activate", "deregister"])
+    action = serializers.ChoiceField(choices=ORGANISATION_FLOW.choices())
     registration_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
     decided_on = serializers.DateField(required=False)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class OrganisationStatusOut(OrganisationOut):
-    working_days_taken = serializers.IntegerField(read_only=True)
-    available_actions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    working_days_taken = serializers.SerializerMethodField()
+    available_actions = AvailableActionsField(ORGANISATION_FLOW)
+
+    def get_working_days_taken(self, organisation) -> int:
+        return selectors.working_days_taken(organisation)
 
     class Meta(OrganisationOut.Meta):
         fields = [*OrganisationOut.Meta.fields, "working_days_taken", "available_actions"]
@@ -84,7 +101,7 @@ class TenancyOut(serializers.ModelSerializer):
 
 class TenancyIn(serializers.Serializer):
     site = serializers.SlugRelatedField(slug_field="code", queryset=models.IncubationSite.objects.all())
-    organisation = serializers.IntegerField()
+    organisation = VisibleOrganisationField()
     room = serializers.CharField(max_length=20)
     area_m2 = serializers.IntegerField(min_value=1)
     starts_on = serializers.DateField()
@@ -105,10 +122,11 @@ class IncubationServiceOut(serializers.ModelSerializer):
 
 class IncubationServiceIn(serializers.Serializer):
     site = serializers.SlugRelatedField(slug_field="code", queryset=models.IncubationSite.objects.all())
-    organisation = serializers.IntegerField()
+    organisation = VisibleOrganisationField()
     kind = serializers.ChoiceField(choices=models.IncubationService.Kind.choices)
     provided_on = serializers.DateField()
-    hours = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("1000"))
+    hours = serializers.DecimalField(max_digits=6, decimal_places=1, min_value=Decimal("0.5"),
+                                     max_value=Decimal("1000"))
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
@@ -153,14 +171,21 @@ class ProjectIn(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=models.CatalogueItem.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    provider = serializers.IntegerField()
+    provider = VisibleOrganisationField()
     street = StreetCodeField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
 
+class ProjectStatusOut(ProjectOut):
+    available_actions = AvailableActionsField(PROJECT_FLOW)
+
+    class Meta(ProjectOut.Meta):
+        fields = [*ProjectOut.Meta.fields, "available_actions"]
+
+
 class ProjectActIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["start", "accept", "assess", "terminate"])
+    action = serializers.ChoiceField(choices=PROJECT_FLOW.choices())
     acceptance_note = serializers.CharField(required=False, allow_blank=True)
     assessment_score = serializers.IntegerField(required=False)
     assessment_note = serializers.CharField(required=False, allow_blank=True)
@@ -171,7 +196,7 @@ class TotalsQuery(serializers.Serializer):
     by = serializers.ChoiceField(choices=[("year", "year"), ("field", "field")], default="year")
 
 
-class TotalsRow(serializers.Serializer):
+class TotalsRowOut(serializers.Serializer):
     key = serializers.CharField(help_text=_("The year or the field"))
     projects = serializers.IntegerField()
     budget = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -186,14 +211,14 @@ class AwardOut(serializers.ModelSerializer):
 
 
 class AwardIn(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = VisibleOrganisationField()
     year = serializers.IntegerField(min_value=2000)
     title = serializers.ChoiceField(choices=models.Award.Title.choices)
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class AwardTotalsRow(serializers.Serializer):
+class AwardTotalsRowOut(serializers.Serializer):
     year = serializers.IntegerField()
     awards = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -207,7 +232,7 @@ class ComplaintOut(serializers.ModelSerializer):
 
 
 class ComplaintIn(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = VisibleOrganisationField()
     channel = serializers.ChoiceField(choices=models.Complaint.Channel.choices)
     content = serializers.CharField(max_length=2000)
     complainant_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
@@ -222,8 +247,15 @@ class PublicComplaintIn(serializers.Serializer):
                                                default="")
 
 
+class ComplaintStatusOut(ComplaintOut):
+    available_actions = AvailableActionsField(COMPLAINT_FLOW)
+
+    class Meta(ComplaintOut.Meta):
+        fields = [*ComplaintOut.Meta.fields, "available_actions"]
+
+
 class ComplaintActIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["investigate", "close"])
+    action = serializers.ChoiceField(choices=COMPLAINT_FLOW.choices())
     finding = serializers.ChoiceField(choices=models.Complaint.Finding.choices, required=False)
     measure = serializers.ChoiceField(choices=models.Complaint.Measure.choices, required=False)
     result = serializers.CharField(required=False, allow_blank=True, default="")

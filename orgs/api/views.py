@@ -1,4 +1,5 @@
-"""The orgs API: thin views; reads through selectors, writes through services."""
+"""The orgs API: thin views; reads through ``visible_to`` (the base viewset), writes through
+services; the steps of organisations, projects and complaints through their workflows."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -7,10 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api import ScopedViewSet, milestone_actions
+from core.api import PUBLIC_THROTTLES, ScopedViewSet, milestone_actions
 
 from .. import models, selectors, services
 from . import serializers as s
@@ -20,35 +20,33 @@ def perm(action_name: str, model: str) -> list[str]:
     return [f"orgs.{action_name}_{model}"]
 
 
-def visible_organisation(user, pk, field: str = "organisation") -> models.SocialOrganisation:
-    organisation = selectors.organisations_visible_to(user).filter(pk=pk).first()
-    if organisation is None:
-        raise ValidationError({field: _("No such organisation.")})
-    return organisation
+class DetailWithActions:
+    """The detail of a thing with a workflow answers with ``status_serializer_class``: its
+    ``available_actions`` for the requesting user."""
+
+    status_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.status_serializer_class
+        return super().get_serializer_class()
 
 
 @extend_schema(tags=["orgs"])
-class OrganisationViewSet(ScopedViewSet):
+class OrganisationViewSet(DetailWithActions, ScopedViewSet):
     """Social organisations of your area: applications (with the working-day limit), registrations,
     filings, activity and exit."""
 
-    selector = staticmethod(selectors.organisations_visible_to)
+    queryset = models.SocialOrganisation.objects.select_related("street", "community")
     output_serializer_class = s.OrganisationOut
+    status_serializer_class = s.OrganisationStatusOut
     input_serializer_class = s.OrganisationIn
-    queryset = models.SocialOrganisation.objects.none()
     filterset_fields = ["status", "kind", "field", "route", "is_overdue"]
     action_perms = {"act": perm("change", "socialorganisation")}
 
     def create(self, request):
         return self.respond(services.organisation_apply(user=request.user, **self.validated()),
                             status.HTTP_201_CREATED)
-
-    @extend_schema(responses=s.OrganisationStatusOut)
-    def retrieve(self, request, pk=None):
-        organisation = self.get_object()
-        organisation.working_days_taken = selectors.working_days_taken(organisation)
-        organisation.available_actions = services.organisation_actions(request.user, organisation)
-        return Response(s.OrganisationStatusOut(organisation).data)
 
     @extend_schema(request=s.OrganisationActIn)
     @action(detail=True, methods=["post"])
@@ -63,9 +61,8 @@ class IncubationSiteViewSet(ScopedViewSet):
     """The district incubation centre and its bases."""
 
     lookup_field = "code"
-    selector = staticmethod(selectors.incubation_sites_visible_to)
+    queryset = models.IncubationSite.objects.all()
     output_serializer_class = s.SiteOut
-    queryset = models.IncubationSite.objects.none()
     pagination_class = None
     action_perms = {"occupancy": perm("view", "incubationsite")}
 
@@ -78,16 +75,13 @@ class IncubationSiteViewSet(ScopedViewSet):
 
 @extend_schema(tags=["orgs: incubation"])
 class TenancyViewSet(ScopedViewSet):
-    selector = staticmethod(selectors.tenancies_visible_to)
+    queryset = models.Tenancy.objects.select_related("site", "organisation").order_by("site__code", "-starts_on")
     output_serializer_class = s.TenancyOut
     input_serializer_class = s.TenancyIn
-    queryset = models.Tenancy.objects.none()
     action_perms = {"end": perm("change", "tenancy")}
 
     def create(self, request):
-        data = self.validated()
-        data["organisation"] = visible_organisation(request.user, data["organisation"])
-        return self.respond(services.tenancy_create(user=request.user, **data), status.HTTP_201_CREATED)
+        return self.respond(services.tenancy_create(user=request.user, **self.validated()), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TenancyEndIn)
     @action(detail=True, methods=["post"])
@@ -98,16 +92,14 @@ class TenancyViewSet(ScopedViewSet):
 
 @extend_schema(tags=["orgs: incubation"])
 class IncubationServiceViewSet(ScopedViewSet):
-    selector = staticmethod(selectors.incubation_services_visible_to)
+    queryset = models.IncubationService.objects.select_related("site", "organisation")
     output_serializer_class = s.IncubationServiceOut
     input_serializer_class = s.IncubationServiceIn
-    queryset = models.IncubationService.objects.none()
     filterset_fields = ["kind"]
 
     def create(self, request):
-        data = self.validated()
-        data["organisation"] = visible_organisation(request.user, data["organisation"])
-        return self.respond(services.incubation_service_record(user=request.user, **data), status.HTTP_201_CREATED)
+        return self.respond(services.incubation_service_record(user=request.user, **self.validated()),
+                            status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["orgs: purchase of services"])
@@ -115,26 +107,27 @@ class CatalogueViewSet(ScopedViewSet):
     """The catalogue of services the government may purchase."""
 
     lookup_field = "code"
-    selector = staticmethod(lambda user: selectors.catalogue_items())
+    queryset = selectors.with_project_counts(models.CatalogueItem.objects.all())
     output_serializer_class = s.CatalogueItemOut
     input_serializer_class = s.CatalogueItemIn
-    queryset = models.CatalogueItem.objects.none()
     filterset_fields = ["field", "active"]
 
     def create(self, request):
         return self.respond(services.catalogue_item_create(user=request.user, **self.validated()),
-                            status.HTTP_201_CREATED, s.CatalogueItemOut)
+                            status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["orgs: purchase of services"])
 class ProjectViewSet(milestone_actions(parent="project", add=services.project_milestone_add,
-                                       done=services.project_milestone_done, output=s.MilestoneOut), ScopedViewSet):
+                                       done=services.project_milestone_done, output=s.MilestoneOut),
+                     DetailWithActions, ScopedViewSet):
     """Government-purchased service projects: budget, provider, period, milestones, acceptance, assessment."""
 
-    selector = staticmethod(lambda user: selectors.projects_visible_to(user).prefetch_related("milestones"))
+    queryset = models.PurchaseProject.objects.select_related("item", "provider", "street").prefetch_related(
+        "milestones")
     output_serializer_class = s.ProjectOut
+    status_serializer_class = s.ProjectStatusOut
     input_serializer_class = s.ProjectIn
-    queryset = models.PurchaseProject.objects.none()
     filterset_fields = ["year", "status", "assessment_grade"]
     action_perms = {
         "act": perm("change", "purchaseproject"),
@@ -144,18 +137,16 @@ class ProjectViewSet(milestone_actions(parent="project", add=services.project_mi
     }
 
     def create(self, request):
-        data = self.validated()
-        data["provider"] = visible_organisation(request.user, data["provider"], "provider")
-        return self.respond(services.project_create(user=request.user, **data), status.HTTP_201_CREATED)
+        return self.respond(services.project_create(user=request.user, **self.validated()), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProjectActIn)
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None):
-        """start, accept (note; milestones done), assess (score 0–100), terminate (reason)."""
+        """start, accept (note; every milestone done), assess (score 0–100), terminate (reason)."""
         return self.respond(services.project_act(user=request.user, project=self.get_object(),
                                                  **self.validated(s.ProjectActIn)))
 
-    @extend_schema(parameters=[s.TotalsQuery], responses=s.TotalsRow(many=True))
+    @extend_schema(parameters=[s.TotalsQuery], responses=s.TotalsRowOut(many=True))
     @action(detail=False, pagination_class=None)
     def totals(self, request):
         """Number of projects and budget by year or by field (terminated projects left out)."""
@@ -164,59 +155,49 @@ class ProjectViewSet(milestone_actions(parent="project", add=services.project_mi
         by = query.validated_data["by"]
         key = "year" if by == "year" else "item__field"
         rows = selectors.purchase_totals(self.get_queryset(), by=by)
-        return Response(s.TotalsRow([{**row, "key": row[key]} for row in rows], many=True).data)
+        return Response(s.TotalsRowOut([{**row, "key": row[key]} for row in rows], many=True).data)
 
 
 @extend_schema(tags=["orgs"])
 class AwardViewSet(ScopedViewSet):
     """Annual awards to social organisations."""
 
-    selector = staticmethod(selectors.awards_visible_to)
+    queryset = models.Award.objects.select_related("organisation")
     output_serializer_class = s.AwardOut
     input_serializer_class = s.AwardIn
-    queryset = models.Award.objects.none()
     filterset_fields = ["year", "title"]
     action_perms = {"totals": perm("view", "award")}
 
     def create(self, request):
-        data = self.validated()
-        data["organisation"] = visible_organisation(request.user, data["organisation"])
-        return self.respond(services.award_grant(user=request.user, **data), status.HTTP_201_CREATED)
+        return self.respond(services.award_grant(user=request.user, **self.validated()), status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.AwardTotalsRow(many=True))
+    @extend_schema(responses=s.AwardTotalsRowOut(many=True))
     @action(detail=False, pagination_class=None)
     def totals(self, request):
-        return Response(s.AwardTotalsRow(selectors.award_totals(self.get_queryset()), many=True).data)
+        return Response(s.AwardTotalsRowOut(selectors.award_totals(self.get_queryset()), many=True).data)
 
 
 @extend_schema(tags=["orgs"])
-class ComplaintViewSet(ScopedViewSet):
+class ComplaintViewSet(DetailWithActions, ScopedViewSet):
     """Complaints from the public about organisations (群众举报), handled to a close."""
 
-    selector = staticmethod(selectors.complaints_visible_to)
+    queryset = models.Complaint.objects.select_related("organisation")
     output_serializer_class = s.ComplaintOut
+    status_serializer_class = s.ComplaintStatusOut
     input_serializer_class = s.ComplaintIn
-    queryset = models.Complaint.objects.none()
     filterset_fields = ["status", "channel"]
     action_perms = {"act": perm("change", "complaint")}
 
     def create(self, request):
-        data = self.validated()
-        data["organisation"] = visible_organisation(request.user, data["organisation"])
-        return self.respond(services.complaint_receive(user=request.user, **data), status.HTTP_201_CREATED)
+        return self.respond(services.complaint_receive(user=request.user, **self.validated()),
+                            status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ComplaintActIn)
     @action(detail=True, methods=["post"])
     def act(self, request, pk=None):
         """investigate, or close with a finding, a measure and the result."""
-        data = self.validated(s.ComplaintActIn)
-        complaint = self.get_object()
-        if data.pop("action") == "investigate":
-            return self.respond(services.complaint_investigate(user=request.user, complaint=complaint))
-        missing = {name: [_("This field is required.")] for name in ("finding", "measure") if name not in data}
-        if missing:
-            raise ValidationError(missing)
-        return self.respond(services.complaint_close(user=request.user, complaint=complaint, **data))
+        return self.respond(services.complaint_act(user=request.user, complaint=self.get_object(),
+                                                   **self.validated(s.ComplaintActIn)))
 
 
 # --- public disclosure (信息公开) -----------------------------------------------------------------
@@ -253,7 +234,7 @@ class PublicProjectList(_Public, ListAPIView):
 class PublicComplaintView(_Public, APIView):
     """Report an organisation (群众举报). Throttled; the content goes to the street or district."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = PUBLIC_THROTTLES
     throttle_scope = "public_submit"
 
     def post(self, request):

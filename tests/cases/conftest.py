@@ -2,8 +2,9 @@
 import pytest
 from django.db import connection
 
-from cases.models import Case, Notification
+from cases.models import Case
 from cases.services import NewCase, case_act, case_create
+from core.models import Notification
 from grids.models import Grid
 from tests.conftest import GRID_A
 
@@ -30,11 +31,12 @@ def act(actor, case, action, now=None, **data):
 
 
 def trail(case):
-    return [(e.action, e.from_status, e.to_status, e.to_tier) for e in Case.objects.get(pk=case.pk).events.order_by("seq")]
+    return [(e.action, e.from_status, e.to_status, e.to_tier)
+            for e in Case.objects.get(pk=case.pk).events.order_by("seq")]
 
 
 def notified(user, case, kind=None):
-    rows = Notification.objects.filter(user=user, case=case)
+    rows = Notification.objects.filter(user=user, subject=case.number)
     return rows.filter(kind=kind).exists() if kind else rows.exists()
 
 

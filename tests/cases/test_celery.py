@@ -8,8 +8,9 @@ from celery.contrib.testing.app import TestApp, setup_default_app
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from cases.models import Case, Notification
+from cases.models import Case
 from cases.tasks import sweep_deadlines
+from core.models import Notification
 from grids.services import staff_create
 from tests.conftest import GRID_A, PASSWORD
 
@@ -48,4 +49,4 @@ def test_beat_task_escalates_overdue_cases_and_mails_people(seeded, settings):
         assert wait_for(lambda: any("dispatcher@example.org" in m.to for m in mail.outbox))
     case.refresh_from_db()
     assert (case.status, case.escalation_count) == ("filed", 1)
-    assert Notification.objects.get(case=case, user=dispatcher, kind="escalated").emailed_at is not None
+    assert Notification.objects.get(subject=case.number, user=dispatcher, kind="escalated").emailed_at is not None

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.deadlines import add_working_time, is_workday
-from cases.models import CalendarOverride
+from core.calendar import add_working_time, is_workday
+from core.models import CalendarDay
 
 from .conftest import MICRO_CATEGORY, new_case
 
@@ -37,10 +37,10 @@ def test_nights_lunch_and_weekends_do_not_count():
 
 def test_overrides_decide_for_years_the_library_does_not_cover():
     assert is_workday(dt.date(2027, 1, 1))  # a Friday; the library stops at 2026, so Mon–Fri applies
-    CalendarOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, note="元旦")
+    CalendarDay.objects.create(day=dt.date(2027, 1, 1), override=False, note="元旦")
     assert not is_workday(dt.date(2027, 1, 1))
     assert add_working_time(at(2026, 12, 31, 17), 2) == at(2027, 1, 4, 10)
-    CalendarOverride.objects.create(date=dt.date(2027, 1, 2), is_workday=True, note="调休上班")
+    CalendarDay.objects.create(day=dt.date(2027, 1, 2), override=True, note="调休上班")
     assert add_working_time(at(2026, 12, 31, 17), 2) == at(2027, 1, 2, 10)
 
 

@@ -59,7 +59,8 @@ def test_twenty_conflicting_actions_leave_exactly_one_winner(seeded, django_user
     worker = staff_create(username="w", role="grid_worker", password=PASSWORD, grid_code=GRID_A, check_password=False)
     case = new_case(worker)
     # Twenty people who all read version 1 act at once: file, reject or escalate it, or comment.
-    bodies = [("file", {}), ("reject", {"reason": "重复"}), ("escalate", {"reason": "复杂"}), ("comment", {"comment": "?"})]
+    bodies = [("file", {}), ("reject", {"reason": "重复"}), ("escalate", {"reason": "复杂"}),
+              ("comment", {"comment": "?"})]
 
     def contend(index):
         action, data = bodies[index % len(bodies)]

@@ -58,7 +58,8 @@ def test_posting_a_request_creates_a_collected_case(client, api_key, cast):
     [created] = response.json()
     assert set(created) == {"service_request_id", "token", "service_notice", "account_id"}
     case = Case.objects.get(number=created["service_request_id"])
-    assert (case.status, case.source, case.grid.code[:9], case.reporter_name) == ("collected", "web", "110108009", "王 明")
+    assert (case.status, case.source, case.grid.code[:9], case.reporter_name) == (
+        "collected", "web", "110108009", "王 明")
     assert case.open311_client.name == "12345热线" and case.events.first().actor_label == "12345热线"
     token = client.get(f"{BASE}/tokens/{created['token']}.json").json()
     assert token == [{"service_request_id": case.number, "token": created["token"]}]

@@ -24,7 +24,7 @@ def as_user(client):
 
 def test_anonymous_staff_pages_redirect_to_login(client, small_case):
     for url in (reverse("cases:inbox"), reverse("cases:detail", args=[small_case.number]), reverse("cases:dashboard"),
-                reverse("cases:new"), reverse("grids:grid", args=[GRID_A])):
+                reverse("cases:new"), reverse("cases:grid", args=[GRID_A])):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -44,9 +44,11 @@ def test_inbox_lists_what_waits_on_the_dispatcher(as_user, cast, small_case):
 
 def test_inbox_filters_and_htmx_partial(as_user, cast, small_case):
     client = as_user(cast.dispatcher_a)
-    assert small_case.number not in client.get(reverse("cases:inbox"), {"status": "closed", "view": "all"}).content.decode()
+    assert small_case.number not in client.get(
+        reverse("cases:inbox"), {"status": "closed", "view": "all"}).content.decode()
     partial = client.get(reverse("cases:inbox"), {"view": "all"}, HTTP_HX_REQUEST="true")
-    assert partial.status_code == 200 and b"<html" not in partial.content and small_case.number.encode() in partial.content
+    assert (partial.status_code == 200 and b"<html" not in partial.content
+            and small_case.number.encode() in partial.content)
     assert client.get(reverse("cases:inbox"), {"grid": "nope"}).status_code == 200  # bad filter: shown, not a 500
 
 
@@ -153,9 +155,9 @@ def test_dashboard_counts_and_street_scope(as_user, cast, small_case):
 
 
 def test_grid_page_and_public_listing(as_user, client, cast):
-    page = as_user(cast.dispatcher_a).get(reverse("grids:grid", args=[GRID_A]))
+    page = as_user(cast.dispatcher_a).get(reverse("cases:grid", args=[GRID_A]))
     assert page.status_code == 200
-    assert as_user(cast.dispatcher_a).get(reverse("grids:grid", args=["110108012001001"])).status_code == 404
+    assert as_user(cast.dispatcher_a).get(reverse("cases:grid", args=["110108012001001"])).status_code == 404
     client.logout()
     listing = client.get(reverse("public-grids:staff", args=[GRID_A]))
     assert listing.status_code == 200 and "worker_a" in listing.content.decode()
@@ -213,8 +215,8 @@ def test_photos_are_served_only_to_those_who_may_see_the_case(as_user, cast, sma
 
 def test_notifications_page_marks_read(as_user, cast, small_case):
     client = as_user(cast.dispatcher_a)
-    assert small_case.number in client.get(reverse("cases:notifications")).content.decode()
-    client.post(reverse("cases:notifications"))
+    assert small_case.number in client.get(reverse("notifications")).content.decode()
+    client.post(reverse("notifications"))
     assert not cast.dispatcher_a.notifications.filter(read_at__isnull=True).exists()
 
 

@@ -5,9 +5,10 @@ import pytest
 from django.core import mail
 
 from cases.integrity import verify_trails
-from cases.models import Case, Notification
+from cases.models import Case
 from cases.sweeps import sweep_deadlines
-from cases.tasks import send_notification_emails
+from core.models import Notification
+from core.tasks import send_notification_emails
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case, notified, trail
 
@@ -50,7 +51,7 @@ def test_running_the_sweep_twice_warns_once(cast):
     case = new_case(cast.community_a, MICRO_CATEGORY)
     assert sweep_deadlines(now=case.warn_at).warned == 1
     assert sweep_deadlines(now=case.warn_at).total == 0
-    assert Notification.objects.filter(case=case, kind="warning").count() == 1
+    assert Notification.objects.filter(subject=case.number, kind="warning").count() == 1
 
 
 def test_large_cases_turn_red_but_have_nowhere_to_escalate(cast):
@@ -110,9 +111,9 @@ def test_warnings_are_mailed_to_people_with_an_address(cast, django_capture_on_c
     with django_capture_on_commit_callbacks() as callbacks:
         sweep_deadlines(now=case.warn_at)
     assert len(callbacks) == 1  # one mailing task per sweep batch, queued after commit
-    ids = list(Notification.objects.filter(case=case, kind="warning").values_list("id", flat=True))
+    ids = list(Notification.objects.filter(subject=case.number, kind="warning").values_list("id", flat=True))
     send_notification_emails.apply(args=[ids])  # what the worker runs
     send_notification_emails.apply(args=[ids])  # a retry sends nothing twice
     assert [m.to for m in mail.outbox] == [["community@example.org"]]
     assert case.number in mail.outbox[0].subject
-    assert Notification.objects.get(case=case, kind="warning", user=cast.community_a).emailed_at is not None
+    assert Notification.objects.get(subject=case.number, kind="warning", user=cast.community_a).emailed_at is not None

@@ -1,6 +1,6 @@
 """Must-visit households (九必访): register, visit plan, visit log, overdue sweep, and a register
 that never leaks outside the grid's own staff and their supervisors."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,6 +10,7 @@ from community.models import Household, VisitCategory
 from community.seeding import seed
 from community.services import household_register, households_flag_overdue, visit_record
 from community.tasks import OVERDUE_VISITS_TASK, flag_overdue_visits
+from core.calendar import next_workday
 from tests.conftest import GRID_A, GRID_A2, GRID_B
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_it_registers_a_household_and_plans_its_next_visit(api_as, cast):
     assert response.status_code == 201, response.content
     body = response.json()
     interval = min(VisitCategory.objects.get(code=c).interval_days for c in ("empty_nest", "disabled"))
-    assert body["next_visit_due"] == str(timezone.localdate() + timedelta(days=interval))
+    assert body["next_visit_due"] == str(next_workday(timezone.localdate() + timedelta(days=interval)))
     assert body["is_overdue"] is False and sorted(body["categories"]) == ["disabled", "empty_nest"]
 
 
@@ -47,9 +48,21 @@ def test_it_records_visits_and_moves_the_due_date(api_as, cast):
     assert response.status_code == 201, response.content
     household.refresh_from_db()
     assert household.last_visited_on == visited
-    assert household.next_visit_due == visited + timedelta(days=30)
+    assert household.next_visit_due == next_workday(visited + timedelta(days=30))
     log = client.get(f"{URL}{household.pk}/visits/").json()
     assert [row["summary"] for row in log] == ["身体尚好"] and log[0]["visitor"] == "worker_a"
+
+
+@pytest.mark.parametrize(("registered_on", "due"), [
+    (date(2026, 10, 29), date(2026, 11, 30)),  # 30 days later is Saturday 28 November: due the Monday
+    (date(2026, 9, 3), date(2026, 10, 8)),  # 3 October, in the National Day holiday: due the 8th
+    (date(2026, 9, 10), date(2026, 10, 10)),  # the make-up Saturday after National Day is worked
+])
+def test_a_visit_falling_due_on_a_day_off_is_due_the_next_working_day(cast, registered_on, due):
+    household = _household(cast.worker_a, days_ago=(timezone.localdate() - registered_on).days)
+    assert household.registered_on == registered_on and household.next_visit_due == due
+    assert households_flag_overdue(today=due) == 0  # not late on the day it is due
+    assert households_flag_overdue(today=due + timedelta(days=1)) == 1
 
 
 def test_the_sweep_flags_overdue_households_once_and_a_visit_clears_the_flag(cast):
@@ -87,7 +100,7 @@ def test_changing_a_categorys_frequency_replans_its_households(api_as, cast):
     response = api_as(cast.commander).patch("/api/v1/community/visit-categories/empty_nest/", {"interval_days": 7})
     assert response.status_code == 200, response.content
     household.refresh_from_db()
-    assert household.next_visit_due == household.registered_on + timedelta(days=7)
+    assert household.next_visit_due == next_workday(household.registered_on + timedelta(days=7))
     assert api_as(cast.worker_a).patch("/api/v1/community/visit-categories/empty_nest/",
                                        {"interval_days": 60}).status_code == 403
 
@@ -119,7 +132,7 @@ def test_a_worker_of_another_grid_gets_404_not_403(api_as, client, cast):
 
 def test_the_grids_supervisors_see_it(api_as, cast):
     household = _household(cast.worker_a)
-    for user in (cast.worker_a, cast.community_a, cast.dispatcher_a, cast.commander, cast.auditor):
+    for user in (cast.worker_a, cast.community_a, cast.dispatcher_a, cast.commander):
         assert api_as(user).get(f"{URL}{household.pk}/").status_code == 200, user
     other_grid = _household(cast.dispatcher_a, grid_code=GRID_A2)
     assert api_as(cast.worker_a).get(f"{URL}{other_grid.pk}/").status_code == 404
@@ -205,7 +218,8 @@ def test_a_household_leaves_the_register(api_as, cast):
     response = client.post(f"{URL}{household.pk}/remove/", {"reason": "搬离本社区"})
     assert response.status_code == 200 and response.json()["active"] is False
     assert response.json()["is_overdue"] is False
-    assert client.post(f"{URL}{household.pk}/visits/", {"summary": "x"}).status_code == 400
+    assert client.post(f"{URL}{household.pk}/visits/", {"summary": "x"}).status_code == 409  # no longer on it
+    assert client.post(f"{URL}{household.pk}/remove/", {"reason": "再次"}).status_code == 409
 
 
 def test_a_household_is_updated_and_replanned(api_as, cast):
@@ -215,7 +229,7 @@ def test_a_household_is_updated_and_replanned(api_as, cast):
     assert response.status_code == 200, response.content
     household.refresh_from_db()
     assert household.phone == "13900000002"
-    assert household.next_visit_due == household.registered_on + timedelta(days=15)
+    assert household.next_visit_due == next_workday(household.registered_on + timedelta(days=15))
     assert client.patch(f"{URL}{household.pk}/", {"categories": []}).status_code == 400
     assert client.patch(f"{URL}{household.pk}/", {"members": -1}).status_code == 400
     household.refresh_from_db()

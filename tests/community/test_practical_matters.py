@@ -60,6 +60,16 @@ def test_public_proposals_are_throttled(api, settings):
     assert PracticalMatter.objects.filter(title="建议").count() == 10
 
 
+def test_only_what_residents_send_counts_against_their_budget(api, cast):
+    matter = _propose()
+    matter.status = "accepted"
+    matter.save()
+    for _ in range(12):
+        assert api.get(f"{PUBLIC}{matter.pk}/ratings/").status_code == 405  # reading spends nothing
+    statuses = [api.post(f"{PUBLIC}{matter.pk}/ratings/", {"score": 5}).status_code for _ in range(11)]
+    assert statuses[:10] == [201] * 10 and statuses[10] == 429
+
+
 def test_the_public_page_is_throttled_too(client):
     community = Community.objects.get(code=COMMUNITY_A)
     data = {"community": community.pk, "title": "建议", "description": "内容"}
@@ -76,7 +86,7 @@ def test_bad_public_proposals_get_400_with_field_messages(api):
 def test_staff_walk_a_matter_from_proposal_to_acceptance(api_as, client, cast):
     matter = _propose()
     staff = api_as(cast.community_a)
-    assert _act(staff, matter, "plan").status_code == 400  # not selected yet
+    assert _act(staff, matter, "plan").status_code == 409  # not selected yet
     assert _act(staff, matter, "select", is_key=True).json()["status"] == "selected"
     today = timezone.localdate()
     bad_plan = _act(staff, matter, "plan", budget="0", owner_name="", planned_start=str(today),
@@ -85,11 +95,11 @@ def test_staff_walk_a_matter_from_proposal_to_acceptance(api_as, client, cast):
     plan = _act(staff, matter, "plan", budget="350000", owner_name="王主任", owner_unit="社区居委会",
                 planned_start=str(today), planned_end=str(today + timedelta(days=90)))
     assert plan.status_code == 200 and plan.json()["status"] == "planned"
-    assert _act(staff, matter, "start").status_code == 400  # no milestone yet
+    assert _act(staff, matter, "start").status_code == 409  # no milestone yet
     milestone = staff.post(f"{STAFF}{matter.pk}/milestones/", {"title": "施工完成", "due_on": str(today)}).json()
     assert _act(staff, matter, "start").json()["status"] == "in_progress"
     accept = _act(staff, matter, "accept", acceptance_note="居民代表验收通过")
-    assert accept.status_code == 400 and "action" in accept.json()  # milestone still open
+    assert accept.status_code == 409  # milestone still open
     done = staff.post(f"{STAFF}{matter.pk}/milestones/{milestone['id']}/done/", {})
     assert done.status_code == 200 and done.json()["done_on"] == str(today)
     assert _act(staff, matter, "accept").status_code == 400  # acceptance note required
@@ -99,7 +109,8 @@ def test_staff_walk_a_matter_from_proposal_to_acceptance(api_as, client, cast):
     # Residents follow progress, comment and rate.
     public = client.get(f"{PUBLIC}{matter.pk}/").json()
     assert public["status"] == "accepted" and "proposer_phone" not in public
-    assert client.post(f"{PUBLIC}{matter.pk}/comments/", {"author_name": "张大爷", "body": "电梯很好用"}).status_code == 201
+    comment = {"author_name": "张大爷", "body": "电梯很好用"}
+    assert client.post(f"{PUBLIC}{matter.pk}/comments/", comment).status_code == 201
     for score in (5, 4, 2):
         assert client.post(f"{PUBLIC}{matter.pk}/ratings/", {"score": score}).status_code == 201
     assert client.post(f"{PUBLIC}{matter.pk}/ratings/", {"score": 6}).status_code == 400
@@ -115,28 +126,26 @@ def test_ratings_wait_for_acceptance_and_proposals_stay_private_until_selected(a
     assert api.post(f"{PUBLIC}{matter.pk}/comments/", {"author_name": "x", "body": "y"}).status_code == 404
     matter.status, matter.year = "selected", timezone.localdate().year
     matter.save()
-    response = api.post(f"{PUBLIC}{matter.pk}/ratings/", {"score": 5})
-    assert response.status_code == 400 and "score" in response.json()
+    assert api.post(f"{PUBLIC}{matter.pk}/ratings/", {"score": 5}).status_code == 409
     assert not MatterRating.objects.exists()
 
 
-def test_declining_needs_a_reason(api_as, cast):
+def test_moving_a_matter_answers_each_mistake_with_its_own_code(api_as, cast):
     matter = _propose()
-    staff = api_as(cast.dispatcher_a)
-    assert _act(staff, matter, "reject").status_code == 400
-    assert _act(staff, matter, "teleport").status_code == 400
-    response = _act(staff, matter, "reject", reason="已列入市政计划")
-    assert response.json()["status"] == "rejected" and response.json()["rejection_reason"] == "已列入市政计划"
-
-
-def test_other_streets_and_grid_workers_cannot_move_a_matter(api_as, cast):
-    matter = _propose()
+    assert api_as(cast.worker_a).get(f"{STAFF}{matter.pk}/").json()["available_actions"] == []  # may look only
     assert api_as(cast.dispatcher_b).get(f"{STAFF}{matter.pk}/").status_code == 404
-    assert _act(api_as(cast.dispatcher_b), matter, "select").status_code == 404
-    assert _act(api_as(cast.worker_a), matter, "select").status_code == 403
-    assert api_as(cast.worker_a).get(f"{STAFF}{matter.pk}/").status_code == 200
+    assert _act(api_as(cast.dispatcher_b), matter, "select").status_code == 404  # out of sight
+    assert _act(api_as(cast.worker_a), matter, "select").status_code == 403  # not a grid worker's step
+    staff = api_as(cast.dispatcher_a)
+    assert _act(staff, matter, "plan").status_code == 409  # not selected yet
+    assert _act(staff, matter, "reject").status_code == 400  # no reason given
+    assert _act(staff, matter, "teleport").status_code == 400  # no such step
     matter.refresh_from_db()
     assert matter.status == "proposed"
+    assert staff.get(f"{STAFF}{matter.pk}/").json()["available_actions"] == ["select", "reject"]
+    response = _act(staff, matter, "reject", reason="已列入市政计划")
+    assert response.json()["status"] == "rejected" and response.json()["rejection_reason"] == "已列入市政计划"
+    assert response.json()["available_actions"] == []
 
 
 def test_communities_without_a_matter_this_year_are_flagged(api_as, client, cast):
@@ -172,6 +181,9 @@ def test_the_staff_page_moves_a_matter_and_shows_errors_in_place(client, cast):
     client.post(f"/community/matters/{matter.pk}/", {"form": "comment", "comment-author_name": "社区",
                                                      "comment-body": "已立项"})
     assert MatterComment.objects.get(matter=matter).by_staff
+    PracticalMatter.objects.filter(pk=matter.pk).update(status="planned")
+    page = client.get(f"/community/matters/{matter.pk}/").content.decode()
+    assert 'value="act-start"' not in page and "开始实施前请至少添加一个节点。" in page  # says why, no button
 
 
 def test_staff_pages_need_a_login(client, cast):

@@ -72,11 +72,10 @@ def test_an_activity_from_sign_up_to_service_hours(api_as, cast):
     again = staff.post(f"{BASE}activities/{activity['id']}/signups/", {"volunteer": alice})
     assert again.status_code == 400 and "volunteer" in again.json()
     assert staff.post(f"{BASE}activities/{activity['id']}/signups/", {"volunteer": bob}).status_code == 201
-    full = staff.post(f"{BASE}activities/{activity['id']}/signups/", {"volunteer": carol})
-    assert full.status_code == 400 and "activity" in full.json()
+    assert staff.post(f"{BASE}activities/{activity['id']}/signups/", {"volunteer": carol}).status_code == 409  # full
     early = staff.post(f"{BASE}activities/{activity['id']}/attendance/",
                        {"entries": [{"volunteer": alice, "attended": True, "hours": "3"}]})
-    assert early.status_code == 400  # not over yet
+    assert early.status_code == 409  # not over yet
 
     VolunteerActivity.objects.filter(pk=activity["id"]).update(
         starts_at=timezone.now() - timedelta(hours=5), ends_at=timezone.now() - timedelta(hours=2))
@@ -126,6 +125,34 @@ def test_volunteers_and_teams_are_scoped(api_as, cast):
         "team": team, "title": "x", "place": "x", "starts_at": timezone.now().isoformat(),
         "ends_at": timezone.now().isoformat(), "capacity": 1})
     assert response.status_code == 400 and "team" in response.json()
+
+
+def test_an_activitys_steps_answer_each_mistake_with_its_own_code(api_as, cast):
+    volunteer = _volunteer(api_as(cast.community_a), "13600000011")
+    organiser = api_as(cast.dispatcher_a)
+    team = organiser.post(f"{BASE}volunteer-teams/", {"org": f"vb-{COMMUNITY_A[:9]}", "name": "街道助老队"}).json()
+    starts = timezone.now() + timedelta(days=1)
+    activity = organiser.post(f"{BASE}activities/", {
+        "team": team["id"], "title": "助老上门", "place": "活动室", "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": 5}).json()
+    url = f"{BASE}activities/{activity['id']}/"
+    assert organiser.post(f"{url}signups/", {"volunteer": volunteer}).status_code == 201
+    assert activity["available_actions"] == ["cancel"]  # attendance waits for the end
+    assert api_as(cast.dispatcher_b).post(f"{url}cancel/").status_code == 404  # out of sight
+    # The community sees its street's activities, but they are the street's to run.
+    assert api_as(cast.community_a).get(url).json()["available_actions"] == []
+    assert api_as(cast.community_a).post(f"{url}cancel/").status_code == 403
+    organiser = api_as(cast.dispatcher_a)
+    entries = {"entries": [{"volunteer": volunteer, "attended": True, "hours": "2"}]}
+    assert organiser.post(f"{url}attendance/", entries).status_code == 409  # not over yet
+    VolunteerActivity.objects.filter(pk=activity["id"]).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1))
+    assert organiser.get(url).json()["available_actions"] == ["attendance", "cancel"]
+    too_long = {"entries": [{"volunteer": volunteer, "attended": True, "hours": "5"}]}
+    assert organiser.post(f"{url}attendance/", too_long).status_code == 400
+    assert organiser.post(f"{url}attendance/", entries).status_code == 200
+    assert organiser.post(f"{url}cancel/").status_code == 409  # closed
+    assert VolunteerActivity.objects.get(pk=activity["id"]).status == "closed"
 
 
 @pytest.mark.parametrize("payload, field", [

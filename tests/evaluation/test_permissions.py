@@ -155,7 +155,12 @@ def test_a_new_rule_version_is_created_and_never_edited(api_as, cast):
 ])
 def test_garbage_in_urls_and_filters_is_never_a_500(published, api_as, cast, url):
     assert api_as(cast.evaluator).get(f"{API}/{url}").status_code in (400, 404)
-    assert api_as(cast.evaluator).get(f"{API}/sheets/?period=nope&status=zzz").json()["count"] == 0
+
+
+def test_filters_answer_an_unknown_period_with_nothing_and_an_unknown_status_with_a_400(api_as, cast):
+    assert api_as(cast.evaluator).get(f"{API}/sheets/?period=nope").json()["count"] == 0
+    response = api_as(cast.evaluator).get(f"{API}/sheets/?status=zzz")
+    assert response.status_code == 400 and "status" in response.json()
 
 
 def test_garbage_posted_is_never_a_500(published, api_as, cast):

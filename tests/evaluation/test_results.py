@@ -1,8 +1,11 @@
 """Compute → review → publish. Published results are frozen: later changes to the cases do not move
 them, the database refuses to change them, and recomputing from the same inputs gives the same numbers."""
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 
+from core.access import new_access_generation
 from core.errors import Conflict
 from evaluation.models import ResultRun, SubjectResult
 from evaluation.services import FIGURE_FIELDS, run_compute, run_publish, run_review, run_verify
@@ -40,6 +43,34 @@ def test_the_evaluator_computes_reviews_and_publishes_through_the_api(history, a
     assert client.post(f"{RUNS}{run['id']}/publish/").status_code == 409
 
 
+def given_by_mistake(user, codename: str):
+    """The user, with a model permission their role does not have (granted directly)."""
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="evaluation", codename=codename))
+    new_access_generation()
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_each_mistake_on_a_run_gets_its_own_answer(history, api_as, cast):
+    draft = run_compute(period_code="2026H1")
+    review, publish = f"{RUNS}{draft.pk}/review/", f"{RUNS}{draft.pk}/publish/"
+    street = given_by_mistake(cast.dispatcher_a, "change_resultrun")
+    assert api_as(street).post(review, {}).status_code == 404  # drafts are the district's: out of their sight
+    assert api_as(cast.commander).post(review, {}).status_code == 403  # sees the draft; reviewing is not its step
+    evaluator = api_as(cast.evaluator)
+    assert evaluator.get(f"{RUNS}{draft.pk}/").json()["available_actions"] == ["review"]
+    assert evaluator.post(publish).status_code == 409  # not reviewed yet
+    response = evaluator.post(review, {"note": "x" * 501})
+    assert response.status_code == 400 and "note" in response.json()
+    draft.refresh_from_db()
+    assert draft.status == "computed"
+    reviewed = evaluator.post(review, {"note": "核对无误"}).json()
+    assert (reviewed["status"], reviewed["available_actions"]) == ("reviewed", ["publish"])
+    published = evaluator.post(publish).json()
+    assert (published["status"], published["available_actions"]) == ("published", [])
+    assert api_as(street).get(f"{RUNS}{draft.pk}/").json()["available_actions"] == []
+    assert api_as(street).post(publish).status_code == 403  # now in sight, and still not the street's step
+
+
 def test_only_one_run_of_a_period_is_published_and_drafts_are_superseded(history, cast):
     first = run_compute(period_code="2026H1")
     second = run_compute(period_code="2026H1")
@@ -53,17 +84,20 @@ def test_only_one_run_of_a_period_is_published_and_drafts_are_superseded(history
     run_review(actor=cast.evaluator, run_id=third.pk)
     with pytest.raises(Conflict) as refused:
         run_publish(actor=cast.evaluator, run_id=third.pk)
-    assert refused.value.code == "already_published"
+    assert "2026H1" in refused.value.message  # already has published results
     assert ResultRun.objects.filter(status="published").count() == 1
 
 
-def test_results_of_an_unfinished_period_cannot_be_published(history, cast):
+def test_results_of_an_unfinished_period_cannot_be_published(history, cast, client):
     run = run_compute(period_code="2026H1", now=at("2026-05-01"))
     assert run.as_of == at("2026-05-01")
     run_review(actor=cast.evaluator, run_id=run.pk)
     with pytest.raises(Conflict) as refused:
         run_publish(actor=cast.evaluator, run_id=run.pk, now=at("2026-05-02"))
-    assert refused.value.code == "incomplete_period"
+    assert "2026-07-01 00:00" in refused.value.message  # recompute after the end of June
+    client.force_login(cast.evaluator)
+    page = client.get(f"/evaluation/runs/{run.pk}/").content.decode()
+    assert 'value="publish"' not in page and refused.value.message in page  # the page says why, not a button
 
 
 def test_a_recompute_reproduces_the_published_result_exactly(published, api_as, cast):

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from cases.models import Notification
 from core.errors import Conflict
+from core.models import Notification
 from evaluation import tasks
 from evaluation.models import Period, ResultRun, Round, ScoreSheet
 from evaluation.periods import containing
@@ -56,6 +56,7 @@ def test_reminders_go_out_once_per_step_to_the_people_of_each_party(cast):
     street_a = Notification.objects.get(user=cast.dispatcher_a)
     expected = ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).count()
     assert f" {expected} " in street_a.message
+    assert (street_a.kind, street_a.subject, street_a.target) == ("warning", "2026H1", assessment)
     # The street submits everything; at the last step only the others are reminded.
     ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).update(status="submitted", total=80)
     assert rounds_remind(now=at("2026-01-20", "09:00")) == 3
@@ -71,4 +72,4 @@ def test_rounds_past_their_deadline_close(cast):
     assert assessment.status == "closed"
     with pytest.raises(Conflict) as refused:
         sheet_submit(actor=cast.dispatcher_a, sheet_id=sheet.pk, scores={})
-    assert refused.value.code == "round_closed"
+    assert "2026-01-20 09:00" in refused.value.message  # the deadline it missed

@@ -90,6 +90,24 @@ def test_the_evaluator_submits_once_with_a_weighted_total(assessment, clock, api
     assert target.total == Decimal("80.00") and target.submitted_by == cast.dispatcher_a
 
 
+def test_each_mistake_on_a_sheet_gets_its_own_answer(assessment, clock, api_as, cast):
+    target = sheet(assessment, "street_department", STREET_A, "urban_enforcement")
+    url = f"/api/v1/evaluation/sheets/{target.pk}/submit/"
+    assert api_as(cast.dispatcher_b).post(url, {"scores": STREET_SCORES}).status_code == 404  # another street's
+    residents = sheet(assessment, "residents_grid", GRID_A, GRID_A)
+    community = api_as(cast.community_a)
+    assert community.get(f"/api/v1/evaluation/sheets/{residents.pk}/").json()["available_actions"] == []
+    response = community.post(f"/api/v1/evaluation/sheets/{residents.pk}/submit/", {"scores": STREET_SCORES})
+    assert response.status_code == 403  # they hand the code out; the residents fill the sheet in
+    street = api_as(cast.dispatcher_a)
+    assert street.get(f"/api/v1/evaluation/sheets/{target.pk}/").json()["available_actions"] == ["submit"]
+    response = street.post(url, {"scores": {"response": 90}})
+    assert response.status_code == 400 and "scores" in response.json()
+    submitted = street.post(url, {"scores": STREET_SCORES}).json()
+    assert (submitted["status"], submitted["available_actions"]) == ("submitted", [])
+    assert street.post(url, {"scores": STREET_SCORES}).status_code == 409  # once
+
+
 def test_nobody_else_submits_it(assessment, clock, api_as, cast):
     target = sheet(assessment, "street_department", STREET_A, "urban_enforcement")
     url = f"/api/v1/evaluation/sheets/{target.pk}/submit/"
@@ -134,7 +152,8 @@ def test_a_sheet_cannot_be_submitted_after_the_deadline(assessment, api_as, cast
 def test_residents_submit_with_the_access_code_once(assessment, clock, api):
     target = sheet(assessment, "residents_grid", GRID_A, GRID_A)
     url = f"/api/v1/evaluation/public/sheets/{target.token}/"
-    assert api.get(url).json()["evaluatee_code"] == GRID_A
+    opened = api.get(url).json()
+    assert (opened["evaluatee_code"], opened["available_actions"]) == (GRID_A, ["submit"])
     scores = {"attitude": 100, "solving": 80, "contact": 60, "openness": 90}  # 25 + 28 + 12 + 18 = 83
     response = api.post(url, {"scores": scores, "comment": "网格员很负责"}, format="json")
     assert response.status_code == 200 and response.json()["total"] == "83.00"

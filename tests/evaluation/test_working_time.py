@@ -4,12 +4,10 @@ import datetime as dt
 
 import pytest
 
-from cases.deadlines import add_working_time, forget_overrides
-from cases.models import CalendarOverride
+from core.calendar import add_working_time, calendar_sync
+from core.models import CalendarDay
 from evaluation.indicators import case_counts
-from evaluation.models import WorkCalendarDay
 from evaluation.periods import parse_code
-from evaluation.workcalendar import calendar_sync
 from tests.cases.conftest import STATION_A, act, new_case
 
 from .conftest import at
@@ -57,7 +55,8 @@ def test_it_agrees_with_the_deadline_calendar(cast):
 def test_an_override_in_admin_changes_the_calendar_table(cast):
     case = closed_case(cast, at("2026-03-02", "09:00"), at("2026-03-04", "09:00"))
     assert working_seconds(case) == 16 * 3600
-    CalendarOverride.objects.create(date=dt.date(2026, 3, 3), is_workday=False, note="测试")
-    forget_overrides()
+    day = CalendarDay.objects.get(day=dt.date(2026, 3, 3))
+    day.override, day.note = False, "测试"
+    day.save()
     assert working_seconds(case) == 8 * 3600
-    assert WorkCalendarDay.objects.get(day=dt.date(2026, 3, 3)).is_workday is False
+    assert CalendarDay.objects.get(day=dt.date(2026, 3, 3)).is_workday is False

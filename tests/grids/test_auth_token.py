@@ -16,7 +16,8 @@ def test_good_credentials_get_a_token_that_authenticates(api, cast):
     assert api.post(URL, {"username": "dispatcher_a", "password": PASSWORD}).json()["token"] == token
 
 
-@pytest.mark.parametrize("body", [{"username": "dispatcher_a", "password": "wrong"}, {"username": "nobody", "password": "x"}])
+@pytest.mark.parametrize("body", [{"username": "dispatcher_a", "password": "wrong"},
+                                  {"username": "nobody", "password": "x"}])
 def test_wrong_credentials_get_400_with_a_message(api, cast, body):
     response = api.post(URL, body)
     assert response.status_code == 400

@@ -38,7 +38,9 @@ def test_random_points_each_land_in_exactly_one_grid(api_as, cast):
 
 def test_the_union_of_unit_grids_is_the_district():
     outline = Polygon(seed_data.DISTRICT_OUTLINE)
-    union = shapely.union_all([shape(b) for b in Grid.objects.filter(level=Grid.Level.UNIT).values_list("boundary", flat=True)])
+    union = shapely.union_all(
+        [shape(b) for b in Grid.objects.filter(level=Grid.Level.UNIT).values_list("boundary", flat=True)]
+    )
     assert union.symmetric_difference(outline).area < 1e-9
     total = sum(Grid.objects.filter(level=Grid.Level.UNIT).values_list("area_km2", flat=True))
     assert 425 < total < 436  # Haidian is 430.77 km²

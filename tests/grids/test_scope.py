@@ -1,7 +1,8 @@
 """Scope: each user sees and acts only where they serve; outside, objects do not exist for them."""
 import pytest
 
-from grids.selectors import grids_visible_to, scope_of
+from core.scoping import scope_of
+from grids.models import Grid
 from tests.conftest import GRID_A, GRID_B, STREET_A, STREET_B
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,10 @@ def test_grid_worker_sees_only_their_grid(api_as, cast):
 
 def test_community_staff_serve_every_grid_of_their_community(cast):
     scope = scope_of(cast.community_a)
-    grids = list(grids_visible_to(cast.community_a).values_list("code", flat=True))
+    grids = list(Grid.objects.visible_to(cast.community_a).values_list("code", flat=True))
     assert GRID_A in grids
     assert all(code.startswith(GRID_A[:12]) for code in grids)
-    assert scope.covers_grid_code(GRID_A) and not scope.covers_grid_code(GRID_B)
+    assert scope.covers(GRID_A) and not scope.covers(GRID_B)
 
 
 def test_district_roles_see_the_whole_tree(api_as, cast):

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from core.scoping import scope_of
 from grids.models import StaffProfile
-from grids.selectors import scope_of
 from tests.conftest import GRID_A, STREET_A
 
 pytestmark = pytest.mark.django_db

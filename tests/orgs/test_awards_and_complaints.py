@@ -27,8 +27,8 @@ def test_awards_are_granted_once_a_year_and_totalled(api_as, cast, provider):
 
 
 def test_a_public_report_is_handled_to_a_close_and_can_end_in_exit(api, api_as, cast, provider):
-    response = api.post("/api/v1/orgs/public/complaints/", {"organisation": provider.pk,
-                                                            "content": "以公益名义收费", "complainant_phone": "13800000000"})
+    response = api.post("/api/v1/orgs/public/complaints/", {
+        "organisation": provider.pk, "content": "以公益名义收费", "complainant_phone": "13800000000"})
     assert response.status_code == 201
     complaint = Complaint.objects.get()
     assert complaint.channel == "online" and complaint.status == "received"
@@ -36,14 +36,15 @@ def test_a_public_report_is_handled_to_a_close_and_can_end_in_exit(api, api_as, 
     assert api_as(cast.dispatcher_b).post(url, {"action": "investigate"}).status_code == 404
     client = api_as(cast.dispatcher_a)
     assert client.post(url, {"action": "close", "finding": "upheld", "measure": "warning",
-                             "result": "x"}).status_code == 400  # not investigated yet
+                             "result": "x"}).status_code == 409  # not investigated yet
     assert client.post(url, {"action": "investigate"}).json()["status"] == "investigating"
     assert client.post(url, {"action": "close", "result": "x"}).status_code == 400  # finding and measure required
     contradiction = client.post(url, {"action": "close", "finding": "not_upheld", "measure": "warning", "result": "x"})
     assert contradiction.status_code == 400 and "measure" in contradiction.json()
     exit_by_street = client.post(url, {"action": "close", "finding": "upheld", "measure": "deregistration",
                                        "result": "查实违规收费，予以注销"})
-    assert exit_by_street.status_code == 400 and "measure" in exit_by_street.json()  # registered by the district
+    assert exit_by_street.status_code == 403  # registered by the district: its exit is the district's step
+    assert Complaint.objects.get().status == "investigating"
     closed = api_as(cast.commander).post(url, {"action": "close", "finding": "upheld", "measure": "deregistration",
                                                "result": "查实违规收费，予以注销"})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
@@ -77,12 +78,14 @@ def test_public_reports_are_throttled(client, provider):
 def test_the_complaint_pages(client, cast, provider):
     complaint = Complaint.objects.create(organisation=provider, channel="hotline", content="乱收费")
     client.force_login(cast.dispatcher_a)
-    assert client.post(f"/orgs/complaints/{complaint.pk}/", {"form": "investigate"}).status_code == 302
-    bad = client.post(f"/orgs/complaints/{complaint.pk}/", {"form": "close", "close-finding": "upheld",
-                                                            "close-measure": "", "close-result": "已整改"})
+    page = f"/orgs/complaints/{complaint.pk}/"
+    assert client.post(page, {"form": "act-investigate", "investigate-action": "investigate"}).status_code == 302
+    again = client.post(page, {"form": "act-investigate", "investigate-action": "investigate"})
+    assert again.status_code == 400 and "errorlist" in again.content.decode()  # investigated already
+    close = {"form": "act-close", "close-action": "close", "close-finding": "upheld", "close-result": "已整改"}
+    bad = client.post(page, {**close, "close-measure": ""})
     assert bad.status_code == 400 and "已整改" in bad.content.decode()
-    ok = client.post(f"/orgs/complaints/{complaint.pk}/", {"form": "close", "close-finding": "upheld",
-                                                           "close-measure": "rectification", "close-result": "已整改"})
+    ok = client.post(page, {**close, "close-measure": "rectification"})
     assert ok.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == "closed" and complaint.handled_by == cast.dispatcher_a
@@ -92,3 +95,30 @@ def test_the_complaint_pages(client, cast, provider):
     client.force_login(cast.dispatcher_a)
     page = client.get("/orgs/complaints/")
     assert page.status_code == 200 and other.name not in [c.organisation.name for c in page.context["page"]]
+
+
+def test_each_mistake_on_a_complaints_step_gets_its_own_answer(api_as, cast, provider):
+    about_street_a = Complaint.objects.create(organisation=provider, channel="hotline", content="乱收费")
+    district_body = make_organisation("海淀区慈善协会", kind="social_group", street=None)
+    about_district_body = Complaint.objects.create(organisation=district_body, channel="letter", content="账目不清")
+
+    def act(user, complaint, **data):
+        return api_as(user).post(f"/api/v1/orgs/complaints/{complaint.pk}/act/", data)
+
+    assert act(cast.dispatcher_b, about_street_a, action="investigate").status_code == 404  # out of sight
+    assert act(cast.community_a, about_street_a, action="investigate").status_code == 403  # the role only takes down
+    # The street sees complaints about district-level bodies but does not handle them.
+    assert act(cast.dispatcher_a, about_district_body, action="investigate").status_code == 403
+    detail = api_as(cast.dispatcher_a).get(f"/api/v1/orgs/complaints/{about_district_body.pk}/").json()
+    assert detail["available_actions"] == []
+    closing = {"action": "close", "finding": "upheld", "measure": "warning", "result": "已警告"}
+    assert act(cast.dispatcher_a, about_street_a, **closing).status_code == 409  # not investigated yet
+    assert act(cast.dispatcher_a, about_street_a, action="close").status_code == 409  # the state before the fields
+    assert act(cast.dispatcher_a, about_street_a, action="investigate").json()["status"] == "investigating"
+    detail = api_as(cast.dispatcher_a).get(f"/api/v1/orgs/complaints/{about_street_a.pk}/").json()
+    assert detail["available_actions"] == ["close"]
+    missing = act(cast.dispatcher_a, about_street_a, action="close", result="x")
+    assert missing.status_code == 400 and {"finding", "measure"} <= set(missing.json())
+    unknown = act(cast.dispatcher_a, about_street_a, action="dismiss")
+    assert unknown.status_code == 400 and "action" in unknown.json()
+    assert set(Complaint.objects.values_list("status", flat=True)) == {"received", "investigating"}

@@ -4,9 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission, User
 
+from core.access import new_access_generation
 from orgs.models import CatalogueItem, PurchaseProject
-from tests.conftest import STREET_A
+from tests.conftest import STREET_A, STREET_B
 from tests.orgs.conftest import make_organisation
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +29,12 @@ def test_a_project_from_contract_to_assessment(api_as, cast, provider):
     outside = client.post(f"{URL}{project['id']}/milestones/", {"title": "中期", "due_on": "2026-01-05"})
     assert outside.status_code == 400 and "due_on" in outside.json()
     milestone = client.post(f"{URL}{project['id']}/milestones/", {"title": "中期评估", "due_on": "2025-07-01"}).json()
-    assert client.post(act, {"action": "assess", "assessment_score": 90}).status_code == 400
+    assert client.post(act, {"action": "assess", "assessment_score": 90}).status_code == 409  # not accepted yet
     assert client.post(act, {"action": "start"}).json()["status"] == "in_progress"
-    assert client.post(act, {"action": "accept", "acceptance_note": "ok"}).status_code == 400  # milestone open
-    assert client.post(f"{URL}{project['id']}/milestones/{milestone['id']}/done/", {"done_on": "2025-07-01"}).status_code == 200
+    assert client.post(act, {"action": "accept", "acceptance_note": "ok"}).status_code == 409  # milestone open
+    done = f"{URL}{project['id']}/milestones/{milestone['id']}/done/"
+    assert client.post(done, {"done_on": "2025-07-01"}).status_code == 200
+    assert client.post(done, {"done_on": "2025-07-01"}).status_code == 409  # done already
     assert client.post(act, {"action": "accept"}).status_code == 400  # note required
     assert client.post(act, {"action": "accept", "acceptance_note": "第三方验收合格"}).json()["status"] == "accepted"
     assert client.post(act, {"action": "assess", "assessment_score": 101}).status_code == 400
@@ -84,7 +88,31 @@ def test_the_purchase_pages(client, cast, provider):
     page = client.get("/orgs/purchases/")
     assert page.status_code == 200 and "社区议事能力建设" in page.content.decode()
     project = PurchaseProject.objects.get(code="x")
-    assert client.post(f"/orgs/purchases/{project.pk}/", {"form": "act-start", "start-action": "start"}).status_code == 302
+    started = client.post(f"/orgs/purchases/{project.pk}/", {"form": "act-start", "start-action": "start"})
+    assert started.status_code == 302
     bad = client.post(f"/orgs/purchases/{project.pk}/", {"form": "act-accept", "accept-action": "accept",
                                                          "accept-acceptance_note": ""})
     assert bad.status_code == 400 and "errorlist" in bad.content.decode()
+
+
+def test_each_mistake_on_a_projects_step_gets_its_own_answer(api_as, cast, provider):
+    commander = api_as(cast.commander)
+    in_a = _project(commander, provider, code="in-a").json()
+    in_b = _project(commander, provider, code="in-b", street=STREET_B).json()
+    # Even a street given the right to change projects may not decide one: that is the district's step.
+    cast.dispatcher_b.user_permissions.add(Permission.objects.get(codename="change_purchaseproject"))
+    new_access_generation()
+    street_b = api_as(User.objects.get(pk=cast.dispatcher_b.pk))
+
+    assert street_b.post(f"{URL}{in_a['id']}/act/", {"action": "start"}).status_code == 404  # out of sight
+    assert street_b.post(f"{URL}{in_b['id']}/act/", {"action": "start"}).status_code == 403  # not the district
+    assert street_b.get(f"{URL}{in_b['id']}/").json()["available_actions"] == []
+    assert api_as(cast.dispatcher_a).post(f"{URL}{in_a['id']}/act/", {"action": "start"}).status_code == 403  # role
+    commander = api_as(cast.commander)
+    assert commander.get(f"{URL}{in_a['id']}/").json()["available_actions"] == ["start", "terminate"]
+    assert commander.post(f"{URL}{in_a['id']}/act/", {"action": "accept", "acceptance_note": "好"}).status_code == 409
+    missing = commander.post(f"{URL}{in_a['id']}/act/", {"action": "terminate"})
+    assert missing.status_code == 400 and "reason" in missing.json()
+    unknown = commander.post(f"{URL}{in_a['id']}/act/", {"action": "cancel"})
+    assert unknown.status_code == 400 and "action" in unknown.json()
+    assert set(PurchaseProject.objects.values_list("status", flat=True)) == {"contracted"}

@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from core.calendar import add_working_days, working_days_between
 from orgs.models import SocialOrganisation
 from orgs.seeding import seed
 from orgs.services import organisations_flag_overdue
 from orgs.tasks import OVERDUE_APPLICATIONS_TASK, flag_overdue_applications
-from orgs.workdays import add_working_days, working_days_between
 from tests.conftest import STREET_A, STREET_B
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_a_filing_is_decided_by_its_street_and_lives_to_its_exit(api_as, cast):
     assert detail["available_actions"] == ["approve", "reject"] and detail["working_days_taken"] == 0
     approved = client.post(act, {"action": "approve"}).json()
     assert approved["status"] == "filed" and approved["registration_number"].startswith("BA")
-    assert client.post(act, {"action": "approve"}).status_code == 400
+    assert client.post(act, {"action": "approve"}).status_code == 409  # already filed
     assert client.post(act, {"action": "activate"}).json()["status"] == "active"
     assert client.post(act, {"action": "deregister"}).status_code == 400  # reason required
     gone = client.post(act, {"action": "deregister", "reason": "成员解散"}).json()
@@ -71,7 +71,7 @@ def test_a_registration_needs_the_district_and_a_valid_credit_code(api_as, cast)
                           street=STREET_A).json()
     act = f"{URL}{organisation['id']}/act/"
     refused = api_as(cast.dispatcher_a).post(act, {"action": "approve", "registration_number": "51110108MJ0099999X"})
-    assert refused.status_code == 400 and "route" in refused.json()
+    assert refused.status_code == 403  # the street sees it, but registrations are the district's
     client = api_as(cast.commander)
     for number in ("", "123", "51110108MJ00999990", "51110108MJ009999IX"[:17] + "I"):
         response = client.post(act, {"action": "approve", "registration_number": number})
@@ -172,3 +172,23 @@ def test_lists_take_a_constant_number_of_queries(api_as, client, cast, django_as
     client.force_login(cast.dispatcher_a)
     with django_assert_max_num_queries(20):
         assert client.get("/orgs/").status_code == 200
+
+
+def test_each_mistake_on_an_organisations_step_gets_its_own_answer(api_as, cast):
+    filing = _apply(api_as(cast.dispatcher_a)).json()
+    registration = _apply(api_as(cast.commander), name="海淀科技志愿者协会", kind="social_group", field="science",
+                          street=STREET_A).json()
+
+    def act(user, organisation, **data):
+        return api_as(user).post(f"{URL}{organisation['id']}/act/", data)
+
+    assert act(cast.dispatcher_b, filing, action="approve").status_code == 404  # another street's: out of sight
+    assert act(cast.worker_a, filing, action="approve").status_code == 403  # a grid worker's role decides nothing
+    assert act(cast.dispatcher_a, registration, action="reject", reason="材料不全").status_code == 403  # the district's
+    assert api_as(cast.dispatcher_a).get(f"{URL}{registration['id']}/").json()["available_actions"] == []
+    assert act(cast.dispatcher_a, filing, action="activate").status_code == 409  # not filed yet
+    missing = act(cast.dispatcher_a, filing, action="reject")
+    assert missing.status_code == 400 and "reason" in missing.json()
+    unknown = act(cast.dispatcher_a, filing, action="promote")
+    assert unknown.status_code == 400 and "action" in unknown.json()
+    assert set(SocialOrganisation.objects.values_list("status", flat=True)) == {"applied"}

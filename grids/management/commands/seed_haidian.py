@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from core.seeding import seed_platform
 from grids.demo import DEMO_PASSWORD, demo_accounts
+from grids.seeding import seed_staff
 
 
 class Command(BaseCommand):
@@ -15,7 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, staff: bool, demo: bool, **options):
         started = time.monotonic()
-        for report in seed_platform(staff=staff, demo=demo):
+        reports = seed_platform(demo=demo)
+        if staff:
+            reports.append(seed_staff())
+        for report in reports:
             for label in report.created:
                 self.stdout.write(f"{label}: {report.created[label]} created, {report.updated[label]} updated")
         if demo:

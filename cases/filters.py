@@ -1,11 +1,12 @@
+"""The one filter of case lists: the API's query parameters and the inbox page's filter form alike."""
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Department, DepartmentStation, Grid
 
-from ..models import Case, Category
-from ..workflow import Light, Source, Status, Tier
+from .models import Case, Category
+from .workflow import Light, Source, Status, Tier
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -1,12 +1,17 @@
-"""API plumbing shared by the apps: a permission per custom action, a
-viewset whose reads come from a selector and whose writes go through services, and the
-post-write re-check (the object must still be visible to its writer, or it is a 404)."""
+"""API plumbing shared by the apps: a permission per custom action, the one scoped viewset (reads
+through ``visible_to``, writes through services) and the post-write re-check (the object must
+still be visible to its writer, or it is a 404)."""
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 
 from core.permissions import RoleModelPermissions
 
@@ -22,6 +27,17 @@ class ActionModelPermissions(RoleModelPermissions):
         return bool(user and user.is_authenticated and user.has_perms(needed))
 
 
+class SubmissionThrottle(ScopedRateThrottle):
+    """The residents' submission budget (the view's ``throttle_scope``, e.g. ``public_submit``): spent by
+    what they send, never by reading. Put it beside the default throttles."""
+
+    def allow_request(self, request, view):
+        return request.method in SAFE_METHODS or super().allow_request(request, view)
+
+
+PUBLIC_THROTTLES = [*api_settings.DEFAULT_THROTTLE_CLASSES, SubmissionThrottle]
+
+
 class ServiceSchema(AutoSchema):
     """Writes take the input serializer and answer with the output one."""
 
@@ -33,28 +49,36 @@ class ServiceSchema(AutoSchema):
 
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Reads: ``selector(user)``. Writes: ``input_serializer_class`` → service → output."""
+    """The one API viewset. Reads: ``queryset.visible_to(request.user)`` — declare ``queryset`` with
+    the joins the output needs; the scope is applied here, so no endpoint can forget it. List
+    filters are django-filter FilterSets (``filterset_class`` / ``filterset_fields``). Writes:
+    ``input_serializer_class`` → a service → ``output_serializer_class``, answered as the writer
+    now sees the object (``respond``)."""
 
     permission_classes = [ActionModelPermissions]
     schema = ServiceSchema()
-    selector = None  # staticmethod(user) -> QuerySet
     output_serializer_class = None
     input_serializer_class = None
     action_perms: dict = {}
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_null_characters(request, kwargs)
+
     def get_queryset(self):
+        queryset = self.queryset.all()
         if self.request is None or getattr(self, "swagger_fake_view", False):
-            return self.output_serializer_class.Meta.model.objects.none()
-        return type(self).selector(self.request.user)
+            return queryset.none()
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action in ("create", "partial_update", "update") and self.input_serializer_class:
             return self.input_serializer_class
         return self.output_serializer_class
 
-    def validated(self, serializer_class=None, partial=False) -> dict:
+    def validated(self, serializer_class=None, partial=False, data=None) -> dict:
         serializer = (serializer_class or self.get_serializer_class())(
-            data=self.request.data, partial=partial, context=self.get_serializer_context()
+            data=self.request.data if data is None else data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
@@ -66,6 +90,30 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if model is type(obj) and serializer_class is self.output_serializer_class:
             obj = get_object_or_404(self.get_queryset(), pk=obj.pk)
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=code)
+
+
+def refuse_null_characters(request, kwargs) -> None:
+    """PostgreSQL text cannot hold NUL: a path or filter carrying one is refused here (400) rather
+    than failing in the database (500)."""
+    bad = [name for name, value in [*request.query_params.items(), *kwargs.items()] if "\x00" in str(value)]
+    if bad:
+        raise ValidationError({name: [_("Null characters are not allowed.")] for name in bad})
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class AvailableActionsField(serializers.Field):
+    """The workflow actions the reader may take on the object now: the same check that enforces
+    them. The actor is the request's user, or ``context["actor"]`` (e.g. a residents' access code)."""
+
+    def __init__(self, workflow, **kwargs):
+        self.workflow = workflow
+        kwargs.setdefault("help_text", _("Steps you may take now"))
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj) -> list[str]:
+        request = self.context.get("request")
+        actor = self.context.get("actor") or (request.user if request else None)
+        return [str(action) for action in self.workflow.available(actor, obj)] if actor is not None else []
 
 
 class MilestoneIn(serializers.Serializer):

@@ -1,0 +1,23 @@
+"""Form pieces every app's pages share: date and text widgets, and one form class per workflow."""
+from django import forms
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class StepForm(forms.Form):
+    """One form class for every step of a workflow; an instance keeps only its step's fields."""
+
+    STEP_FIELDS: dict[str, list[str]] = {}
+
+    def __init__(self, *args, step: str, **kwargs):
+        kwargs.setdefault("prefix", step)
+        initial = {"action": step, **kwargs.pop("initial", {})}
+        super().__init__(*args, initial=initial, **kwargs)
+        keep = {"action", *self.STEP_FIELDS[step]}
+        for name in [name for name in self.fields if name not in keep]:
+            del self.fields[name]
+
+    def step_data(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "action"}

@@ -1,0 +1,224 @@
+"""One way to see anything: ``Model.objects.visible_to(user, action="view")``.
+
+A scoped model uses ``ScopedQuerySet.as_manager()`` and declares where each of its rows lives with
+a ``ScopePath``: in a grid, in an area, with a department or a station, with a person — or, for
+reference data, everywhere. ``visible_to`` turns the user's ``Scope`` (the grids, departments and
+stations they serve, loaded by ``settings.SCOPE_LOADER``) into a filter:
+
+- deny by default: anonymous and inactive users, and users whose role lacks the model permission
+  of the action (``<app>.<action>_<model>``), see nothing;
+- a sensitive model names the roles that may see it at all (``roles=``): nobody else sees a row,
+  whatever their scope;
+- the parts of a path are united through ``Rows``, in which "every row" absorbs and "no row" is
+  neutral. (Django's ``Q() | q`` is ``q``: ORing a district-wide empty filter with anything
+  silently narrows it. ``Rows`` cannot.)
+
+Codes are hierarchical (district ``110108`` → street ``110108SSS`` → community ``110108SSSCCC`` →
+unit grid ``110108SSSCCCNNN``): a scope root covers every code it prefixes.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache as memoize
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+from .access import generation_key
+from .roles import role_of
+
+SCOPE_SECONDS = 300
+COMMUNITY_CODE_LENGTH = 12
+AREA_CODE_LENGTHS = (6, 9, COMMUNITY_CODE_LENGTH)  # district, street, community
+VIEW = "view"
+
+
+class Rows:
+    """Which rows of a model someone sees: every row, no row, or the rows matching a filter."""
+
+    __slots__ = ("q",)
+
+    def __init__(self, q: Q | None):
+        self.q = q  # None: every row
+
+    @classmethod
+    def where(cls, q: Q) -> "Rows":
+        return cls(q) if q else EVERY_ROW  # an empty Q means no condition: every row
+
+    def __or__(self, other: "Rows") -> "Rows":
+        if self is EVERY_ROW or other is EVERY_ROW:
+            return EVERY_ROW
+        if self is NO_ROW:
+            return other
+        if other is NO_ROW:
+            return self
+        return Rows(self.q | other.q)
+
+    def narrowed(self, q: Q) -> "Rows":
+        """These rows, keeping only those that also match ``q`` (e.g. published results only)."""
+        if self is NO_ROW:
+            return NO_ROW
+        return Rows.where(q if self.q is None else self.q & q)
+
+    def apply(self, queryset: models.QuerySet) -> models.QuerySet:
+        if self is EVERY_ROW:
+            return queryset
+        if self is NO_ROW:
+            return queryset.none()
+        return queryset.filter(self.q)
+
+    def __repr__(self):
+        return "EVERY_ROW" if self is EVERY_ROW else "NO_ROW" if self is NO_ROW else f"Rows({self.q!r})"
+
+
+EVERY_ROW = Rows(None)
+NO_ROW = Rows(Q(pk__in=[]))
+
+
+def any_of(parts) -> Rows:
+    return reduce(or_, parts, NO_ROW)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user serves. ``grid_codes`` are roots (each covers every code below it);
+    ``viewing_codes`` are the roots of what they may look at, which for department staff reaches
+    the streets their stations sit in (a whole department: the district)."""
+
+    grid_codes: tuple[str, ...] = ()
+    department_ids: frozenset[int] = frozenset()
+    station_ids: frozenset[int] = frozenset()
+    viewing_codes: tuple[str, ...] = ()
+
+    @property
+    def everywhere(self) -> bool:
+        return settings.DISTRICT_CODE in self.grid_codes
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.grid_codes or self.department_ids or self.station_ids)
+
+    def covers(self, code: str) -> bool:
+        """Is the grid or area with this code inside the user's grids?"""
+        return any(code.startswith(root) for root in self.grid_codes)
+
+    def acts_in_area(self, code: str) -> bool:
+        """May the user act in this area: one they serve, or the community around the grids they serve."""
+        return self.covers(code) or (
+            len(code) == COMMUNITY_CODE_LENGTH and any(root.startswith(code) for root in self.grid_codes))
+
+    def grid_rows(self, path: str, roots: tuple[str, ...] | None = None) -> Rows:
+        """Rows whose grid code (at ``path``) lies under one of the roots (default: the grids served)."""
+        roots = self.grid_codes if roots is None else roots
+        if settings.DISTRICT_CODE in roots:
+            return EVERY_ROW
+        return any_of(Rows.where(Q(**{f"{path}__startswith": root})) for root in roots)
+
+    def area_rows(self, path: str, action: str = VIEW, roots: tuple[str, ...] | None = None) -> Rows:
+        """Rows of an area (district, street or community code at ``path``). Seen: the areas under the
+        roots and the areas above them (a grid worker sees their community's and the district's
+        volunteer teams). Changed: the areas under the roots and the community around them."""
+        roots = self.grid_codes if roots is None else roots
+        rows = self.grid_rows(path, roots)
+        if rows is EVERY_ROW or not roots:
+            return rows
+        lengths = AREA_CODE_LENGTHS if action == VIEW else (COMMUNITY_CODE_LENGTH,)
+        above = sorted({root[:length] for root in roots for length in lengths if len(root) > length})
+        return rows | Rows.where(Q(**{f"{path}__in": above})) if above else rows
+
+    def id_rows(self, path: str, ids: frozenset[int]) -> Rows:
+        return Rows.where(Q(**{f"{path}__in": sorted(ids)})) if ids else NO_ROW
+
+
+@dataclass(frozen=True)
+class ScopePath:
+    """Where a model's rows live, for ``visible_to``. Each part is a lookup path from the model;
+    a row is visible when any part matches.
+
+    - ``grid``: the code of the grid the row belongs to; seen by those serving that grid or above.
+    - ``area``: the code of the area (district, street, community) the row belongs to; see
+      ``Scope.area_rows`` for how seeing differs from changing.
+    - ``department`` / ``station``: the id of the department / department station it is with.
+    - ``person``: the id of a user who always sees the row (a reporter, the staff member themself).
+    - ``widened``: grid and area parts use the viewing roots (department staff see their streets).
+    - ``everywhere``: reference data — every row, to anyone with the model permission.
+    - ``district``: rows that only a district-wide scope sees.
+    - ``roles``: a sensitive model — only these roles see any row at all.
+    - ``rule``: ``rule(user, scope, action) -> Rows`` for what no path expresses; united with the rest.
+    """
+
+    grid: str = ""
+    area: str = ""
+    department: str = ""
+    station: str = ""
+    person: str = ""
+    widened: bool = False
+    everywhere: bool = False
+    district: bool = False
+    roles: frozenset[str] | None = None
+    rule: Callable | None = field(default=None, compare=False)
+
+    def rows(self, user, scope: Scope, action: str = VIEW) -> Rows:
+        if self.roles is not None and role_of(user) not in self.roles and not user.is_superuser:
+            return NO_ROW
+        if self.everywhere or (self.district and scope.everywhere):
+            return EVERY_ROW
+        roots = scope.viewing_codes if self.widened and action == VIEW else scope.grid_codes
+        parts = []
+        if self.grid:
+            parts.append(scope.grid_rows(self.grid, roots))
+        if self.area:
+            parts.append(scope.area_rows(self.area, action, roots))
+        if self.department:
+            parts.append(scope.id_rows(self.department, scope.department_ids))
+        if self.station:
+            parts.append(scope.id_rows(self.station, scope.station_ids))
+        if self.person:
+            parts.append(Rows.where(Q(**{self.person: user.pk})))
+        if self.rule is not None:
+            parts.append(self.rule(user, scope, action))
+        return any_of(parts)
+
+
+def _model_permission(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = VIEW) -> models.QuerySet:
+        """The rows ``user`` may see (``action="view"``) or act on (``"change"``, ``"delete"``)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.has_perm(_model_permission(self.model, action)):
+            return self.none()
+        return self.model.scope_path.rows(user, scope_of(user), action).apply(self)
+
+
+def is_scoped(model) -> bool:
+    return isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+
+
+@memoize
+def _scope_loader():
+    return import_string(settings.SCOPE_LOADER)
+
+
+def scope_of(user) -> Scope:
+    """Where the user serves: kept on the user object for the request and in the cache across
+    requests (under the access generation, so that any change of access is seen at once)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_haidian_scope", None)
+    if cached is not None:
+        return cached
+    key = generation_key("scope", user.pk)
+    scope = cache.get(key)
+    if scope is None:
+        scope = _scope_loader()(user)
+        cache.set(key, scope, SCOPE_SECONDS)
+    user._haidian_scope = scope
+    return scope
