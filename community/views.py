@@ -8,7 +8,6 @@ open to residents (submissions throttled).
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
 from grids.models import Community, Grid
 
-from . import forms, matters, models, selectors, services
+from . import filters, forms, matters, models, selectors, services
 from .workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW, STILL_OPEN
 
 
@@ -55,8 +54,7 @@ def workbench(request):
 @staff_page("grids.view_community")
 def communities(request):
     rows = selectors.with_station_and_staff(Community.objects.visible_to(request.user))
-    if request.GET.get("below_standard"):
-        rows = rows.filter(service_station__office_area_m2__lt=settings.COMMUNITY_SPACE_STANDARD_M2)
+    rows = filters.CommunityFilter(request.GET, queryset=rows).qs
     return render(request, "community/communities.html", {
         "figures": selectors.community_figures(request.user), "page": paginate(request, rows),
     })
@@ -65,13 +63,10 @@ def communities(request):
 @staff_page("community.view_servicecirclesite")
 def service_circle(request):
     user = request.user
-    street = request.GET.get("street", "")
-    if street and not Grid.objects.filter(code=street, level=Grid.Level.STREET).exists():
-        street = ""
     sites = models.ServiceCircleSite.objects.visible_to(user).select_related("street").annotate(
         community_count=Count("communities", distinct=True)).order_by("street__code", "code")
-    if street:
-        sites = sites.filter(street__code=street)
+    sites, chosen = filtered(request, filters.CircleSiteFilter, sites)
+    street = chosen["street"].code if chosen.get("street") else ""
     return render(request, "community/service_circle.html", {
         "coverage": selectors.service_circle_coverage(street_code=street),
         "district": selectors.service_circle_coverage() if street else None,
@@ -90,18 +85,10 @@ def service_circle(request):
 @staff_page("community.view_household")
 def households(request):
     rows = models.Household.objects.visible_to(request.user).select_related("grid").prefetch_related("categories")
-    status = request.GET.get("status", "active")
-    if status == "overdue":
-        rows = rows.filter(active=True, is_overdue=True)
-    elif status == "left":
-        rows = rows.filter(active=False)
-    else:
-        rows = rows.filter(active=True)
-    category = request.GET.get("category", "")
-    if category:
-        rows = rows.filter(categories__code=category)
+    rows, chosen = filtered(request, filters.HouseholdRegisterFilter, rows)
     return render(request, "community/households.html", {
-        "page": paginate(request, rows.order_by("next_visit_due", "id")), "status": status, "category": category,
+        "page": paginate(request, rows.order_by("next_visit_due", "id")), "status": chosen["status"],
+        "category": chosen.get("category", ""),
         "categories": models.VisitCategory.objects.visible_to(request.user),
     })
 
@@ -268,9 +255,7 @@ def care(request):
         if target:
             return redirect("community:care-target", pk=target.pk)
     targets = selectors.with_cover(models.CareTarget.objects.visible_to(user).select_related("grid"))
-    targets = targets.filter(active=True)
-    if request.GET.get("uncovered"):
-        targets = targets.filter(covered=False)
+    targets = filters.CareTargetFilter(request.GET, queryset=targets.filter(active=True)).qs
     return render(request, "community/care.html", {
         "form": form, "by_community": selectors.care_coverage(user),
         "by_building": selectors.care_coverage(user, by_building=True), "page": paginate(request, targets),
@@ -370,11 +355,10 @@ def matters_list(request):
     except ValueError:
         pass
     rows = models.PracticalMatter.objects.visible_to(user).select_related("community")
-    status = request.GET.get("status", "")
-    if status in models.PracticalMatter.Status.values:
-        rows = rows.filter(status=status)
+    rows, chosen = filtered(request, filters.MatterFilter, rows)
     return render(request, "community/matters.html", {
-        "page": paginate(request, rows), "status": status, "statuses": models.PracticalMatter.Status.choices,
+        "page": paginate(request, rows), "status": chosen.get("status", ""),
+        "statuses": models.PracticalMatter.Status.choices,
         "year": year, "without": selectors.communities_without_matter(user, year),
     })
 
@@ -422,9 +406,7 @@ def matter_detail(request, pk):
 
 
 def public_matters(request):
-    rows = selectors.public_matters()
-    if request.GET.get("key"):
-        rows = rows.filter(is_key=True)
+    rows = filters.PublicMatterFilter(request.GET, queryset=selectors.public_matters()).qs
     return render(request, "community/public/matters.html", {"page": paginate(request, rows)})
 
 

@@ -96,6 +96,13 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def filtered(request, filterset_class, queryset):
+    """A page's list narrowed by its FilterSet, and the values the filters took, for a page that shows
+    them (in its filter form or links). A value that does not validate is not applied."""
+    filterset = filterset_class(request.GET, queryset=queryset)
+    return filterset.qs, filterset.form.cleaned_data
+
+
 def submitted(request, name: str) -> bool:
     """Several forms share a page; the button pressed says which one was sent."""
     return request.method == "POST" and request.POST.get("form") == name

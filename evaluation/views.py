@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
-from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
 
-from . import exports, forms, selectors, services
+from . import exports, filters, forms, selectors, services
 from .indicators import DRILL_LABELS, DRILLS, INDICATORS
 from .models import BonusRun, ResultRun, Round, ScoreSheet, SubjectKind, SubjectResult, SurveyImport
 from .parties import Flow
@@ -161,14 +161,12 @@ def ranking(request, pk: int, kind: str):
     if kind not in SubjectKind.values:
         raise Http404
     rows = SubjectResult.objects.visible_to(request.user).filter(run=run, kind=kind)
-    street = request.GET.get("street", "")
-    if street.isdigit():
-        rows = rows.filter(street_code=street)
+    rows, chosen = filtered(request, filters.RankingFilter, rows)
     rows = selectors.ranked(rows)
     indicators = {i.key: i for i in INDICATORS}
     return render(request, "evaluation/ranking.html", {
         "run": run, "kind": kind, "kind_label": SubjectKind(kind).label, "page": paginate(request, rows, 100),
-        "columns": [(indicators[key], drill) for key, drill in RANKING_COLUMNS], "street": street,
+        "columns": [(indicators[key], drill) for key, drill in RANKING_COLUMNS], "street": chosen.get("street", ""),
         "kinds": SubjectKind.choices,
     })
 
@@ -251,10 +249,9 @@ def run_export(request, pk: int):
 def sheets(request):
     rows = (ScoreSheet.objects.visible_to(request.user).select_related("round__period")
             .order_by("status", "-round__period__starts_on", "flow", "id"))
-    status = request.GET.get("status", "")
-    if status in ScoreSheet.Status.values:
-        rows = rows.filter(status=status)
-    return render(request, "evaluation/sheets.html", {"page": paginate(request, rows), "status": status})
+    rows, chosen = filtered(request, filters.SheetFilter, rows)
+    return render(request, "evaluation/sheets.html", {"page": paginate(request, rows),
+                                                      "status": chosen.get("status", "")})
 
 
 @staff_page("evaluation.view_scoresheet")

@@ -3,14 +3,14 @@ objects come through ``visible_to`` (outside scope: 404); the steps offered are 
 workflow allows the user now. ``public/`` is the information disclosure page with the report
 form (群众举报), open to everyone and throttled."""
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.pages import attempt, bound, paginate, public_submit_allowed, run_service, staff_page, submitted
+from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
 
-from . import forms, models, selectors, services
+from . import filters, forms, models, selectors, services
 from .workflow import COMPLAINT_FLOW, ORGANISATION_FLOW, PROJECT_FLOW
 
 Org = models.SocialOrganisation
@@ -48,19 +48,10 @@ def organisations(request):
     rows = Org.objects.visible_to(request.user).select_related("street")
     counts = dict(rows.order_by().values_list("status").annotate(n=Count("id")))
     overdue = rows.filter(status=Org.Status.APPLIED, is_overdue=True).order_by("decision_due_on")[:20]
-    status = request.GET.get("status", "")
-    if status in Org.Status.values:
-        rows = rows.filter(status=status)
-    if request.GET.get("overdue"):
-        rows = rows.filter(status=Org.Status.APPLIED, is_overdue=True)
-    kind = request.GET.get("kind", "")
-    if kind in Org.Kind.values:
-        rows = rows.filter(kind=kind)
-    query = request.GET.get("q", "").strip()
-    if query:
-        rows = rows.filter(Q(name__icontains=query) | Q(registration_number__icontains=query))
+    rows, chosen = filtered(request, filters.OrganisationFilter, rows)
     return render(request, "orgs/organisations.html", {
-        "page": paginate(request, rows.order_by("-applied_on", "name")), "status": status, "kind": kind, "q": query,
+        "page": paginate(request, rows.order_by("-applied_on", "name")), "status": chosen.get("status", ""),
+        "kind": chosen.get("kind", ""), "q": chosen.get("q", ""),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in Org.Status.choices],
         "kinds": Org.Kind.choices, "overdue": overdue,
     })
@@ -190,8 +181,7 @@ def complaints(request):
         if complaint:
             return redirect("orgs:complaint", pk=complaint.pk)
     rows = models.Complaint.objects.visible_to(user).select_related("organisation")
-    if request.GET.get("open"):
-        rows = rows.exclude(status=models.Complaint.Status.CLOSED)
+    rows = filters.ComplaintFilter(request.GET, queryset=rows).qs
     return render(request, "orgs/complaints.html", {"form": form, "page": paginate(request, rows)},
                   status=_status(request))
 
@@ -213,13 +203,10 @@ def complaint_detail(request, pk):
 
 def public(request):
     """Information disclosure (信息公开): registered and filed organisations, purchased projects, awards."""
-    organisations = selectors.public_organisations()
-    query = request.GET.get("q", "").strip()
-    if query:
-        organisations = organisations.filter(name__icontains=query)
+    organisations, chosen = filtered(request, filters.PublicOrganisationFilter, selectors.public_organisations())
     projects = selectors.public_projects()
     return render(request, "orgs/public.html", {
-        "q": query, "organisations": paginate(request, organisations),
+        "q": chosen.get("q", ""), "organisations": paginate(request, organisations),
         "projects": projects[:200], "project_totals": selectors.purchase_totals(projects, by="year"),
         "award_totals": selectors.award_totals(selectors.public_awards()),
     })

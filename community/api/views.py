@@ -17,8 +17,7 @@ from rest_framework.views import APIView
 from core.api import PUBLIC_THROTTLES, ScopedViewSet, milestone_actions
 from grids.models import Community
 
-from .. import matters, models, selectors, services
-from . import filters
+from .. import filters, matters, models, selectors, services
 from . import serializers as s
 
 CHANGE = "change"

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api import PUBLIC_THROTTLES, ActionModelPermissions, ScopedViewSet
 
-from .. import exports, selectors, services
+from .. import exports, filters, selectors, services
 from ..models import (
     BonusRule,
     BonusRun,
@@ -30,7 +30,6 @@ from ..models import (
 )
 from ..surveys import MAX_BYTES
 from ..workflow import AccessCode, RunAction
-from . import filters
 from . import serializers as s
 
 TAGS = ["evaluation"]

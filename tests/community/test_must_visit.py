@@ -255,3 +255,24 @@ def test_the_register_lists_in_a_constant_number_of_queries(api_as, client, cast
         assert client.get("/community/households/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/community/").status_code == 200
+
+
+def test_the_register_page_shows_the_part_and_the_category_asked_for(client, cast):
+    on_register, overdue, left = (_household(cast.worker_a) for _ in range(3))
+    disabled = _household(cast.worker_a, categories=("disabled",))
+    Household.objects.filter(pk=overdue.pk).update(is_overdue=True)
+    Household.objects.filter(pk=left.pk).update(active=False)
+    client.force_login(cast.worker_a)
+
+    def listed(**params):
+        page = client.get("/community/households/", params)
+        assert page.status_code == 200
+        return {household.pk for household in page.context["page"]}
+
+    assert listed() == listed(status="gone", overdue="often") == {on_register.pk, overdue.pk, disabled.pk}
+    assert listed(status="overdue") == listed(overdue="true") == {overdue.pk}
+    assert listed(status="left") == {left.pk}
+    assert listed(category="disabled") == {disabled.pk}
+    assert listed(category="no_such_category") == set()
+    page = client.get("/community/households/", {"status": "gone", "category": "disabled"})
+    assert (page.context["status"], page.context["category"]) == ("active", "disabled")

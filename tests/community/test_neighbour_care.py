@@ -97,3 +97,5 @@ def test_the_care_pages_pair_and_log(client, cast):
         "contact-mode": "phone", "contact-note": "电话问候"}).status_code == 302
     page = client.get("/community/care/")
     assert page.status_code == 200 and page.context["by_building"][0].share == 100.0
+    assert target.pk not in {row.pk for row in client.get("/community/care/", {"uncovered": 1}).context["page"]}
+    assert target.pk in {row.pk for row in client.get("/community/care/", {"uncovered": 0}).context["page"]}

@@ -191,3 +191,17 @@ def test_staff_pages_need_a_login(client, cast):
     assert client.get(f"/community/matters/{matter.pk}/").status_code == 302
     assert client.get("/community/matters/").status_code == 302
     assert client.get("/community/public/matters/").status_code == 200
+
+
+def test_the_staff_and_public_lists_narrow_to_a_status_and_to_key_projects(client, cast):
+    proposed, ordinary, key = _propose(title="加装电梯"), _propose(title="修路"), _propose(title="建食堂")
+    PracticalMatter.objects.filter(pk__in=[ordinary.pk, key.pk]).update(status="selected")
+    PracticalMatter.objects.filter(pk=key.pk).update(is_key=True)
+    client.force_login(cast.community_a)
+    staff = client.get("/community/matters/", {"status": "selected"})
+    assert {m.pk for m in staff.context["page"]} == {ordinary.pk, key.pk} and staff.context["status"] == "selected"
+    everything = client.get("/community/matters/", {"status": "someday"})
+    assert {m.pk for m in everything.context["page"]} == {proposed.pk, ordinary.pk, key.pk}
+    client.logout()
+    assert [m.pk for m in client.get("/community/public/matters/", {"key": 1}).context["page"]] == [key.pk]
+    assert len(client.get("/community/public/matters/", {"key": "maybe"}).context["page"]) == 2

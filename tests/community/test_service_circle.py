@@ -41,3 +41,15 @@ def test_coverage_follows_the_data(cast):
 def test_anonymous_callers_are_refused(api, client):
     assert api.get("/api/v1/community/service-circle/sites/").status_code in (401, 403)
     assert client.get("/community/service-circle/").status_code == 302
+
+
+def test_the_page_narrows_the_sites_to_a_street(client, cast):
+    client.force_login(cast.worker_a)
+    street = client.get("/community/service-circle/", {"street": "110108009"})
+    assert street.status_code == 200 and street.context["street"] == "110108009"
+    assert {site.street.code for site in street.context["page"]} == {"110108009"}
+    assert street.context["coverage"].communities < 570 and street.context["district"].communities == 570
+    for unknown in ("110108009001001", "x"):  # a unit grid, not a street; not a code: the whole district
+        whole = client.get("/community/service-circle/", {"street": unknown})
+        assert whole.status_code == 200 and whole.context["street"] == "" and whole.context["district"] is None
+        assert whole.context["page"].paginator.count == ServiceCircleSite.objects.count()

@@ -3,9 +3,9 @@ every endpoint is in the OpenAPI schema."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from evaluation.models import ResultRun, SubjectResult, SurveyImport
+from evaluation.models import ResultRun, ScoreSheet, SubjectResult, SurveyImport
 from evaluation.services import round_open, run_compute, run_publish, run_review
-from tests.conftest import GRID_A, STREET_A
+from tests.conftest import GRID_A, STREET_A, STREET_B
 
 from .conftest import at
 
@@ -43,6 +43,29 @@ def test_the_pages_render_for_the_district_and_the_street(published, client, cas
     assert client.get(f"/evaluation/results/{grid.pk}/cases/bogus/").status_code == 404
     export = client.get(f"/evaluation/runs/{published.pk}/export.xlsx")
     assert export.status_code == 200 and export["Content-Disposition"].endswith('.xlsx"')
+
+
+def test_the_sheets_and_ranking_pages_narrow_their_lists(published, client, cast):
+    assessment, _ = round_open(period_code="2026H1", now=at("2026-01-05"))
+    done = assessment.sheets.first()
+    ScoreSheet.objects.filter(pk=done.pk).update(status=ScoreSheet.Status.SUBMITTED, total=80)
+    client.force_login(cast.evaluator)
+
+    def listed(url, **params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return response.context["page"]
+
+    assert [sheet.pk for sheet in listed("/evaluation/sheets/", status="submitted")] == [done.pk]
+    every_sheet = listed("/evaluation/sheets/").paginator.count
+    assert listed("/evaluation/sheets/", status="late").paginator.count == every_sheet == assessment.sheets.count()
+    assert listed("/evaluation/sheets/", status="pending").paginator.count == every_sheet - 1
+    ranking = f"/evaluation/runs/{published.pk}/grid/"
+    street_a = listed(ranking, street=STREET_A)
+    assert {result.street_code for result in street_a} == {STREET_A}
+    assert {result.street_code for result in listed(ranking, street=STREET_B)} == {STREET_B}
+    every_grid = listed(ranking).paginator.count
+    assert listed(ranking, street="学院路").paginator.count == every_grid > street_a.paginator.count
 
 
 def test_the_evaluator_computes_reviews_and_publishes_from_the_pages(history, client, cast):

@@ -89,6 +89,9 @@ def test_the_complaint_pages(client, cast, provider):
     assert ok.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == "closed" and complaint.handled_by == cast.dispatcher_a
+    still_open = Complaint.objects.create(organisation=provider, channel="online", content="服务差")
+    listed = client.get("/orgs/complaints/", {"open": 1}).context["page"]
+    assert [c.pk for c in listed] == [still_open.pk]
     client.force_login(cast.dispatcher_b)
     assert client.get(f"/orgs/complaints/{complaint.pk}/").status_code == 404
     other = make_organisation("青龙桥组织", street=STREET_B)

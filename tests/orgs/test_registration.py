@@ -12,6 +12,7 @@ from orgs.seeding import seed
 from orgs.services import organisations_flag_overdue
 from orgs.tasks import OVERDUE_APPLICATIONS_TASK, flag_overdue_applications
 from tests.conftest import STREET_A, STREET_B
+from tests.orgs.conftest import make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +155,29 @@ def test_the_pages_record_and_decide_an_application(client, cast):
     organisation.refresh_from_db()
     assert organisation.status == "filed"
     assert client.get("/orgs/", {"status": "filed"}).status_code == 200
+
+
+def test_the_organisations_page_narrows_the_list_by_status_kind_overdue_and_name_or_number(client, cast):
+    charity = make_organisation("阳光社工事务所")
+    group = make_organisation("书法协会", kind="social_group")
+    waiting = make_organisation("学院路邻里互助会", status="applied", kind="community")
+    late = make_organisation("逾期的互助会", status="applied", kind="community")
+    SocialOrganisation.objects.filter(pk=late.pk).update(is_overdue=True)
+    client.force_login(cast.dispatcher_a)
+
+    def listed(**params):
+        page = client.get("/orgs/", params)
+        assert page.status_code == 200
+        return {organisation.pk for organisation in page.context["page"]}
+
+    everyone = {charity.pk, group.pk, waiting.pk, late.pk}
+    assert listed() == listed(status="lost", kind="club", overdue="soon") == everyone
+    assert listed(status="applied") == {waiting.pk, late.pk}
+    assert listed(kind="social_group") == {group.pk}
+    assert listed(overdue=1) == {late.pk}
+    assert listed(q=" 阳光 ") == listed(q=charity.registration_number) == {charity.pk}
+    page = client.get("/orgs/", {"kind": "social_group", "q": " 书法 ", "status": "lost"})
+    assert (page.context["kind"], page.context["q"], page.context["status"]) == ("social_group", "书法", "")
 
 
 def test_the_overdue_task_is_known_to_the_celery_app():

@@ -1,7 +1,9 @@
-"""The list filters of the evaluation API (documented in the schema; a malformed value is a 400)."""
+"""The list filters of the evaluation API (documented in the schema; a malformed value is a 400)
+and pages (a value that does not validate is not applied)."""
 import django_filters
+from django.core.validators import RegexValidator
 
-from ..models import ResultRun, ScoreSheet, SubjectResult
+from .models import ResultRun, ScoreSheet, SubjectResult
 
 PERIOD_CODE = "A period code, e.g. 2026H1"
 
@@ -32,3 +34,13 @@ class ResultFilter(django_filters.FilterSet):
 
     def published_in(self, queryset, name, value):
         return queryset.filter(run__period__code=value, run__status=ResultRun.Status.PUBLISHED)
+
+
+class RankingFilter(django_filters.FilterSet):
+    """The ranking page: one street's units. A street code is digits; anything else ranks them all."""
+
+    street = django_filters.CharFilter(field_name="street_code", validators=[RegexValidator(r"^[0-9]+\Z")])
+
+    class Meta:
+        model = SubjectResult
+        fields = ["street"]
