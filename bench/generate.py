@@ -29,6 +29,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
 
     from cases.journal import chain_hash
     from cases.models import Case, CaseCounter, CaseEvent, Category
+    from core.models import Notification
     from grids.models import DepartmentStation, Grid
 
     rng = random.Random(seed)
@@ -40,8 +41,8 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
                                                                                   "department_id"))
     stations = {(d, s): pk for pk, d, s in DepartmentStation.objects.values_list("id", "department_id", "street_id")}
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE cases_caseevent, cases_notification, cases_attachment, cases_case, cases_casecounter "
-                       "RESTART IDENTITY CASCADE")
+        cursor.execute(f"TRUNCATE cases_caseevent, {Notification._meta.db_table}, cases_attachment, cases_case, "
+                       "cases_casecounter RESTART IDENTITY CASCADE")
     case_columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
     event_columns = [f.column for f in CaseEvent._meta.concrete_fields if f.column != "id"]
     span = dt.timedelta(days=days)

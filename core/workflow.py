@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 
 from .errors import Conflict
 
+# What stands in the way of an action, in the order the error contract checks it.
+ROLE, OWNER, STATE, GUARD = "role", "owner", "state", "guard"
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -93,33 +96,52 @@ class Workflow:
 
     # ------------------------------------------------------------------ asking
 
+    def _may_act(self, user) -> bool:
+        return getattr(user, "is_authenticated", False) and user.has_perm(self.permission)
+
+    def _obstacle(self, user, obj, action: str, may_act: bool | None = None) -> str | None:
+        """The first thing in the way of ``action``, in the contract's order (ROLE, OWNER, STATE,
+        GUARD), or None. It builds no message: a list page asks it for every row and every step."""
+        transition = self.transitions[action]
+        if not (self._may_act(user) if may_act is None else may_act):
+            return ROLE
+        if not self.deciders[transition.who](user, obj):
+            return OWNER
+        if not transition.starts_from(obj, getattr(obj, self.state)):
+            return STATE
+        if transition.guard and transition.guard(obj):
+            return GUARD
+        return None
+
     def refusal(self, user, obj, action: str) -> Exception | None:
         """Why ``user`` may not take ``action`` on ``obj`` now (fields aside), or None if they may."""
+        obstacle = self._obstacle(user, obj, action)
         transition = self.transitions[action]
-        if not getattr(user, "is_authenticated", False) or not user.has_perm(self.permission):
+        if obstacle == ROLE:
             return PermissionDenied(_("Your role may not do this."))
-        if not self.deciders[transition.who](user, obj):
+        if obstacle == OWNER:
             return PermissionDenied(_("This step is not yours."))
-        state = getattr(obj, self.state)
-        if not transition.starts_from(obj, state):
+        if obstacle == STATE:
             return Conflict(_("“%(action)s” is not possible while it is “%(state)s”.") % {
                 "action": transition.label, "state": self._state_label(obj)}, code="wrong_state")
-        reason = transition.guard(obj) if transition.guard else None
-        if reason:
-            return Conflict(reason, code="wrong_state")
+        if obstacle == GUARD:
+            return Conflict(transition.guard(obj), code="wrong_state")
         return None
 
     def available(self, user, obj) -> list[str]:
-        """The actions ``user`` may take on ``obj`` now, in table order."""
-        return [action for action in self.transitions if self.refusal(user, obj, action) is None]
+        """The actions ``user`` may take on ``obj`` now, in table order: those ``check`` lets through."""
+        if not self._may_act(user):
+            return []
+        state = getattr(obj, self.state)
+        # The state test first: the same answer, but the deciders run only for the steps it leaves.
+        return [action for action, transition in self
+                if transition.starts_from(obj, state) and self._obstacle(user, obj, action, True) is None]
 
     def held_back(self, user, obj) -> list[tuple[str, str]]:
         """The steps that would be the user's from the object's state but for a condition, with why
         (``[(label, reason)]``): a page says why a button is missing instead of hiding it silently."""
-        state = getattr(obj, self.state)
-        return [(str(transition.label), refusal.message) for action, transition in self
-                if transition.starts_from(obj, state)
-                and isinstance(refusal := self.refusal(user, obj, action), Conflict)]
+        return [(str(transition.label), str(transition.guard(obj))) for action, transition in self
+                if self._obstacle(user, obj, action) == GUARD]
 
     def check(self, user, obj, action: str, data: dict | None = None, *, version: int | None = None) -> Transition:
         """Raise the error the contract names for the first thing that is wrong; else the transition."""
