@@ -8,8 +8,8 @@ from .models import Case, CaseEvent, Category, Open311Client
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "default_tier", "department", "handle_hours",
-                    "urgent_handle_hours", "must_report_item", "active"]
-    list_filter = ["kind", "default_tier", "department", "active"]
+                    "urgent_handle_hours", "must_report_item", "active", "open_to_residents"]
+    list_filter = ["kind", "default_tier", "department", "active", "open_to_residents"]
     search_fields = ["code", "name"]
     list_select_related = ["parent", "department"]
 

@@ -4,7 +4,14 @@ After the national city-management classification (components 部件 / events �
 grid work contents (网格十大工作内容). Limits are working hours for normal cases (8 = one working
 day); urgent cases use the tighter clock-hour limits. ``must_report`` ties a subclass to one of
 the nine must-report items (九必报), in the order of the source's footnote.
+
+Residents (the public report page, Open311) may choose the city-management components and events
+— litter, roads, lighting, green space, noise, street order… — but not the grid work, whose
+subjects are population records, security, corrections and petitions: staff report those.
 """
+
+# The kinds of class whose subclasses residents may report themselves.
+RESIDENT_KINDS = ("component", "event")
 
 # (code, name, kind)
 CLASSES = [
@@ -43,7 +50,7 @@ SUBCLASSES = [
     ("C0202", "道路护栏损坏", "small", "traffic", 24, 8, None),
     ("C0203", "交通标志损坏", "small", "traffic", 40, 8, None),
     ("C0204", "盲道破损", "small", "urban_command", 40, 8, None),
-    ("C0301", "垃圾桶(箱)破损", "micro", "sanitation", 16, 4, None),
+    ("C0301", "垃圾桶（箱）破损", "micro", "sanitation", 16, 4, None),
     ("C0302", "牌匾标识破损", "small", "urban_enforcement", 40, 8, None),
     ("C0401", "行道树倒伏或死亡", "small", "landscaping", 16, 4, None),
     ("C0402", "绿地设施损坏", "small", "landscaping", 40, 8, None),

@@ -1,9 +1,17 @@
 """The command-centre figures, district-wide or for one street, from a handful of aggregates.
 
-All open cases are read once, grouped by grid, status, tier and deadline light; every count on
-the dashboard (by status, by tier, the street ranking, the grid map) is summed from that table,
-which is kept for ``AGGREGATES_SECONDS`` (with the 30-day closures and trend) so that the screens
-refreshing themselves share one scan. Today's counts and the overdue lists are always live.
+All open cases are read once, grouped by grid, status, tier and deadline light; every count of
+open cases on the dashboard (the total, by step, by tier, by light, the street ranking, the grid
+map) is summed from that table, so they add up to one another. It is kept for
+``AGGREGATES_SECONDS`` (with the 30-day closures and trend) so that the screens refreshing
+themselves share one scan. Today's counts and the overdue lists are always live.
+
+What each figure counts ("today" is the Beijing calendar day, ``TIME_ZONE``):
+- open: cases not yet closed (collected, filed, dispatched, handling, fed back), by step and tier;
+- opened today: cases reported today, whatever their status now;
+- closed today: cases verified and closed today, including those rated since;
+- closed (30 days) and on-time rate: closures of the last 30 days, and the share of them with no
+  step overdue.
 """
 import datetime as dt
 from collections import defaultdict
@@ -75,7 +83,7 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
     else:
         aggregates = _aggregate(cases, since)
 
-    by_status = dict.fromkeys(Status.values, 0)
+    by_status = dict.fromkeys(OPEN, 0)  # open cases by step: they add up to "open"
     by_tier = dict.fromkeys(Tier.values, 0)
     lights = dict.fromkeys(Light.values, 0)
     per_street: dict[int, dict] = defaultdict(lambda: {"open": 0, "yellow": 0, "red": 0})
@@ -111,23 +119,29 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
             closed_per_day[day] += n
     days = [today - dt.timedelta(days=offset) for offset in range(TREND_DAYS - 1, -1, -1)]
 
-    street_names = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "name"))
-    street_codes = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "code"))
+    # Every street and town is ranked, those without cases too (the district view; a street's own
+    # view ranks just itself): by on-time closure over 30 days, then fewer overdue, then more closed;
+    # streets that closed nothing in the window come after those that did.
+    streets = Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "code", "name")
     ranking = []
-    for street_id in set(per_street) | set(closed_by_street):
+    for street_id, code, name in streets:
+        if not in_view(street_id):
+            continue
         closed = closed_by_street.get(street_id, {"closed": 0, "on_time": 0})
         ranking.append({
-            "code": street_codes[street_id], "name": street_names[street_id], **per_street[street_id],
+            "code": code, "name": name, **per_street[street_id],
             "closed_30d": closed["closed"],
             "on_time_rate": round(100 * closed["on_time"] / closed["closed"], 1) if closed["closed"] else None,
         })
-    ranking.sort(key=lambda r: (-(r["on_time_rate"] or 0), r["red"], r["code"]))
+    ranking.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["red"], -r["closed_30d"],
+                                r["code"]))
 
     overdue = with_relations(cases.filter(light=Light.RED, status__in=OPEN)).order_by("due_at")[:15]
     due_soon = with_relations(cases.filter(light=Light.YELLOW, status__in=OPEN)).order_by("due_at")[:15]
     return {
         "scope": street.name if street else None,
-        "status_labels": {value: str(label) for value, label in Status.choices},
+        "refreshed_at": timezone.localtime().strftime("%H:%M:%S"),  # Beijing time (TIME_ZONE), not the browser's
+        "status_labels": {value: str(label) for value, label in Status.choices if value in OPEN},
         "tier_labels": {value: str(label) for value, label in Tier.choices},
         "by_status": by_status,
         "by_tier": by_tier,

@@ -1,26 +1,42 @@
 """Forms of the case pages. They check types and shapes; the services decide the rest, and their
 ValidationErrors land on these forms' fields (so a bad submission keeps what was typed)."""
+from collections import Counter
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 from grids.models import Department, DepartmentStation, Grid
 
 from .models import Case, Category
+from .trail import satisfaction_words
 from .workflow import Action, Light, Status, Tier, Urgency
 
 User = get_user_model()
 
 
+def _class_label(category: Category, names: dict[str, int]) -> str:
+    """A class by name; two classes of one name (市容环境 the component and the event) say which."""
+    if names.get(category.name, 0) > 1:
+        return _("%(name)s (%(kind)s)") % {"name": category.name, "kind": category.get_kind_display()}
+    return category.name
+
+
 def category_choices(include_blank: bool = True) -> list:
-    """Subclasses grouped under their class, as the category picker shows them."""
+    """Subclasses by name, grouped under their class, as the category picker shows them (the
+    codes are the values, not what a person reads)."""
+    classes = list(Category.objects.filter(active=True, parent__isnull=True))
+    names = Counter(c.name for c in classes)
+    labels = {c.pk: _class_label(c, names) for c in classes}
     groups: dict[str, list] = {}
     for category in Category.objects.filter(active=True, parent__isnull=False).select_related("parent"):
-        groups.setdefault(f"{category.parent.code} {category.parent.name}", []).append(
-            (category.code, f"{category.code} {category.name}"))
-    choices = [(group, items) for group, items in groups.items()]
-    return [("", "—")] + choices if include_blank else choices
+        groups.setdefault(labels.get(category.parent_id, category.parent.name), []).append(
+            (category.code, category.name))
+    choices = list(groups.items())
+    return [("", _("Choose a category"))] + choices if include_blank else choices
 
 
 class CaseFilterForm(forms.Form):
@@ -40,9 +56,17 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        classes = [(c.code, f"{c.code} {c.name}") for c in Category.objects.filter(parent__isnull=True)]
-        self.fields["category"].choices = [("", _("Any category"))] + classes + [
-            (code, label) for _group, items in category_choices(include_blank=False) for code, label in items]
+        # A whole class, or one of its subclasses, grouped under the class.
+        classes = list(Category.objects.filter(parent__isnull=True))
+        names = Counter(c.name for c in classes)
+        subclasses: dict[int, list] = {}
+        for category in Category.objects.filter(parent__isnull=False).order_by("code"):
+            subclasses.setdefault(category.parent_id, []).append((category.code, category.name))
+        choices = [("", _("Any category"))]
+        for parent in classes:
+            label = _class_label(parent, names)
+            choices.append((label, [(parent.code, format_lazy(_("{} (all)"), label)), *subclasses.get(parent.pk, [])]))
+        self.fields["category"].choices = choices
 
     def clean_grid(self):
         code = self.cleaned_data["grid"].strip()
@@ -77,10 +101,17 @@ class NewCaseForm(forms.Form):
 
 
 class MustReportForm(forms.Form):
-    item = forms.IntegerField(min_value=1, max_value=9)
-    note = forms.CharField(required=False, max_length=500)
-    lat = forms.FloatField(required=False, min_value=-90, max_value=90)
-    lng = forms.FloatField(required=False, min_value=-180, max_value=180)
+    """A 九必报 tap: the item and where the reporter stands. The first post asks to confirm; the
+    confirmed post (with its one-time ``key``, so a double tap files one case) files it."""
+
+    item = forms.IntegerField(label=_("Must-report item"), min_value=1, max_value=9, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
+    key = forms.CharField(required=False, max_length=48, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ActionForm(forms.Form):
@@ -96,7 +127,7 @@ def addressees(case: Case) -> list[tuple[str, str]]:
         staff = User.objects.filter(is_active=True, staff_profile__role=Role.GRID_WORKER,
                                     griduserobjectpermission__content_object__code__in=codes).select_related(
             "staff_profile").distinct()
-        return [(f"u:{u.username}", f"{u.staff_profile.full_name} ({u.username})") for u in staff]
+        return [(f"u:{u.username}", u.staff_profile.full_name) for u in staff]
     if case.tier == Tier.SMALL:
         stations = DepartmentStation.objects.filter(street_id=case.street_id).select_related("department")
         return [(f"d:{s.code}", s.name) for s in stations]
@@ -124,7 +155,7 @@ def for_action(action: str, case: Case, data=None) -> ActionForm:
     if action == Action.EVALUATE:
         form.fields["satisfaction"] = forms.TypedChoiceField(
             label=_("Satisfaction"), coerce=int, widget=forms.RadioSelect,
-            choices=[(n, "★" * n) for n in range(5, 0, -1)])
+            choices=[(n, satisfaction_words(n)) for n in range(5, 0, -1)])
     form.fields["comment"] = forms.CharField(label=_("Comment"), max_length=2000, required=action == Action.COMMENT,
                                              widget=forms.Textarea(attrs={"rows": 2}))
     return form
@@ -140,8 +171,24 @@ def action_data(action: str, form: ActionForm) -> dict:
     return data
 
 
+def resident_category_choices() -> list:
+    """What residents may report, by name only (no codes), grouped under their class's name; the
+    component and the event class of one name (市容环境) share a group."""
+    groups: dict[str, list] = {}
+    for category in Category.objects.filter(active=True, open_to_residents=True,
+                                            parent__isnull=False).select_related("parent"):
+        groups.setdefault(category.parent.name, []).append((category.code, category.name))
+    return [("", _("Choose the kind of problem"))] + list(groups.items())
+
+
+PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$"
+_PHONE_WIDGET = {"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+
+
 class PublicReportForm(forms.Form):
-    category = forms.ChoiceField(label=_("What kind of problem"))
+    category = forms.ChoiceField(label=_("What kind of problem"), error_messages={
+        "invalid_choice": _("Residents can report only the kinds of problem listed here; for anything else, "
+                            "please call the 12345 hotline.")})
     description = forms.CharField(label=_("Describe the problem"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     address = forms.CharField(label=_("Where (address or landmark)"), max_length=200)
@@ -151,21 +198,40 @@ class PublicReportForm(forms.Form):
                            widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     photo = forms.FileField(label=_("Photo (optional)"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
-    name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=20, required=False)
+    name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(
+        label=_("Phone (optional)"), max_length=20, required=False, widget=forms.TextInput(attrs=_PHONE_WIDGET),
+        validators=[RegexValidator(PHONE_PATTERN, _("Enter a phone number: digits, spaces and dashes only."))],
+        help_text=_("With it you can also follow the case by its number and this phone number."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices()
+        self.fields["category"].choices = resident_category_choices()
 
 
 class TrackForm(forms.Form):
-    token = forms.CharField(label=_("Follow-up code"), max_length=24)
+    token = forms.CharField(label=_("Follow-up code"), max_length=40, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        help_text=_("Capitals or small letters, with or without the dash."))
+
+
+class FollowByPhoneForm(forms.Form):
+    """Follow a case by its number and the phone number given when reporting it."""
+
+    number = forms.CharField(label=_("Case number"), max_length=30, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
+    phone = forms.CharField(label=_("The phone number you gave"), max_length=30,
+                            widget=forms.TextInput(attrs=_PHONE_WIDGET))
+
+
+SATISFACTION_WORDS = {5: _("very satisfied"), 4: _("satisfied"), 3: _("fairly satisfied"), 2: _("dissatisfied"),
+                      1: _("very dissatisfied")}
 
 
 class RatingForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(label=_("How satisfied are you with the result?"), coerce=int,
-                                          widget=forms.RadioSelect, choices=[(n, "★" * n) for n in range(5, 0, -1)])
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with the result?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(n, format_lazy("{} {}", "★" * n, SATISFACTION_WORDS[n])) for n in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-

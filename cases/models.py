@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import tracking
 from core.models import AppendOnlyModel
 from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath
 from grids.models import Grid
@@ -61,6 +62,11 @@ class Category(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
     active = models.BooleanField(_("in use"), default=True)
+    # The public report page and Open311 offer only these (litter, roads, lighting, noise…); the
+    # grid work on population, security and petitions is reported by staff.
+    open_to_residents = models.BooleanField(
+        _("open to residents"), default=False,
+        help_text=_("Residents may report this on the public page and through Open311."))
 
     class Meta:
         verbose_name = _("case category")
@@ -76,7 +82,8 @@ class Category(models.Model):
 
 
 def new_public_token() -> str:
-    return secrets.token_urlsafe(12)
+    """The resident's follow-up code (``core.tracking``: 8 characters, no look-alikes)."""
+    return tracking.new_code(taken=lambda code: Case.objects.filter(public_token=code).exists())
 
 
 def case_grid_rows(user, scope: Scope, action: str) -> Rows:
@@ -219,6 +226,11 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.number])
+
+    @property
+    def follow_up_code(self) -> str:
+        """The follow-up code as residents read it ("K7QM-3XHD")."""
+        return tracking.display(self.public_token)
 
 
 class CaseCounter(models.Model):

@@ -1,4 +1,14 @@
-"""Pages for residents, no login: report a problem, follow it with its code, rate the result."""
+"""Pages for residents, no login: report a problem, follow it — by its follow-up code, or by its
+number and the phone number given — and rate the result.
+
+Lookups are throttled per client on their misses (``core.tracking.lookups_exhausted``,
+``PUBLIC_LOOKUP_RATE``, default 20 an hour). A wrong phone number and a number that does not exist
+get the same answer.
+"""
+import hmac
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
+from core import tracking
 from core.errors import Conflict
 from core.pages import errors_onto_form
 
@@ -20,6 +31,34 @@ PUBLIC_STEPS = [Status.COLLECTED, Status.FILED, Status.DISPATCHED, Status.HANDLI
 def _throttled(request) -> bool:
     return is_ratelimited(request, group="public-report", key="ip", rate=settings.PUBLIC_REPORT_RATE,
                           method="POST", increment=True)
+
+
+def _too_many_lookups(request):
+    return render(request, "cases/public/throttled.html", {"lookups": True}, status=429)
+
+
+def case_by_code(typed: str) -> Case | None:
+    """The case a typed follow-up code names, forgiving case, spaces and dashes (older codes match
+    as they were given)."""
+    values = tracking.lookup_values(typed)
+    if not values:
+        return None
+    return Case.objects.select_related("category", "street", "grid").filter(public_token__in=values).first()
+
+
+def _phone_digits(value: str) -> str:
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", value or ""))
+    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits  # +86 138…
+
+
+def case_by_number_and_phone(number: str, phone: str) -> Case | None:
+    """The case with this number if it was reported with this phone number; None otherwise, whichever
+    of the two did not match."""
+    case = Case.objects.filter(number=tracking.normalise(number)).only("public_token", "reporter_phone").first()
+    given, kept = _phone_digits(phone), _phone_digits(case.reporter_phone if case else "")
+    if case is None or not kept or not hmac.compare_digest(given, kept):
+        return None
+    return case
 
 
 def public_report(request):
@@ -48,29 +87,49 @@ def public_report(request):
 
 
 def public_track(request):
-    form = forms.TrackForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        token = form.cleaned_data["token"].strip()
-        if Case.objects.filter(public_token=token).exists():
-            return redirect("public:case", token=token)
-        form.add_error("token", _("No case has this follow-up code."))
-    return render(request, "cases/public/track.html", {"form": form}, status=404 if form.errors else 200)
+    """Follow a case: by its code (GET, so the link can be kept), or by number and phone (POST, so
+    the phone number stays out of addresses and logs)."""
+    by_code = forms.TrackForm(request.GET if "token" in request.GET else None)
+    by_phone = forms.FollowByPhoneForm(request.POST if request.method == "POST" else None)
+    if by_code.is_bound or by_phone.is_bound:
+        if tracking.lookups_exhausted(request):
+            return _too_many_lookups(request)
+        if by_code.is_bound and by_code.is_valid():
+            case = case_by_code(by_code.cleaned_data["token"])
+            if case is not None:
+                return redirect("public:case", token=case.public_token)
+            by_code.add_error("token", _("No case has this follow-up code. Check it and try again."))
+        if by_phone.is_bound and by_phone.is_valid():
+            case = case_by_number_and_phone(by_phone.cleaned_data["number"], by_phone.cleaned_data["phone"])
+            if case is not None:
+                return redirect("public:case", token=case.public_token)
+            by_phone.add_error(None, _("No case matches this number and phone number. Check both and try again."))
+        if by_code.errors or by_phone.errors:
+            tracking.lookups_exhausted(request, miss=True)
+    status = 404 if (by_code.errors or by_phone.errors) else 200
+    return render(request, "cases/public/track.html", {"form": by_code, "phone_form": by_phone}, status=status)
 
 
 def public_case(request, token: str):
-    case = Case.objects.select_related("category", "street", "grid").filter(public_token=token).first()
+    if tracking.lookups_exhausted(request):
+        return _too_many_lookups(request)
+    case = case_by_code(token)
     if case is None:
-        return render(request, "cases/public/track.html",
-                      {"form": forms.TrackForm(), "missing": True}, status=404)
+        tracking.lookups_exhausted(request, miss=True)
+        return render(request, "cases/public/track.html", {
+            "form": forms.TrackForm(), "phone_form": forms.FollowByPhoneForm(), "missing": True}, status=404)
+    if request.method != "POST" and token != case.public_token:
+        return redirect("public:case", token=case.public_token)  # one address per case
     rating = forms.RatingForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if rating.is_valid():
             try:
-                services.case_evaluate_by_token(token=token, satisfaction=rating.cleaned_data["satisfaction"],
+                services.case_evaluate_by_token(token=case.public_token,
+                                                satisfaction=rating.cleaned_data["satisfaction"],
                                                 comment=rating.cleaned_data["comment"])
-                return redirect("public:case", token=token)
+                return redirect("public:case", token=case.public_token)
             except ValidationError as error:
                 errors_onto_form(rating, error)
             except Conflict as error:

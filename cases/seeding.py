@@ -4,7 +4,7 @@ from django.db import transaction
 from grids.models import Department
 from grids.seeding import SeedReport, upsert_by_key
 
-from .catalogue import CLASSES, SUBCLASSES
+from .catalogue import CLASSES, RESIDENT_KINDS, SUBCLASSES
 from .models import Category
 from .selectors import forget_categories
 
@@ -13,7 +13,8 @@ from .selectors import forget_categories
 def seed(*, demo: bool = False) -> SeedReport:
     report = SeedReport()
     report.add("case classes", upsert_by_key(Category, "code", [
-        {"code": code, "name": name, "kind": kind, "parent_id": None} for code, name, kind in CLASSES
+        {"code": code, "name": name, "kind": kind, "parent_id": None, "open_to_residents": kind in RESIDENT_KINDS}
+        for code, name, kind in CLASSES
     ]))
     classes = dict(Category.objects.filter(parent__isnull=True).values_list("code", "id"))
     kinds = {code: kind for code, _name, kind in CLASSES}
@@ -24,6 +25,7 @@ def seed(*, demo: bool = False) -> SeedReport:
             "code": code, "name": name, "kind": kinds[code[:3]], "parent_id": classes[code[:3]],
             "default_tier": tier, "department_id": departments.get(department),
             "handle_hours": handle, "urgent_handle_hours": urgent_handle, "must_report_item": must_report,
+            "open_to_residents": kinds[code[:3]] in RESIDENT_KINDS,
         })
     report.add("case categories", upsert_by_key(Category, "code", rows))
     forget_categories()  # bulk writes send no post_save

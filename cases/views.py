@@ -11,24 +11,44 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
 from core.errors import Conflict
 from core.pages import errors_onto_form, page_of, staff_page
 from core.scoping import scope_of
+from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
 
-from . import attachments, forms, inbox, selectors, services
+from . import attachments, forms, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Case, Category
 from .workflow import OPEN, Action, Light, Source, Status
 
 EXPORT_LIMIT = 50_000
-EXPORT_COLUMNS = ["number", "title", "category", "status", "tier", "light", "street", "grid", "address",
-                  "department", "created_at", "due_at", "closed_at", "satisfaction"]
+# The export's columns, headed in the reader's language.
+EXPORT_COLUMNS = [_lazy("Case number"), _lazy("Title"), _lazy("Category"), _lazy("Status"), _lazy("Tier"),
+                  _lazy("Deadline light"), _lazy("Street/town"), _lazy("Grid"), _lazy("Address"), _lazy("Handled by"),
+                  _lazy("Reported at"), _lazy("Due at"), _lazy("Closed at"), _lazy("Satisfaction (1–5)")]
+
+
+def _handled_by(case) -> str:
+    """Who handled the case: the station, else the department, else the person it went to."""
+    if case.station_id:
+        return case.station.name
+    if case.department_id:
+        return case.department.name
+    if case.assignee_id:
+        profile = getattr(case.assignee, "staff_profile", None)
+        return profile.full_name if profile else case.assignee.get_username()
+    return ""
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _filter_form(request):
@@ -48,15 +68,23 @@ def case_inbox(request):
     form, cleaned = _filter_form(request)
     page = page_of(selectors.with_relations(_inbox_queryset(request, cleaned)), request.GET.get("page"))
     for case in page.rows:
-        case.my_actions = services.available_actions(request.user, case)
+        case.step_actions = inbox.step_actions(request.user, case)
+        case.my_actions = [action for action, _label in case.step_actions]
     context = {
-        "form": form, "page": page, "waiting": inbox.waiting_on(request.user).count(),
+        "form": form, "page": page, "waiting": inbox.waiting_on(request.user).count(), "view": cleaned.get("view"),
+        "filtered": any(request.GET.get(name) for name in form.fields if name not in ("view", "sort")),
         "can_bulk_dispatch": any(Action.DISPATCH in c.my_actions for c in page.rows),
         "bulk_targets": _bulk_targets(page.rows),
-        "query": request.GET.urlencode(),
+        "query": _query_without_page(request),
     }
     template = "cases/_inbox_rows.html" if request.htmx else "cases/inbox.html"
     return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _bulk_targets(rows) -> list:
@@ -97,18 +125,18 @@ def case_bulk_dispatch(request):
 
 @staff_page("cases.view_case")
 def case_export(request, fmt: str):
+    """The inbox's cases as a spreadsheet: headings, statuses, tiers and lights in the reader's
+    language, the handling station by name."""
     _form, cleaned = _filter_form(request)
-    rows = (_inbox_queryset(request, cleaned).select_related("category", "street", "grid", "department")
+    rows = (_inbox_queryset(request, cleaned)
+            .select_related("category", "street", "grid", "department", "station", "assignee__staff_profile")
             .defer("grid__boundary", "street__boundary")[:EXPORT_LIMIT])
+    language = translation.get_language()
 
     def values(case):
         return [case.number, case.title, case.category.name, case.get_status_display(), case.get_tier_display(),
-                case.get_light_display(), case.street.name, case.grid.name, case.address,
-                case.department.name if case.department else "",
-                timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M") if case.due_at else "",
-                timezone.localtime(case.closed_at).strftime("%Y-%m-%d %H:%M") if case.closed_at else "",
-                case.satisfaction or ""]
+                case.get_light_display(), case.street.name, case.grid.name, case.address, _handled_by(case),
+                _local(case.created_at), _local(case.due_at), _local(case.closed_at), case.satisfaction or ""]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
@@ -119,17 +147,18 @@ def case_export(request, fmt: str):
         writer = csv.writer(Echo())
 
         def stream():
-            yield "\ufeff"  # so that Excel opens the UTF-8 file as UTF-8
-            yield writer.writerow(EXPORT_COLUMNS)
-            for case in rows.iterator(chunk_size=2000):
-                yield writer.writerow(values(case))
+            with translation.override(language):  # the rows are written after the view has returned
+                yield "\ufeff"  # so that Excel opens the UTF-8 file as UTF-8
+                yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
+                for case in rows.iterator(chunk_size=2000):
+                    yield writer.writerow(values(case))
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
         return response
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cases"))
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append([str(column) for column in EXPORT_COLUMNS])
     for case in rows.iterator(chunk_size=2000):
         sheet.append(values(case))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -138,24 +167,20 @@ def case_export(request, fmt: str):
     return response
 
 
-# The step's main action first (its form opens by default), then the exceptional ones.
-ACTION_ORDER = [Action.FILE, Action.DISPATCH, Action.ACCEPT, Action.FEEDBACK, Action.HANDLE_ON_SPOT, Action.VERIFY,
-                Action.EVALUATE, Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REQUEST_EXTENSION,
-                Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REJECT, Action.MERGE, Action.COMMENT]
-
-
 def _detail_context(request, case, bound_action=None, bound_form=None):
-    actions = sorted(services.available_actions(request.user, case), key=ACTION_ORDER.index)
+    actions = sorted(services.available_actions(request.user, case), key=inbox.ACTION_ORDER.index)
     action_forms = []
     for action in actions:
         form = bound_form if action == bound_action else forms.for_action(action, case)
         action_forms.append((action, Action(action).label, form))
+    asked = request.GET.get("action")  # an inbox row's button opens that action's form
     return {
         "case": case,
-        "events": case.events.select_related("actor").order_by("seq"),
+        "trail": trail.case_trail(case),
+        "satisfaction": trail.satisfaction_words(case.satisfaction) if case.satisfaction else "",
         "photos": case.attachments.all(),
         "action_forms": action_forms,
-        "open_action": bound_action,
+        "open_action": bound_action or (asked if asked in actions else None),
         "grid_boundary": Grid.objects.filter(pk=case.grid_id).values_list("boundary", flat=True).first(),
         "can_add_photo": request.user.has_perm("cases.add_attachment") and case.status not in (
             Status.EVALUATED, Status.REJECTED),
@@ -269,7 +294,9 @@ def _create_with_photo(request, form, data: services.NewCase, key: str | None):
 
 @staff_page("cases.add_case")
 def case_must_report(request):
-    """九必报: one tap files the matching case at the reporter's location (or grid centre)."""
+    """九必报: a tap names the item; one more tap confirms it and files the case at the reporter's
+    location (or grid centre). The confirmation works without scripts, and its one-time key makes
+    a double tap file one case."""
     form = forms.MustReportForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return redirect("cases:new")
@@ -278,16 +305,28 @@ def case_must_report(request):
     if point is None:
         messages.error(request, _("Your account has no grid; use the full form."))
         return redirect("cases:new")
+    if not form.cleaned_data.get("confirm") or not form.cleaned_data.get("key"):
+        return _must_report_confirmation(request, form, category, point)
     note = form.cleaned_data.get("note") or ""
     try:
         case, _created = services.case_create(actor=request.user, data=services.NewCase(
             title=_("Must-report: %(name)s") % {"name": category.name}, description=note or category.name,
             category=category.code, lat=point[0], lng=point[1], address=_("Reported on patrol"),
-            source=Source.MUST_REPORT))
+            source=Source.MUST_REPORT), creation_key=f"must-report:{form.cleaned_data['key']}")
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("cases:new")
     return redirect("cases:created", number=case.number)
+
+
+def _must_report_confirmation(request, form, category, point):
+    given = form.cleaned_data.get("lat") is not None
+    located = locate_unit_grid(*point)
+    confirm = forms.MustReportForm(initial={
+        "item": form.cleaned_data["item"], "note": form.cleaned_data.get("note") or "", "confirm": True,
+        "lat": form.cleaned_data.get("lat"), "lng": form.cleaned_data.get("lng"), "key": secrets.token_hex(8)})
+    return render(request, "cases/must_report_confirm.html", {
+        "form": confirm, "category": category, "located": located, "at_my_position": given})
 
 
 @staff_page("cases.view_case")
@@ -317,6 +356,12 @@ def grid_page(request, code: str):
     return render(request, "cases/grid.html", context)
 
 
+def _commands_a_street_or_the_district(user) -> bool:
+    """The command centre is the district's, or one street sub-centre's (the menu asks the same)."""
+    scope = scope_of(user)
+    return scope.everywhere or len([c for c in scope.grid_codes if len(c) == 9]) == 1
+
+
 def _dashboard_street(request) -> Grid | None:
     """District roles may look at any street; a street's staff see their own street only."""
     scope = scope_of(request.user)
@@ -332,7 +377,7 @@ def _dashboard_street(request) -> Grid | None:
         else None
 
 
-@staff_page("cases.view_case")
+@staff_page("cases.view_case", allowed=_commands_a_street_or_the_district)
 def dashboard(request):
     street = _dashboard_street(request)
     figures = dashboard_figures(request.user, street)
@@ -340,7 +385,7 @@ def dashboard(request):
         "figures": figures, "street": street, "can_see_district": scope_of(request.user).everywhere})
 
 
-@staff_page("cases.view_case")
+@staff_page("cases.view_case", allowed=_commands_a_street_or_the_district)
 def dashboard_data(request):
     street = _dashboard_street(request)
     return JsonResponse(figures_as_json(dashboard_figures(request.user, street)))

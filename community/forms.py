@@ -2,6 +2,7 @@
 ``pages.run_service``, which puts a service's field errors back onto the form)."""
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, StepForm
@@ -21,6 +22,15 @@ class CommunityChoiceField(forms.ModelChoiceField):
         return f"{obj.street.name} · {obj.name}"
 
 
+def grid_label(grid) -> str:
+    return gettext("%(name)s (%(code)s)") % {"name": grid.name, "code": grid.code}
+
+
+def team_label(team) -> str:
+    """Teams are named by their field ("助老助残1队") in every station: the station tells them apart."""
+    return f"{team.org.name} · {team.name}"
+
+
 def _dates(model_fields):
     return {name: DATE for name in model_fields}
 
@@ -32,6 +42,7 @@ class ScopedGridForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = served_unit_grids(user)
         self.fields["grid"].to_field_name = "code"
+        self.fields["grid"].label_from_instance = grid_label
 
 
 class HouseholdForm(ScopedGridForm):
@@ -94,7 +105,8 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams.select_related("org").order_by("org__code", "name")
+        self.fields["team"].label_from_instance = team_label
 
 
 class SignupForm(forms.Form):

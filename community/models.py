@@ -8,7 +8,6 @@ visits, care targets, pairings and contacts, attendance records) is tied to a th
 shown only to that grid's staff and their supervisors: strict grid scope, and only the roles in
 ``SENSITIVE_ROLES`` (never evaluators, auditors or department handlers).
 """
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core import tracking
 from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
 
@@ -378,7 +379,7 @@ class VolunteerActivity(models.Model):
     team = models.ForeignKey(VolunteerTeam, verbose_name=_("team"), on_delete=models.PROTECT,
                              related_name="activities")
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("volunteer activity", "description"), blank=True)
     community = models.ForeignKey(Community, verbose_name=_("community"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="volunteer_activities")
     place = models.CharField(_("place"), max_length=200)
@@ -406,7 +407,7 @@ class VolunteerActivity(models.Model):
 class ActivitySignup(models.Model):
     class Attendance(models.TextChoices):
         SIGNED_UP = "signed_up", _("Signed up")
-        ATTENDED = "attended", _("Attended")
+        ATTENDED = "attended", pgettext_lazy("attendance status", "Attended")
         ABSENT = "absent", _("Absent")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -446,7 +447,7 @@ class CareTarget(models.Model):
     grid = models.ForeignKey(Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="care_targets",
                              limit_choices_to=UNIT_GRID)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     building = models.CharField(_("building"), max_length=20)
     entrance = models.CharField(_("entrance"), max_length=20, blank=True)
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
@@ -570,7 +571,7 @@ class MeetingParticipant(models.Model):
     meeting = models.ForeignKey(DeliberationMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
                                 related_name="participants")
     party = models.CharField(_("party"), max_length=32, choices=Party.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     affiliation = models.CharField(_("affiliation"), max_length=100, blank=True)
 
     class Meta:
@@ -585,9 +586,9 @@ class MeetingParticipant(models.Model):
 
 class FollowUpAction(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("follow-up action status", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("follow-up action status", "Done")
         DROPPED = "dropped", _("Dropped")
 
     meeting = models.ForeignKey(DeliberationMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
@@ -620,12 +621,13 @@ class FollowUpAction(models.Model):
 
 
 def _tracking_code() -> str:
-    return secrets.token_hex(5).upper()
+    """The proposer's tracking code: the same format as a case's follow-up code (``core.tracking``)."""
+    return tracking.new_code(taken=lambda code: PracticalMatter.objects.filter(tracking_code=code).exists())
 
 
 class PracticalMatter(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
+        PROPOSED = "proposed", pgettext_lazy("practical matter status", "Proposed")
         SELECTED = "selected", _("Selected")
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -644,7 +646,7 @@ class PracticalMatter(models.Model):
     community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT,
                                   related_name="practical_matters")
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("practical matter", "description"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.RESIDENT)
     proposer_name = models.CharField(_("proposer"), max_length=50, blank=True)
     proposer_phone = models.CharField(_("proposer's phone"), max_length=20, blank=True)
@@ -676,6 +678,11 @@ class PracticalMatter(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def display_code(self) -> str:
+        """The tracking code as residents read it ("K7QM-3XHD")."""
+        return tracking.display(self.tracking_code)
+
 
 class MatterMilestone(models.Model):
     matter = models.ForeignKey(PracticalMatter, verbose_name=_("practical matter"), on_delete=models.CASCADE,
@@ -696,7 +703,7 @@ class MatterMilestone(models.Model):
 class MatterComment(models.Model):
     matter = models.ForeignKey(PracticalMatter, verbose_name=_("practical matter"), on_delete=models.CASCADE,
                                related_name="comments")
-    author_name = models.CharField(_("name"), max_length=50)
+    author_name = models.CharField(pgettext_lazy("comment author", "name"), max_length=50)
     body = models.TextField(_("comment"), max_length=1000)
     by_staff = models.BooleanField(_("reply by staff"), default=False)
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)

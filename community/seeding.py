@@ -4,9 +4,10 @@ Reference data, always loaded: the nine must-visit categories with default frequ
 15-minute service circle as the source gives it (110 city-level + 62 district-level
 demonstration sites covering 281 of the 570 communities, 612 contracted providers with their
 outlets), the three-level volunteer network, volunteer skills, and the daily overdue-visit job.
-Demo data (``demo=True``): the 3,480 volunteer teams and a worked example in 学院路第01社区 and
-around: households with visits (some overdue), volunteers, activities, neighbour care,
-deliberation meetings and practical matters.
+Demo data (``demo=True``): the 3,480 volunteer teams and, in each demo street (``grids.demo``),
+households with visits (some overdue, one off the register), must-attend records, volunteers and
+their activities (held, coming, cancelled), neighbour care, deliberation meetings with follow-up
+actions in every status, and practical matters in every status.
 """
 import random
 from datetime import date, datetime, time, timedelta
@@ -14,9 +15,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.schedules import schedule_daily
+from grids.demo import DEMO_STREETS, XUEYUANLU
 from grids.models import Community, Grid
 from grids.seeding import SeedReport, upsert_by_key
 
@@ -68,7 +70,8 @@ def seed(demo: bool = False) -> SeedReport:
         report.add("volunteer skills", upsert_by_key(models.VolunteerSkill, "name", [{"name": n} for n in SKILLS]))
         report.add("periodic tasks", _seed_periodic_task())
     if demo:
-        with transaction.atomic():
+        # Team and participant names are stored in the district's language, whatever a caller has active.
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             report.add("volunteer teams", _seed_volunteer_teams())
             report.add("community demo", _seed_demo_cases())
         households_flag_overdue()  # what the daily job would do, so the demo shows it at once
@@ -224,82 +227,191 @@ def _seed_volunteer_teams() -> tuple[int, int]:
     return len(todo), 0
 
 
+DEMO_NOTE = "演示数据"  # marks the demo households; shown on their page, so in Chinese
+
+
+# The demo's households, volunteers and practical matters lie in the demo streets (``grids.demo``);
+# in 学院路, where the demo logins work, on more grids.
+DEMO_GRIDS = {XUEYUANLU: 6}
+SURNAMES = "王李张刘陈杨赵黄周吴"
+GIVEN_NAMES = ["秀英", "桂兰", "建国", "淑珍", "志强", "海燕", "玉梅", "国华", "丽娟", "德明"]
+MATTER_TITLES = ["加装电梯", "修缮楼道照明", "增设电动自行车充电桩", "改造老旧管网", "增设无障碍坡道", "建设口袋公园",
+                 "改造社区食堂"]
+# A community's practical matter this year, in turn: every status, and some communities left without one.
+M = models.PracticalMatter.Status
+MATTER_CYCLE = [M.IN_PROGRESS, M.ACCEPTED, M.PLANNED, M.SELECTED, M.PROPOSED, M.REJECTED, None]
+F = models.FollowUpAction.Status
+FOLLOW_UPS = [(F.DONE, "向街道申报资金", "已获批"), (F.IN_PROGRESS, "组织施工单位进场勘察", ""),
+              (F.OPEN, "向居民公示实施方案", ""),
+              (F.DROPPED, "申请区级专项补贴", "本年度专项资金已用完，改由街道统筹。")]
+
+
 def _seed_demo_cases() -> tuple[int, int]:
-    """A worked example in 学院路 (the demo logins' street)."""
-    if models.Household.objects.filter(note="demo").exists():
-        return 0, 0
-    rng = random.Random("community-demo")
+    """Households, visits, volunteers, neighbour care and practical matters in each demo street that
+    has none yet (each street at once, so a second run changes nothing)."""
+    created = 0
+    for index, street in enumerate(DEMO_STREETS):
+        if models.Household.objects.filter(note__in=[DEMO_NOTE, "demo"], grid__code__startswith=street.code).exists():
+            continue
+        with transaction.atomic():
+            created += _seed_demo_street(street.code, index)
+    return created, 0
+
+
+def _seed_demo_street(street_code: str, index: int) -> int:
+    rng = random.Random(f"community-demo-{street_code}")
     today = timezone.localdate()
-    grids = list(Grid.objects.filter(level=Grid.Level.UNIT, code__startswith="110108009", community__isnull=False)
-                 .select_related("community").order_by("code")[:6])
+    grids = list(Grid.objects.filter(level=Grid.Level.UNIT, code__startswith=street_code, community__isnull=False)
+                 .select_related("community").order_by("code")[:DEMO_GRIDS.get(street_code, 2)])
     categories = list(models.VisitCategory.objects.all())
     created = 0
     for g_index, grid in enumerate(grids):
-        for h_index in range(8):
-            household = models.Household.objects.create(
-                grid=grid, head_name=f"{'王李张刘陈杨赵黄'[h_index]}{'秀英桂兰建国淑珍'[g_index % 8]}",
-                address=f"{grid.community.name}{h_index + 1}号楼{rng.randint(1, 6)}单元{rng.randint(101, 1802)}",
-                phone=f"139{rng.randint(10000000, 99999999)}", members=rng.randint(1, 5), note="demo",
-                registered_on=today - timedelta(days=200),
-            )
-            household.categories.set([categories[(g_index + h_index) % 9]])
-            # Half were visited recently; the rest are overdue.
-            household.last_visited_on = today - timedelta(days=rng.randint(3, 20) if h_index % 2 else 120)
-            household.next_visit_due = household_next_due(household)
-            household.save()
-            models.Visit.objects.create(household=household, visited_on=household.last_visited_on,
-                                        summary="入户了解生活情况，无紧急需求。")
-            created += 1
-        station = models.VolunteerOrg.objects.get(code=f"vs-{grid.community.code}")
-        team = station.teams.order_by("id").first() or models.VolunteerTeam.objects.create(
-            org=station, name="手拉手助老服务队", brand="手拉手", field="elderly_help")
-        volunteers = [
-            models.Volunteer.objects.get_or_create(
-                community=grid.community, phone=f"136{g_index:02d}{v:06d}",
-                defaults={"full_name": f"志愿者{g_index + 1}-{v + 1}"})[0]
-            for v in range(5)
-        ]
-        team.members.add(*volunteers)
-        start = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(9)))
-        past = models.VolunteerActivity.objects.create(
-            team=team, title="重阳节敬老上门服务", place=f"{grid.community.name}活动室", community=grid.community,
-            starts_at=start, ends_at=start + timedelta(hours=3), capacity=10, status="closed")
-        for v in volunteers[:4]:
-            models.ActivitySignup.objects.create(activity=past, volunteer=v, attendance="attended",
-                                                 hours=Decimal("3.0"))
-        upcoming = timezone.make_aware(datetime.combine(today + timedelta(days=5), time(14)))
+        created += _seed_demo_households(grid, g_index, index, categories, rng, today)
+        _seed_demo_volunteers(grid, g_index, index, rng, today)
+        _seed_demo_care(grid, rng, today)
+    _seed_demo_attendance(grids[0], today)
+    for c_index, community in enumerate(Community.objects.filter(street__code=street_code).order_by("code")):
+        status = MATTER_CYCLE[(c_index + index) % len(MATTER_CYCLE)]
+        if status is not None:  # None: left without a project this year, to show the flag
+            _seed_demo_matter(community, c_index, status, rng, today)
+    return created
+
+
+def _seed_demo_households(grid, g_index: int, s_index: int, categories, rng, today) -> int:
+    households = 8 if grid.code.startswith(XUEYUANLU) else 6
+    for h_index in range(households):
+        household = models.Household.objects.create(
+            grid=grid, head_name=f"{SURNAMES[(h_index + s_index) % 10]}{GIVEN_NAMES[(g_index + h_index) % 10]}",
+            address=f"{grid.community.name}{h_index + 1}号楼{rng.randint(1, 6)}单元{rng.randint(101, 1802)}",
+            phone=f"139{rng.randint(10000000, 99999999)}", members=rng.randint(1, 5), note=DEMO_NOTE,
+            registered_on=today - timedelta(days=200),
+        )
+        household.categories.set([categories[(g_index + h_index) % 9]])
+        # Half were visited recently; the rest are overdue; one has left the register.
+        household.last_visited_on = today - timedelta(days=rng.randint(3, 20) if h_index % 2 else 120)
+        household.next_visit_due = household_next_due(household)
+        if h_index == households - 1 and g_index == 0:
+            household.active, household.left_reason = False, "已搬离本社区"
+        household.save()
+        lonely = h_index % 4 == 0
+        summary = "老人独居，需协调助餐服务。" if lonely else "入户了解生活情况，无紧急需求。"
+        models.Visit.objects.create(household=household, visited_on=household.last_visited_on, summary=summary,
+                                    mode=models.Visit.Mode.HOME if h_index % 3 else models.Visit.Mode.PHONE,
+                                    needs_follow_up=lonely)
+    return households
+
+
+def _seed_demo_volunteers(grid, g_index: int, s_index: int, rng, today) -> None:
+    station = models.VolunteerOrg.objects.get(code=f"vs-{grid.community.code}")
+    team = station.teams.order_by("id").first() or models.VolunteerTeam.objects.create(
+        org=station, name="手拉手助老服务队", brand="手拉手", field="elderly_help")
+    volunteers = [
+        models.Volunteer.objects.get_or_create(
+            community=grid.community, phone=f"136{s_index}{g_index:02d}{v:05d}",
+            defaults={"full_name": f"{SURNAMES[(v + g_index) % 10]}{GIVEN_NAMES[(v + s_index) % 10][0]}志愿"})[0]
+        for v in range(5)
+    ]
+    team.members.add(*volunteers)
+    start = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(9)))
+    past = models.VolunteerActivity.objects.create(
+        team=team, title="重阳节敬老上门服务", place=f"{grid.community.name}活动室", community=grid.community,
+        starts_at=start, ends_at=start + timedelta(hours=3), capacity=10, status="closed")
+    for v_index, volunteer in enumerate(volunteers):
+        attended = v_index < 4
+        models.ActivitySignup.objects.create(activity=past, volunteer=volunteer,
+                                             attendance="attended" if attended else "absent",
+                                             hours=Decimal("3.0") if attended else Decimal("0"))
+    upcoming = timezone.make_aware(datetime.combine(today + timedelta(days=5), time(14)))
+    coming = models.VolunteerActivity.objects.create(
+        team=team, title="楼道清洁志愿活动", place=f"{grid.community.name}各楼门", community=grid.community,
+        starts_at=upcoming, ends_at=upcoming + timedelta(hours=2), capacity=8)
+    for volunteer in volunteers[:2]:
+        models.ActivitySignup.objects.create(activity=coming, volunteer=volunteer)
+    if g_index == 0:
+        rainy = timezone.make_aware(datetime.combine(today + timedelta(days=2), time(9)))
         models.VolunteerActivity.objects.create(
-            team=team, title="楼道清洁志愿活动", place=f"{grid.community.name}各楼门", community=grid.community,
-            starts_at=upcoming, ends_at=upcoming + timedelta(hours=2), capacity=8)
-        for b in range(1, 5):
-            for kind_index, kind in enumerate(models.CareTarget.Kind):
-                target = models.CareTarget.objects.create(
-                    grid=grid, kind=kind, name=f"居民{b}{kind_index}", building=f"{b}号楼",
-                    entrance=f"{kind_index + 1}单元", floor=rng.randint(1, 6))
-                if (b + kind_index) % 4:
-                    pairing = models.CarePairing.objects.create(
-                        target=target, helper_name=f"邻居{b}{kind_index}", helper_phone="13700000000",
-                        started_on=today - timedelta(days=90))
-                    models.CareContact.objects.create(pairing=pairing, contacted_on=today - timedelta(days=3),
-                                                      note="电话问候，身体状况良好。", mode="phone")
-    for c_index, community in enumerate(Community.objects.filter(street__code="110108009").order_by("code")):
-        if c_index % 5 == 4:
-            continue  # left without a project this year, to show the flag
-        title = ["加装电梯", "修缮楼道照明", "增设电动自行车充电桩", "改造老旧管网"][c_index % 4]
-        matter = models.PracticalMatter.objects.create(
-            community=community, title=title,
-            description="居民反映多年的问题，经居民议事会讨论列入年度实事。", status="in_progress", year=today.year,
-            budget=Decimal(rng.randint(5, 80) * 10000), owner_name="社区主任", planned_start=today - timedelta(days=60),
-            planned_end=today + timedelta(days=60), is_key=c_index % 3 == 0, proposer_name="居民代表")
-        models.MatterMilestone.objects.create(matter=matter, title="方案公示", due_on=today - timedelta(days=40),
-                                              done_on=today - timedelta(days=41))
-        models.MatterMilestone.objects.create(matter=matter, title="施工完成", due_on=today + timedelta(days=50))
-        meeting = models.DeliberationMeeting.objects.create(
-            community=community, topic=f"{matter.title}议事会", held_on=today - timedelta(days=70), status="held",
-            decision="六方一致同意列入本年度为民办实事项目。", venue="社区议事厅")
-        for party in models.Party:
-            models.MeetingParticipant.objects.create(meeting=meeting, party=party, name=f"{party.label}代表")
-        models.FollowUpAction.objects.create(meeting=meeting, description="向街道申报资金", owner_name="社区书记",
-                                             due_on=today - timedelta(days=50), status="done", result="已获批",
-                                             closed_on=today - timedelta(days=52))
-    return created, 0
+            team=team, title="社区义诊（因天气取消）", place=f"{grid.community.name}广场", community=grid.community,
+            starts_at=rainy, ends_at=rainy + timedelta(hours=3), capacity=12, status="cancelled")
+
+
+def _seed_demo_care(grid, rng, today) -> None:
+    for b in range(1, 5):
+        for kind_index, kind in enumerate(models.CareTarget.Kind):
+            target = models.CareTarget.objects.create(
+                grid=grid, kind=kind, name=f"{SURNAMES[(b + kind_index) % 10]}{'奶奶' if kind_index % 2 else '爷爷'}",
+                building=f"{b}号楼", entrance=f"{kind_index + 1}单元", floor=rng.randint(1, 6))
+            if (b + kind_index) % 4:
+                pairing = models.CarePairing.objects.create(
+                    target=target, helper_name=f"{SURNAMES[(b + kind_index + 3) % 10]}邻居",
+                    helper_phone="13700000000", started_on=today - timedelta(days=90))
+                models.CareContact.objects.create(pairing=pairing, contacted_on=today - timedelta(days=3),
+                                                  note="电话问候，身体状况良好。", mode="phone")
+
+
+def _seed_demo_attendance(grid, today) -> None:
+    Situation = models.AttendanceRecord.Situation
+    for days, situation, place, action in (
+            (12, Situation.NEIGHBOUR_DISPUTE, "3号楼2单元", "到场调解楼上漏水纠纷，双方约定由物业维修。"),
+            (4, Situation.HARDSHIP_ILLNESS, "5号楼1单元", "探望住院老人家属，协助申请临时救助。")):
+        models.AttendanceRecord.objects.create(
+            grid=grid, situation=situation, occurred_on=today - timedelta(days=days),
+            attended_on=today - timedelta(days=days), place=f"{grid.community.name}{place}", action_taken=action)
+
+
+def _seed_demo_matter(community, c_index: int, status: str, rng, today) -> None:
+    title = MATTER_TITLES[c_index % len(MATTER_TITLES)]
+    resident = status in (M.PROPOSED, M.REJECTED) or c_index % 2 == 0
+    matter = models.PracticalMatter.objects.create(
+        community=community, title=title, status=status,
+        description="居民反映多年的问题，经居民议事会讨论列入年度实事。" if status not in (M.PROPOSED, M.REJECTED)
+        else "希望社区帮助解决，方便老人和孩子出行。",
+        source=models.PracticalMatter.Source.RESIDENT if resident else models.PracticalMatter.Source.STAFF,
+        proposer_name="居民代表" if resident else "社区居委会", proposer_phone="13911112222" if resident else "",
+        year=None if status in (M.PROPOSED, M.REJECTED) else today.year, is_key=c_index % 3 == 0,
+        rejection_reason="该事项属于产权单位维修责任，已转交物业公司处理。" if status == M.REJECTED else "")
+    if status in (M.PROPOSED, M.REJECTED, M.SELECTED):
+        if status == M.SELECTED:
+            _seed_demo_meeting(matter, c_index, held=False, today=today)
+        return
+    started = today - timedelta(days=60) if status != M.PLANNED else today + timedelta(days=20)
+    matter.budget = Decimal(rng.randint(5, 80) * 10000)
+    matter.owner_name, matter.owner_unit = "社区主任", f"{community.name}居委会"
+    if status == M.ACCEPTED:
+        started = today - timedelta(days=200)
+        matter.accepted_on, matter.acceptance_note = today - timedelta(days=10), "经居民代表现场验收，工程质量合格。"
+    matter.planned_start, matter.planned_end = started, started + timedelta(days=120)
+    matter.save()
+    done = status != M.PLANNED
+    models.MatterMilestone.objects.create(matter=matter, title="方案公示", due_on=started + timedelta(days=20),
+                                          done_on=started + timedelta(days=19) if done else None)
+    models.MatterMilestone.objects.create(matter=matter, title="施工完成", due_on=started + timedelta(days=110),
+                                          done_on=started + timedelta(days=105) if status == M.ACCEPTED else None)
+    if status == M.ACCEPTED:
+        for score in (5, 5, 4):
+            models.MatterRating.objects.create(matter=matter, score=score, remark="改造后方便多了。")
+    if status == M.IN_PROGRESS:
+        models.MatterComment.objects.create(matter=matter, author_name="居民张女士", body="施工什么时候能完成？")
+        models.MatterComment.objects.create(matter=matter, author_name="社区居委会", by_staff=True,
+                                            body="预计下月底完工，届时将组织居民代表验收。")
+    _seed_demo_meeting(matter, c_index, held=True, today=today)
+
+
+def _seed_demo_meeting(matter, c_index: int, *, held: bool, today) -> None:
+    community = matter.community
+    if not held:
+        models.DeliberationMeeting.objects.create(
+            community=community, topic=f"{matter.title}方案议事会", held_on=today + timedelta(days=7),
+            venue="社区议事厅")
+        return
+    meeting = models.DeliberationMeeting.objects.create(
+        community=community, topic=f"{matter.title}议事会", held_on=today - timedelta(days=70), status="held",
+        decision="六方一致同意列入本年度为民办实事项目。", venue="社区议事厅")
+    models.MeetingParticipant.objects.bulk_create([
+        models.MeetingParticipant(meeting=meeting, party=party, name=f"{SURNAMES[p_index]}{party.label[:2]}")
+        for p_index, party in enumerate(models.Party)])
+    status, description, result = FOLLOW_UPS[c_index % len(FOLLOW_UPS)]
+    closed = status in (F.DONE, F.DROPPED)
+    models.FollowUpAction.objects.create(
+        meeting=meeting, description=description, owner_name="社区书记", status=status, result=result,
+        due_on=today - timedelta(days=50) if closed else today + timedelta(days=10 + c_index % 20),
+        closed_on=today - timedelta(days=52) if closed else None)

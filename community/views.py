@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import tracking
 from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
 from grids.models import Community, Grid
 
@@ -125,7 +126,8 @@ def household_detail(request, pk):
     status = 400 if request.method == "POST" else 200
     return render(request, "community/household.html", {
         "household": household,
-        "visits": models.Visit.objects.visible_to(user).filter(household=household).select_related("visitor"),
+        "visits": models.Visit.objects.visible_to(user).filter(household=household)
+        .select_related("visitor__staff_profile"),
         "visit_form": visit_form, "remove_form": remove_form,
     }, status=status)
 
@@ -445,8 +447,17 @@ def public_matter(request, pk):
 
 
 def public_track(request):
-    code = request.GET.get("code", "").strip().upper()
-    matter = models.PracticalMatter.objects.filter(tracking_code=code).first() if code else None
-    return render(request, "community/public/track.html", {"code": code, "matter": matter},
-                  status=404 if code and matter is None else 200)
+    """Follow one's proposal by its tracking code (any case, with or without the dash; misses are
+    throttled with the cases' lookups)."""
+    typed = request.GET.get("code", "").strip()[:40]
+    if not tracking.normalise(typed):
+        return render(request, "community/public/track.html", {"code": typed})
+    if tracking.lookups_exhausted(request):
+        return render(request, "community/public/track.html", {"code": typed, "throttled": True}, status=429)
+    matter = models.PracticalMatter.objects.select_related("community").filter(
+        tracking_code__in=tracking.lookup_values(typed)).first()
+    if matter is None:
+        tracking.lookups_exhausted(request, miss=True)
+    return render(request, "community/public/track.html", {"code": typed, "matter": matter},
+                  status=404 if matter is None else 200)
 

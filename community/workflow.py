@@ -12,6 +12,7 @@ around the grids they serve (``Scope.acts_in_area``, the same rule as ``visible_
 """
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import scope_of
 from core.workflow import Transition as T
@@ -42,7 +43,7 @@ def _every_milestone_done(matter) -> str | None:
 
 M = PracticalMatter.Status
 MATTER_FLOW = Workflow("practical matter", {
-    "select": T((M.PROPOSED,), M.SELECTED, AREA_STAFF, _("Select")),
+    "select": T((M.PROPOSED,), M.SELECTED, AREA_STAFF, pgettext_lazy("practical matter step", "Select")),
     "reject": T((M.PROPOSED,), M.REJECTED, AREA_STAFF, _("Decline"), needs=("reason",)),
     "plan": T((M.SELECTED,), M.PLANNED, AREA_STAFF, _("Save the plan")),  # its effect checks the whole plan
     "start": T((M.PLANNED,), M.IN_PROGRESS, AREA_STAFF, _("Start work"), guard=_has_a_milestone),

@@ -43,6 +43,10 @@ PACKAGES = [
              "dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
              "dist/images/layers.png": "leaflet/images/layers.png",
              "dist/images/layers-2x.png": "leaflet/images/layers-2x.png"}),
+    # Accessibility checks: injected by the browser tests only, loaded by no page.
+    Package("axe-core", "4.14.1",
+            "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+            {"axe.min.js": "axe/axe.min.js"}),
 ]
 
 

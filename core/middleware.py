@@ -11,8 +11,10 @@ class ApiLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(MACHINE_PREFIXES) and "HTTP_ACCEPT_LANGUAGE" in request.META:
-            language = translation.get_language_from_request(request, check_path=False)
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if not (request.path_info.startswith(MACHINE_PREFIXES) and "HTTP_ACCEPT_LANGUAGE" in request.META):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=False)
+        request.LANGUAGE_CODE = language
+        # For this request only: the thread's language must not leak into the next one it serves.
+        with translation.override(language):
+            return self.get_response(request)

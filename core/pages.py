@@ -1,10 +1,12 @@
 """Helpers for server-rendered pages: access, forms backed by services, paging, throttling."""
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -13,19 +15,53 @@ from .errors import ApplicationError
 PAGE_SIZE = 50
 
 
-def staff_page(*perms: str):
-    """Login first (anonymous → login page), then the role's model permissions (else 403)."""
+@dataclass(frozen=True)
+class PageAccess:
+    """Who may open a staff page: a login, the role's model permissions and, for a page whose rule
+    goes further (a scope), a test of the user. The page checks it, and the menu shows a link to the
+    page only to those it admits (``core.templatetags.shell``)."""
+
+    perms: tuple[str, ...]
+    allowed: Callable[[object], bool] | None = None
+
+    def admits(self, user) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.has_perms(self.perms)
+                    and (self.allowed is None or self.allowed(user)))
+
+
+def staff_page(*perms: str, allowed: Callable[[object], bool] | None = None):
+    """Login first (anonymous → login page), then the role's model permissions and, if given, the
+    ``allowed(user)`` test (else 403). The rule rides on the view as ``page_access``, so a menu can ask
+    the page itself whether to offer it (``may_open``)."""
+    access = PageAccess(tuple(perms), allowed)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.has_perms(perms):
+            if not access.admits(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)
+        page = login_required(wrapped)
+        page.page_access = access
+        return page
 
     return decorator
+
+
+def page_access_of(path: str) -> PageAccess | None:
+    """The access rule of the page at ``path`` (None: a public page, or no page at all)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_access", None)
+
+
+def may_open(user, path: str) -> bool:
+    """Would the page at ``path`` open for ``user`` (rather than send them to log in, or answer 403)?"""
+    access = page_access_of(path)
+    return access is None or access.admits(user)
 
 
 REFUSALS = (ValidationError, PermissionDenied, ApplicationError)

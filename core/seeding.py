@@ -2,21 +2,29 @@
 and the demo logins), each step idempotent.
 
 An app adds its reference (and demo) data by defining ``seed(*, demo: bool) -> SeedReport`` in
-``<app>/seeding.py``. The 13,922 staff are optional bulk data: ``grids.seeding.seed_staff``.
+``<app>/seeding.py``; with ``demo`` the grids app also loads the 13,922 staff (``grids.seeding.
+seed_staff``, optional bulk data otherwise) and the demo streets' people. An app whose demo has
+something to say about itself defines ``summary() -> str`` in ``<app>/demo.py`` ("119 cases in 7
+streets"); ``demo_summary`` gathers them for the quick start.
 """
 from importlib import import_module
 
 from .roles import PLATFORM_APPS
 
 
-def seed_platform(*, demo: bool = False) -> list:
-    reports = []
+def _app_modules(name: str):
     for app in PLATFORM_APPS:
         try:
-            module = import_module(f"{app}.seeding")
+            yield import_module(f"{app}.{name}")
         except ModuleNotFoundError as error:
-            if error.name != f"{app}.seeding":
+            if error.name != f"{app}.{name}":
                 raise
-            continue
-        reports.append(module.seed(demo=demo))
-    return reports
+
+
+def seed_platform(*, demo: bool = False) -> list:
+    return [module.seed(demo=demo) for module in _app_modules("seeding")]
+
+
+def demo_summary() -> list[str]:
+    """What the loaded district holds, a few words per app, in layer order."""
+    return [module.summary() for module in _app_modules("demo") if hasattr(module, "summary")]

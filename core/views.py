@@ -1,11 +1,23 @@
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+import logging
+from functools import cache
 
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import requires_csrf_token
+from rest_framework import exceptions as api_errors
+
+from .middleware import MACHINE_PREFIXES
 from .notifications import notifications_of
 from .pages import page_of, staff_page
 from .roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request):
@@ -44,3 +56,72 @@ def notification_list(request):
         notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
     return render(request, "core/notifications.html", {"page": page_of(notifications, request.GET.get("page"))})
+
+
+# --- the shell: error pages and the icon --------------------------------------------------------------
+# Pages answer 403 / 404 / 500 inside the site's shell, in the reader's language, with a way back; the
+# API and Open311 keep answering JSON (as DRF does for errors raised inside its views).
+
+
+def _for_machines(request) -> bool:
+    return request.path_info.startswith(MACHINE_PREFIXES)
+
+
+def _way_back(request) -> str | None:
+    """The page the reader came from, if it was one of ours and not this one."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        ours = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure())
+    except Exception:  # noqa: BLE001 - a bad Host header must not turn an error page into another error
+        return None
+    return referer if referer and ours and not referer.endswith(request.get_full_path()) else None
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    if _for_machines(request):
+        return JsonResponse({"detail": str(api_errors.PermissionDenied.default_detail)}, status=403)
+    return render(request, "403.html", {"message": str(exception or ""), "back": _way_back(request)}, status=403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    if _for_machines(request):
+        return JsonResponse({"detail": str(api_errors.NotFound.default_detail)}, status=404)
+    return render(request, "404.html", {"back": _way_back(request)}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent from a page that has gone stale (or a cookie the browser refused): say so in the shell."""
+    if _for_machines(request):
+        return JsonResponse({"detail": str(api_errors.PermissionDenied.default_detail)}, status=403)
+    return render(request, "403.html", {"stale_form": True, "back": _way_back(request)}, status=403)
+
+
+SERVER_ERROR_FALLBACK = ("<!doctype html><meta charset=utf-8><title>500</title>"
+                         "<h1>500</h1><p><a href=\"/\">/</a></p>")
+
+
+def server_error(request):
+    """Whatever broke may be the database or a context processor: render with no request context."""
+    if _for_machines(request):
+        return JsonResponse({"detail": str(api_errors.APIException.default_detail)}, status=500)
+    try:
+        body = loader.get_template("500.html").render({"back": _way_back(request)})
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        logger.exception("The 500 page could not be rendered")
+        body = SERVER_ERROR_FALLBACK
+    return HttpResponseServerError(body)
+
+
+@cache
+def _favicon() -> bytes:
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the platform's icon, from static files."""
+    return HttpResponse(_favicon(), content_type="image/x-icon")

@@ -1,19 +1,23 @@
 """XLSX exports: a run's rankings (one sheet per kind of unit) and a quarter's payroll-ready bonus list."""
 import io
+import re
 from decimal import Decimal
+from operator import attrgetter
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from grids.models import StaffProfile
+from grids.models import Department, Grid, StaffProfile
 
 from .models import BonusRun, ResultRun, SubjectKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YUAN = "#,##0.00"
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -26,8 +30,13 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows) -> None:
-    sheet = book.create_sheet(title=title[:31])
+def _sheet_title(title: str) -> str:
+    """Excel refuses a sheet title longer than 31 characters or with any of []:*?/ or a backslash ("Streets/towns")."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
+
+
+def _sheet(book: Workbook, title: str, header: list[str], rows):
+    sheet = book.create_sheet(title=_sheet_title(title))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -36,10 +45,11 @@ def _sheet(book: Workbook, title: str, header: list[str], rows) -> None:
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
+    return sheet
 
 
 def _about(book: Workbook, lines: list[tuple[str, object]]) -> None:
-    sheet = book.create_sheet(title=_("About")[:31])
+    sheet = book.create_sheet(title=_sheet_title(_("About")))
     for label, value in lines:
         sheet.append([label, _number(value) if value is not None else ""])
     sheet.column_dimensions["A"].width = 24
@@ -52,32 +62,65 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+FIGURES = [  # (header, attribute, Excel number format)
+    (_lazy("Composite score"), "composite", "0.00"), (_lazy("Cases collected"), "collected", "0"),
+    (_lazy("Cases filed"), "filed", "0"), (_lazy("Cases closed"), "closed", "0"),
+    (_lazy("Closure rate"), "closure_rate", "0.00%"), (_lazy("Closed on time"), "on_time_closed", "0"),
+    (_lazy("On-time closure rate"), "on_time_rate", "0.00%"), (_lazy("Overdue cases"), "overdue", "0"),
+    (_lazy("Rework rate"), "rework_rate", "0.00%"), (_lazy("Return rate"), "return_rate", "0.00%"),
+    (_lazy("Escalation rate"), "escalation_rate", "0.00%"), (_lazy("Extended"), "extended", "0"),
+    (_lazy("Mean working hours to closure"), "mean_handling_hours", "0.00"),
+    (_lazy("Ratings counted"), "rated", "0"), (_lazy("Mean satisfaction"), "satisfaction_mean", "0.00"),
+    (_lazy("Share satisfied"), "satisfied_share", "0.00%"), (_lazy("Default ratings"), "defaulted", "0"),
+    (_lazy("Score sheets received"), "sheets", "0"), (_lazy("Two-way score"), "two_way_score", "0.00"),
+    (_lazy("Survey sample"), "survey_sample", "0"), (_lazy("Survey satisfaction"), "survey_share", "0.00%"),
+]
+
+
+def _unit_columns(kind: str, streets: dict[str, str], departments: dict[str, str]) -> list:
+    """The columns that say which unit a row is, by name: a grid's and a street's code (their public
+    DB11 digits) beside the name, never a department's or a station's internal code."""
+    columns = [(_("Rank"), lambda r: r.rank, "0")]
+    if kind in (SubjectKind.GRID, SubjectKind.STATION):
+        columns.append((_("Rank in street"), lambda r: r.rank_in_street, "0"))
+    columns.append((_("Unit name"), lambda r: r.name, "@"))
+    if kind in (SubjectKind.GRID, SubjectKind.STREET):
+        columns.append((_("Code"), lambda r: r.code, "@"))
+    if kind in (SubjectKind.GRID, SubjectKind.STATION):
+        columns.append((_("Street/town"), lambda r: streets.get(r.street_code, r.street_code), "@"))
+    if kind == SubjectKind.STATION:
+        columns.append((_("Department"), lambda r: departments.get(r.department_code, ""), "@"))
+    return columns
+
+
 def run_xlsx(run: ResultRun, results) -> bytes:
-    """The ranking of each kind of unit with every figure (rates as fractions, scores 0–100)."""
+    """The ranking of each kind of unit with every figure (rates as percentages, scores 0–100), one
+    sheet per kind, every unit by its name in the reader's language."""
     book = Workbook()
     book.remove(book.active)
-    header = [_("Rank"), _("Rank in street"), _("Code"), _("Unit name"), _("Street/town"), _("Composite score"),
-              _("Cases collected"), _("Cases filed"), _("Cases closed"), _("Closure rate"), _("Closed on time"),
-              _("On-time closure rate"), _("Overdue cases"), _("Rework rate"), _("Return rate"), _("Escalation rate"),
-              _("Extended"), _("Mean working hours to closure"), _("Ratings counted"), _("Mean satisfaction"),
-              _("Share satisfied"), _("Default ratings"), _("Score sheets received"), _("Two-way score"),
-              _("Survey sample"), _("Survey satisfaction")]
+    streets = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("code", "name"))
+    departments = dict(Department.objects.values_list("code", "name"))
     by_kind = {kind: [] for kind in SubjectKind.values}
     for r in results:
-        by_kind[r.kind].append([
-            r.rank, r.rank_in_street, r.code, r.name, r.street_code, r.composite, r.collected, r.filed, r.closed,
-            r.closure_rate, r.on_time_closed, r.on_time_rate, r.overdue, r.rework_rate, r.return_rate,
-            r.escalation_rate, r.extended, r.mean_handling_hours, r.rated, r.satisfaction_mean, r.satisfied_share,
-            r.defaulted, r.sheets, r.two_way_score, r.survey_sample, r.survey_share])
+        by_kind[r.kind].append(r)
     for kind, rows in by_kind.items():
-        _sheet(book, str(SubjectKind(kind).label), header, rows)
+        columns = [*_unit_columns(kind, streets, departments),
+                   *((str(header), attrgetter(key), fmt) for header, key, fmt in FIGURES)]
+        sheet = _sheet(book, str(SubjectKind(kind).label), [str(header) for header, _get, _fmt in columns],
+                       ([get(r) for _header, get, _fmt in columns] for r in rows))
+        for index, (_header, _get, fmt) in enumerate(columns, start=1):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = fmt
     _about(book, [
         (_("Assessment period"), run.period.code), (_("Run"), run.pk), (_("Status"), run.get_status_display()),
-        (_("Rule version"), run.rule.version), (_("Cut-off"), timezone.localtime(run.as_of).isoformat()),
-        (_("Input fingerprint"), run.fingerprint),
-        (_("Published at"), timezone.localtime(run.published_at).isoformat() if run.published_at else None),
+        (_("Rule version"), f"v{run.rule.version}"), (_("Cut-off"), _when(run.as_of)),
+        (_("Input fingerprint"), run.fingerprint), (_("Published at"), _when(run.published_at)),
     ])
     return _save(book)
+
+
+def _when(moment) -> str | None:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else None
 
 
 def bonus_xlsx(bonus: BonusRun) -> bytes:
@@ -91,21 +134,29 @@ def bonus_xlsx(bonus: BonusRun) -> bytes:
     rows = [[index, line.username, line.full_name, str(posts.get(line.post, line.post)), line.street_name,
              line.grid_code, line.grid_name, line.grid_score, line.personal_score, line.score, line.base, line.amount]
             for index, line in enumerate(bonus.lines.order_by("grid_code", "username"), start=1)]
-    _sheet(book, _("Bonus"), header, rows)
-    sheet = book[_("Bonus")[:31]]
+    sheet = _sheet(book, _("Bonus"), header, rows)
     for row in sheet.iter_rows(min_row=2, min_col=11, max_col=12):
         for cell in row:
-            cell.number_format = "0.00"
+            cell.number_format = YUAN
     totals = {}
     for line in bonus.lines.all():
         count, total = totals.get(line.post, (0, Decimal(0)))
         totals[line.post] = (count + 1, total + line.amount)
-    _sheet(book, _("Totals"), [_("Post"), _("Workers"), _("Total (yuan)"), _("Average (yuan)")], [
+    order = list(posts)
+    sheet = _sheet(book, _("Totals"), [_("Post"), _("Workers"), _("Total (yuan)"), _("Average (yuan)")], [
         [str(posts.get(post, post)), count, total, (total / count).quantize(Decimal("0.01"))]
-        for post, (count, total) in sorted(totals.items())])
+        for post, (count, total) in sorted(totals.items(), key=lambda item: _position(order, item[0]))])
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=4):
+        for cell in row:
+            cell.number_format = YUAN
     _about(book, [
-        (_("Quarter"), bonus.period.code), (_("Bonus rule version"), bonus.rule.version),
-        (_("Results used"), bonus.result_run_id), (_("Input fingerprint"), bonus.fingerprint),
-        (_("Workers"), bonus.workers), (_("Total (yuan)"), bonus.total),
+        (_("Quarter"), bonus.period.code), (_("Bonus rule version"), f"v{bonus.rule.version}"),
+        (_("Results used"), _("Results %(code)s (run %(id)s)") % {"code": bonus.result_run.period.code,
+                                                                 "id": bonus.result_run_id}),
+        (_("Input fingerprint"), bonus.fingerprint), (_("Workers"), bonus.workers), (_("Total (yuan)"), bonus.total),
     ])
     return _save(book)
+
+
+def _position(order: list[str], post: str) -> int:
+    return order.index(post) if post in order else len(order)

@@ -28,7 +28,7 @@ class ComputeForm(forms.Form):
 class SurveyForm(forms.Form):
     period = PeriodField()
     file = forms.FileField(label=_("Survey file (CSV or XLSX)"),
-                           help_text=_("Columns: unit, sample_size, satisfied, then one column per question (0–100)."))
+                           help_text=_("Columns: unit, sample size, satisfied, then one column per question (0–100)."))
 
 
 class ReviewForm(forms.Form):
@@ -49,9 +49,9 @@ class SheetForm(forms.Form):
         super().__init__(*args, **kwargs)
         comment = self.fields.pop("comment")
         for item in criteria:
+            label = _("%(name)s (weight %(weight)s)") % {"name": item["name"], "weight": item["weight"]}
             self.fields[f"c_{item['code']}"] = forms.DecimalField(
-                label=f"{item['name']} ({item['weight']}%)", min_value=0, max_value=100, decimal_places=2,
-                max_digits=5)
+                label=label, min_value=0, max_value=100, decimal_places=2, max_digits=5)
         self.fields["comment"] = comment
         self.criteria = criteria
 

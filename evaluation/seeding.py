@@ -1,16 +1,20 @@
 """Reference data of the evaluation app: score-sheet criteria of each flow, the first scoring and
-bonus rule versions, and the Celery beat jobs. With ``demo``, the current half-year's round opens."""
+bonus rule versions, and the Celery beat jobs. With ``demo``, the current half-year's round opens,
+the previous half-year's results are computed, reviewed and published by the demo evaluator, and the
+current quarter's are computed as a draft."""
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from core.schedules import schedule_daily
 from grids.seeding import SeedReport
 
+from . import periods
 from .bonus import DEFAULT_BASE
-from .models import BonusRule, Criterion, ScoringRule
+from .models import BonusRule, Criterion, Period, ScoringRule
 from .parties import Flow
 from .scoring import DEFAULT_PARAMETERS, DEFAULT_WEIGHTS
-from .services import period_current, round_open
+from .services import period_current, period_ensure, round_open, rule_current, run_compute, run_publish, run_review
 from .tasks import COMPUTE_TASK, OPEN_ROUNDS_TASK, REMIND_TASK
 
 CRITERIA = {
@@ -59,4 +63,25 @@ def seed(*, demo: bool = False) -> SeedReport:
     if demo:
         _round, created = round_open(period_code=period_current(kind="half", now=now).code, now=now)
         report.add("two-way rounds", (int(created), 0))
+        report.add("result runs", _seed_demo_runs(now))
     return report
+
+
+def _seed_demo_runs(now) -> tuple[int, int]:
+    """Runs of periods that have none: the last half-year's results published (its demo cases were
+    closed before this half-year began), and this quarter's computed as a draft so far."""
+    evaluator = get_user_model().objects.filter(username="evaluator", is_active=True).first()  # the demo login
+    created = 0
+    today = timezone.localdate(now)
+    previous = period_ensure(code=periods.containing(periods.HALF, today).previous().code)
+    if previous.complete_at(rule_current()) <= now and not previous.runs.exists():
+        run = run_compute(actor=evaluator, period_code=previous.code, now=now)
+        if evaluator is not None:
+            run_review(actor=evaluator, run_id=run.pk, note="数据核对无误。", now=now)
+            run_publish(actor=evaluator, run_id=run.pk, now=now)
+        created += 1
+    current = periods.containing(periods.QUARTER, today).code
+    if not Period.objects.filter(code=current, runs__isnull=False).exists():
+        run_compute(actor=evaluator, period_code=current, now=now)
+        created += 1
+    return created, 0

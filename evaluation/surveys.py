@@ -29,7 +29,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_QUESTIONS = 50
 MAX_REPORTED = 50
-ALIASES = {"unit": "unit", "单位代码": "unit", "sample_size": "sample_size", "样本量": "sample_size",
+ALIASES = {"unit": "unit", "单位代码": "unit", "sample_size": "sample_size", "sample size": "sample_size",
+           "样本量": "sample_size",
            "satisfied": "satisfied", "满意数": "satisfied", "name": "name", "单位名称": "name"}
 REQUIRED = ("unit", "sample_size", "satisfied")
 
@@ -116,7 +117,7 @@ def parse_survey(file_name: str, content: bytes) -> tuple[list[str], list[Survey
     header = [ALIASES.get(cell.strip(), ALIASES.get(cell.strip().lower(), cell.strip())) for cell in rows[0]]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise ValidationError({"file": _("Missing column(s): %(names)s. Required: unit, sample_size, satisfied.")
+        raise ValidationError({"file": _("Missing column(s): %(names)s. Required: unit, sample size, satisfied.")
                                % {"names": ", ".join(missing)}})
     questions = [name for name in header if name not in ALIASES.values()]
     if len(set(header)) != len(header) or "" in questions:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
+from grids.models import Grid
 
 from . import exports, filters, forms, selectors, services
 from .indicators import DRILL_LABELS, DRILLS, INDICATORS
@@ -35,7 +36,8 @@ def _result(user, pk: int) -> SubjectResult:
 
 
 def _bonus(user, pk: int) -> BonusRun:
-    return get_object_or_404(BonusRun.objects.visible_to(user).select_related("period", "rule"), pk=pk)
+    bonuses = BonusRun.objects.visible_to(user).select_related("period", "rule", "result_run__period")
+    return get_object_or_404(bonuses, pk=pk)
 
 
 # --- overview ---------------------------------------------------------------------------------------
@@ -160,15 +162,23 @@ def ranking(request, pk: int, kind: str):
     run = _run(request.user, pk)
     if kind not in SubjectKind.values:
         raise Http404
-    rows = SubjectResult.objects.visible_to(request.user).filter(run=run, kind=kind)
-    rows, chosen = filtered(request, filters.RankingFilter, rows)
+    visible = SubjectResult.objects.visible_to(request.user).filter(run=run, kind=kind)
+    rows, chosen = filtered(request, filters.RankingFilter, visible)
     rows = selectors.ranked(rows)
     indicators = {i.key: i for i in INDICATORS}
+    by_street = kind in (SubjectKind.GRID, SubjectKind.STATION)
     return render(request, "evaluation/ranking.html", {
         "run": run, "kind": kind, "kind_label": SubjectKind(kind).label, "page": paginate(request, rows, 100),
         "columns": [(indicators[key], drill) for key, drill in RANKING_COLUMNS], "street": chosen.get("street", ""),
-        "kinds": SubjectKind.choices,
+        "kinds": SubjectKind.choices, "by_street": by_street, "streets": _streets_of(visible) if by_street else [],
     })
+
+
+def _streets_of(results) -> list[tuple[str, str]]:
+    """(code, name) of the streets/towns the results lie in, for the ranking's street filter."""
+    codes = results.order_by().values("street_code").distinct()
+    return list(Grid.objects.filter(level=Grid.Level.STREET, code__in=codes).order_by("code")
+                .values_list("code", "name"))
 
 
 @staff_page("evaluation.view_subjectresult")
@@ -250,8 +260,11 @@ def sheets(request):
     rows = (ScoreSheet.objects.visible_to(request.user).select_related("round__period")
             .order_by("status", "-round__period__starts_on", "flow", "id"))
     rows, chosen = filtered(request, filters.SheetFilter, rows)
+    status_links = [(ScoreSheet.Status.PENDING, ScoreSheet.Status.PENDING.label),
+                    (ScoreSheet.Status.SUBMITTED, ScoreSheet.Status.SUBMITTED.label), ("", _("All"))]
     return render(request, "evaluation/sheets.html", {"page": paginate(request, rows),
-                                                      "status": chosen.get("status", "")})
+                                                      "status": chosen.get("status") or "",
+                                                      "status_links": status_links})
 
 
 @staff_page("evaluation.view_scoresheet")

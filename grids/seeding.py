@@ -25,7 +25,7 @@ from core.access import new_access_generation
 from core.roles import Role
 
 from . import seed_data
-from .demo import seed_demo_users
+from .demo import seed_demo_people
 from .geometry import forget_index
 from .models import (
     KEY_UNIT_COMMUNITY_CODE,
@@ -261,11 +261,12 @@ def _grid_row(grid: GridPlan, ids: dict[str, int], community_ids: dict[str, int]
 
 @transaction.atomic
 def seed(*, demo: bool = False) -> SeedReport:
-    """The district's structure, and with ``demo`` one login per role (the other apps' demo data
-    needs them)."""
+    """The district's structure; with ``demo`` also its 13,922 staff (so every grid's public listing
+    is filled), one login per role and the demo streets' staff (the other apps' demo data needs them)."""
     report = seed_structure()
     if demo:
-        seed_demo_users()
+        report.add("staff", (seed_staff().created["staff"], 0))
+        report.add("demo staff", seed_demo_people())
     return report
 
 

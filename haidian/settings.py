@@ -212,8 +212,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"TierEnum": "cases.workflow.Tier", "StatusEnum": "cases.workflow.Status"},
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# The host part only keeps kombu from warning "No hostname was supplied" on every connection.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or "filesystem://localhost//"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = BASE_DIR / "var" / "celery"
     (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -251,6 +252,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # not IP alone: a whole 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # a stale form: explained inside the site's shell
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

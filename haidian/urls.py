@@ -21,6 +21,7 @@ urlpatterns = [
     path("open311/v2/", include("cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -37,3 +38,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+
+# Error pages inside the site's shell (JSON under /api/ and /open311/): core/views.py.
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

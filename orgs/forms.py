@@ -2,6 +2,7 @@
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DATE, TEXTAREA, StepForm
 from grids.models import Grid
@@ -85,7 +86,7 @@ class IncubationServiceForm(ScopedOrganisationForm):
 
 class ProjectForm(forms.ModelForm):
     street = StreetChoiceField(label=_("street/town served"), required=False)
-    provider = OrganisationNumberField(label=_("provider"))
+    provider = OrganisationNumberField(label=pgettext_lazy("purchase project", "provider"))
 
     class Meta:
         model = models.PurchaseProject

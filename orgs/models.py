@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
@@ -60,9 +61,9 @@ class SocialOrganisation(models.Model):
         FILING = "filing", _("Filing at the street (街道备案)")
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", pgettext_lazy("organisation status", "Applied")
         REGISTERED = "registered", _("Registered")
-        FILED = "filed", _("Filed")
+        FILED = "filed", pgettext_lazy("organisation status", "Filed")
         ACTIVE = "active", _("Active")
         DEREGISTERED = "deregistered", _("Deregistered (exited)")
         REJECTED = "rejected", _("Application refused")
@@ -229,7 +230,7 @@ class CatalogueItem(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("catalogue item", "description"), blank=True)
     active = models.BooleanField(_("in the current catalogue"), default=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -247,7 +248,7 @@ class CatalogueItem(models.Model):
 class PurchaseProject(models.Model):
     class Status(models.TextChoices):
         CONTRACTED = "contracted", _("Contracted")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("purchase project status", "In progress")
         ACCEPTED = "accepted", _("Accepted")
         ASSESSED = "assessed", _("Assessed")
         TERMINATED = "terminated", _("Terminated")
@@ -259,14 +260,14 @@ class PurchaseProject(models.Model):
         FAIL = "fail", _("Fail")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(pgettext_lazy("purchase project", "title"), max_length=150)
     item = models.ForeignKey(CatalogueItem, verbose_name=_("catalogue item"), on_delete=models.PROTECT,
                              related_name="projects")
     year = models.PositiveSmallIntegerField(_("budget year"), validators=[MinValueValidator(2000)])
     budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
-    provider = models.ForeignKey(SocialOrganisation, verbose_name=_("provider"), on_delete=models.PROTECT,
-                                 related_name="purchase_projects")
+    provider = models.ForeignKey(SocialOrganisation, verbose_name=pgettext_lazy("purchase project", "provider"),
+                                 on_delete=models.PROTECT, related_name="purchase_projects")
     street = models.ForeignKey(Grid, verbose_name=_("street/town served"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="purchase_projects", limit_choices_to=STREET_GRID)
     area_code = models.CharField(_("area code"), max_length=12, db_index=True, editable=False)
@@ -357,9 +358,9 @@ class Complaint(models.Model):
         VISIT = "visit", _("In person")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("complaint status", "Received")
         INVESTIGATING = "investigating", _("Under investigation")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("complaint status", "Closed")
 
     class Finding(models.TextChoices):
         UPHELD = "upheld", _("Upheld")

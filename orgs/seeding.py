@@ -6,7 +6,9 @@ purchasable services, and the daily overdue-application job.
 Demo data (``demo=True``): the source's 729 registered organisations (social groups and private
 non-enterprise units) and 2,288 community organisations filed at streets, a few pending
 applications in 学院路 (some past their limit), 117 purchased projects since 2011 totalling just
-over 10 M yuan, 1.2 M yuan of awards a year, tenancies, incubation services and complaints.
+over 10 M yuan, 1.2 M yuan of awards a year, tenancies, incubation services and complaints; and in
+each demo street (``grids.demo``) an organisation in every status, a purchased project contracted,
+accepted or terminated, and complaints received, under investigation and closed.
 """
 import random
 from datetime import date, timedelta
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from core.calendar import add_working_days
 from core.schedules import schedule_daily
+from grids.demo import DEMO_STREETS
 from grids.models import Community, Grid
 from grids.seeding import SeedReport, upsert_by_key
 
@@ -97,6 +100,7 @@ def seed(demo: bool = False) -> SeedReport:
             report.add("purchased projects", _seed_projects())
             report.add("awards", _seed_awards())
             report.add("incubation", _seed_incubation())
+            report.add("demo streets", _seed_demo_streets())
         organisations_flag_overdue()  # what the daily job would do, so the demo shows it at once
     return report
 
@@ -248,3 +252,116 @@ def _seed_incubation() -> tuple[int, int]:
         Complaint.objects.create(organisation=organisation, channel=Complaint.Channel.HOTLINE,
                                  content="该组织活动噪音扰民，且收取会员费未公示。", complainant_name="匿名")
     return created, 0
+
+
+# In each demo street, beside the source's figures: (kind, field, theme, status, days ago it applied).
+DEMO_ORGANISATIONS = [
+    (Org.Kind.COMMUNITY, Org.Field.COMMUNITY_SERVICE, "邻里互助会", Org.Status.APPLIED, 3),
+    (Org.Kind.SOCIAL_GROUP, Org.Field.CHARITY, "助老公益协会", Org.Status.APPLIED, 40),  # past its limit
+    (Org.Kind.PRIVATE_NON_ENTERPRISE, Org.Field.SCIENCE, "青少年科创服务中心", Org.Status.REGISTERED, 30),
+    (Org.Kind.SOCIAL_GROUP, Org.Field.OTHER, "收藏爱好者协会", Org.Status.REJECTED, 60),
+    (Org.Kind.PRIVATE_NON_ENTERPRISE, Org.Field.COMMUNITY_SERVICE, "家政培训学校", Org.Status.DEREGISTERED, 2000),
+]
+DEMO_PROJECT_STATUSES = [PurchaseProject.Status.CONTRACTED, PurchaseProject.Status.ACCEPTED,
+                         PurchaseProject.Status.TERMINATED]
+DEMO_COMPLAINTS = [
+    (Complaint.Status.RECEIVED, Complaint.Channel.ONLINE, "以组织名义收取培训费后未开课。"),
+    (Complaint.Status.INVESTIGATING, Complaint.Channel.LETTER, "活动场地长期堆放杂物，占用楼道。"),
+    (Complaint.Status.CLOSED, Complaint.Channel.HOTLINE, "负责人变更后未向街道备案。"),
+]
+
+
+def _seed_demo_streets() -> tuple[int, int]:
+    """Created once each (looked up by name, code or content): whatever staff do with them in the
+    demo afterwards stays."""
+    streets = {g.code: g for g in Grid.objects.filter(code__in=[s.code for s in DEMO_STREETS])}
+    today = timezone.localdate()
+    created = 0
+    for index, demo_street in enumerate(DEMO_STREETS):
+        street = streets[demo_street.code]
+        created += _seed_demo_organisations(street, index, today)
+        created += _seed_demo_project(street, index, today)
+        created += _seed_demo_complaints(street, index, today)
+    return created, 0
+
+
+def _seed_demo_organisations(street, index: int, today) -> int:
+    existing = set(Org.objects.filter(street=street, name__startswith=f"北京市海淀区{_short(street.name)}")
+                   .values_list("name", flat=True))
+    community = Community.objects.filter(street=street).order_by("code").first()
+    rows = []
+    for serial, (kind, field, theme, status, days_ago) in enumerate(DEMO_ORGANISATIONS):
+        name = f"北京市海淀区{_short(street.name)}{theme}"
+        if name in existing:
+            continue
+        route = Org.route_for(kind, field)
+        applied = today - timedelta(days=days_ago)
+        number = ""
+        if status in (Org.Status.REGISTERED, Org.Status.DEREGISTERED):
+            number = _credit_code("51" if kind == Org.Kind.SOCIAL_GROUP else "52", 900 + index * 10 + serial)
+        gone = status == Org.Status.DEREGISTERED
+        rows.append(Org(
+            name=name, kind=kind, field=field, route=route, status=status, street=street,
+            community=community if kind == Org.Kind.COMMUNITY else None, area_code=street.code,
+            purpose="开展邻里互助、为老服务和青少年课外活动。",
+            legal_representative=f"{_short(street.name)}负责人{serial + 1}",
+            contact_phone=f"1390000{index:02d}{serial:02d}", address=f"海淀区{_short(street.name)}",
+            applied_on=applied, decision_due_on=add_working_days(applied, APPROVAL_LIMIT_WORKING_DAYS[route]),
+            decided_on=None if status == Org.Status.APPLIED else applied + timedelta(days=12),
+            registration_number=number,
+            rejection_reason="章程规定的业务范围与登记的业务主管单位不符。" if status == Org.Status.REJECTED else "",
+            activated_on=applied + timedelta(days=40) if gone else None,
+            deregistered_on=today - timedelta(days=90) if gone else None,
+            deregistration_reason="理事会决议终止，已完成清算。" if gone else "",
+        ))
+    Org.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _seed_demo_project(street, index: int, today) -> int:
+    code = f"dp-{today.year}-{street.code}"
+    if PurchaseProject.objects.filter(code=code).exists():
+        return 0
+    status = DEMO_PROJECT_STATUSES[index % len(DEMO_PROJECT_STATUSES)]
+    provider = Org.objects.filter(status=Org.Status.ACTIVE, kind=Org.Kind.PRIVATE_NON_ENTERPRISE).order_by("id")[index]
+    item_code, name, _field = CATALOGUE[(index * 5) % len(CATALOGUE)]
+    accepted = status == PurchaseProject.Status.ACCEPTED
+    # Signed and starting in a fortnight; ran its course and was accepted last week; stopped half-way.
+    starts, ends = (today + timedelta(days=days) for days in {
+        PurchaseProject.Status.CONTRACTED: (14, 300), PurchaseProject.Status.ACCEPTED: (-300, -10),
+        PurchaseProject.Status.TERMINATED: (-120, 180)}[status])
+    project = PurchaseProject.objects.create(
+        code=code, title=f"{starts.year}年{_short(street.name)}{name}项目",
+        item=CatalogueItem.objects.get(code=item_code),
+        year=starts.year, budget=Decimal(200000 + 50000 * index), provider=provider, street=street,
+        area_code=street.code, starts_on=starts, ends_on=ends, status=status,
+        accepted_on=today - timedelta(days=5) if accepted else None,
+        acceptance_note="服务记录齐全，居民满意度调查合格。" if accepted else "",
+        termination_reason="承接机构人员流失，无法继续履约，经协商解除合同。"
+        if status == PurchaseProject.Status.TERMINATED else "",
+    )
+    ProjectMilestone.objects.bulk_create([
+        ProjectMilestone(project=project, title="中期评估", due_on=starts + timedelta(days=120),
+                         done_on=starts + timedelta(days=118) if accepted else None),
+        ProjectMilestone(project=project, title="结项验收", due_on=ends,
+                         done_on=today - timedelta(days=5) if accepted else None),
+    ])
+    return 1
+
+
+def _seed_demo_complaints(street, index: int, today) -> int:
+    organisations = list(Org.objects.filter(status=Org.Status.FILED, street=street).order_by("id")[3:6])
+    created = 0
+    for organisation, (status, channel, content) in zip(organisations, DEMO_COMPLAINTS, strict=False):
+        if Complaint.objects.filter(organisation=organisation, content=content).exists():
+            continue
+        closed = status == Complaint.Status.CLOSED
+        Complaint.objects.create(
+            organisation=organisation, channel=channel, content=content, complainant_name="居民",
+            received_at=timezone.now() - timedelta(days=20 if closed else 6 - index % 3), status=status,
+            finding=Complaint.Finding.UPHELD if closed else "",
+            measure=Complaint.Measure.RECTIFICATION if closed else "",
+            result="已约谈负责人，责令十个工作日内补办变更备案，已整改完毕。" if closed else "",
+            closed_on=today - timedelta(days=8) if closed else None)
+        created += 1
+    return created

@@ -81,6 +81,7 @@ def organisation_detail(request, pk):
     return render(request, "orgs/organisation.html", {
         "organisation": organisation, "working_days": selectors.working_days_taken(organisation),
         "act_forms": _steps_shown(ORGANISATION_FLOW, step_forms),
+        "held_back": ORGANISATION_FLOW.held_back(user, organisation),
         "projects": organisation.purchase_projects.visible_to(user), "awards": organisation.awards.visible_to(user),
         "tenancies": organisation.tenancies.visible_to(user).select_related("site"),
         "complaints": organisation.complaints.visible_to(user),
@@ -156,6 +157,7 @@ def project_detail(request, pk):
     return render(request, "orgs/project.html", {
         "project": project, "milestones": project.milestones.all(), "milestone_form": milestone_form,
         "done_error": done_error, "act_forms": _steps_shown(PROJECT_FLOW, step_forms),
+        "held_back": PROJECT_FLOW.held_back(user, project),
     }, status=_status(request))
 
 
@@ -195,6 +197,7 @@ def complaint_detail(request, pk):
         return redirect("orgs:complaint", pk=pk)
     return render(request, "orgs/complaint.html", {
         "complaint": complaint, "act_forms": _steps_shown(COMPLAINT_FLOW, step_forms),
+        "held_back": COMPLAINT_FLOW.held_back(user, complaint),
     }, status=_status(request))
 
 

@@ -8,6 +8,7 @@ deregistration as its measure takes the organisation's own ``deregister`` step, 
 organisation's registrar may choose that measure.
 """
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.scoping import scope_of
 from core.workflow import Transition, Workflow
@@ -54,15 +55,17 @@ ORG_TRANSITIONS = {
                     needs=("reason",)),
 }
 PROJECT_TRANSITIONS = {
-    "start": T((PS.CONTRACTED,), PS.IN_PROGRESS, DISTRICT, _("Start")),
-    "accept": T((PS.IN_PROGRESS,), PS.ACCEPTED, DISTRICT, _("Accept"), needs=("acceptance_note",),
+    "start": T((PS.CONTRACTED,), PS.IN_PROGRESS, DISTRICT, pgettext_lazy("purchase project step", "Start")),
+    "accept": T((PS.IN_PROGRESS,), PS.ACCEPTED, DISTRICT, pgettext_lazy("purchase project step", "Accept"),
+                needs=("acceptance_note",),
                 guard=milestones_done),
     "assess": T((PS.ACCEPTED,), PS.ASSESSED, DISTRICT, _("Record assessment"), needs=("assessment_score",)),
     "terminate": T((PS.CONTRACTED, PS.IN_PROGRESS), PS.TERMINATED, DISTRICT, _("Terminate"), needs=("reason",)),
 }
 COMPLAINT_TRANSITIONS = {
     "investigate": T((CS.RECEIVED,), CS.INVESTIGATING, AREA, _("Start the investigation")),
-    "close": T((CS.INVESTIGATING,), CS.CLOSED, AREA, _("Close"), needs=("finding", "measure", "result")),
+    "close": T((CS.INVESTIGATING,), CS.CLOSED, AREA, pgettext_lazy("complaint step", "Close"),
+               needs=("finding", "measure", "result")),
 }
 
 ORGANISATION_FLOW = Workflow("organisation", ORG_TRANSITIONS, deciders={REGISTRAR: is_registrar},

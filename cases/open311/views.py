@@ -1,5 +1,7 @@
-"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): services map to case
-subclasses, service requests to cases. Reads are public; POST needs an ``api_key``."""
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): services map to the case
+subclasses open to residents, service requests to the cases in them. Reads are public; POST needs
+an ``api_key`` and a service from the list (grid work — population, security, petitions — is
+reported by staff, not through Open311, and its cases are not listed)."""
 import datetime as dt
 
 from django.conf import settings
@@ -12,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from core import tracking
+
 from ..models import Case, Category
 from ..services import NewCase, case_create
 from ..workflow import Source
@@ -20,6 +24,15 @@ from .services import CLOSED_STATUSES, open311_client_for_key, open311_status, s
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
+
+
+def _services():
+    return Category.objects.filter(active=True, open_to_residents=True, parent__isnull=False)
+
+
+def _public_cases():
+    return Case.objects.filter(category__open_to_residents=True).select_related(
+        "category", "department", "station", "street")
 
 
 def _limited(request, rate: str) -> bool:
@@ -87,13 +100,13 @@ def discovery(request, fmt):
 
 @require_GET
 def services(request, fmt):
-    categories = Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code")
+    categories = _services().select_related("parent").order_by("code")
     return formats.render([_service(c) for c in categories], fmt, root="services", item="service")
 
 
 @require_GET
 def service_definition(request, code, fmt):
-    category = Category.objects.filter(code=code, active=True, parent__isnull=False).first()
+    category = _services().filter(code=code).first()
     if category is None:
         return formats.error(fmt, 404, f"service_code {code} not found")
     return formats.render({"service_code": category.code, "attributes": []}, fmt, root="service_definition",
@@ -109,7 +122,7 @@ def _parse_when(value: str, name: str):
 
 def _list_requests(request, fmt):
     params = request.GET
-    cases = Case.objects.select_related("category", "department", "station", "street").order_by("-id")
+    cases = _public_cases().order_by("-id")
     if params.get("service_request_id"):
         numbers = [n.strip() for n in params["service_request_id"].split(",") if n.strip()]
         return _requests_response(cases.filter(number__in=numbers[:MAX_REQUESTS]), fmt)
@@ -137,10 +150,13 @@ def _post_request(request, fmt):
     client = open311_client_for_key(params.get("api_key", ""))
     if client is None:
         return formats.error(fmt, 403, "api_key is missing or not valid")
-    category = Category.objects.filter(code=params.get("service_code", ""), active=True, parent__isnull=False).first()
+    code = params.get("service_code", "").strip()
+    category = Category.objects.filter(code=code, active=True, parent__isnull=False).first() if code else None
     if category is None:
-        return formats.error(fmt, 404 if params.get("service_code") else 400,
-                             "service_code is missing or not a known service")
+        return formats.error(fmt, 404 if code else 400, "service_code is missing or not a known service")
+    if not category.open_to_residents:
+        return formats.error(fmt, 400, f"service_code {code} is not open to public requests "
+                                       "(grid work is reported by staff); choose a service from services.json")
     try:
         lat, lng = float(params["lat"]), float(params["long"])
     except (KeyError, ValueError):
@@ -160,7 +176,7 @@ def _post_request(request, fmt):
         return formats.error(fmt, 400, messages.replace("lat:", "lat/long:"))
     return formats.render(
         [{"service_request_id": case.number, "token": case.public_token,
-          "service_notice": "已受理,可凭编号或 token 查询办理进度", "account_id": None}],
+          "service_notice": "已受理。可凭案件编号或查询码查询办理进度。", "account_id": None}],
         fmt, root="service_requests", item="request", status=201,
     )
 
@@ -177,7 +193,7 @@ def requests_collection(request, fmt):
 
 @require_GET
 def request_detail(request, number, fmt):
-    cases = Case.objects.select_related("category", "department", "station", "street").filter(number=number)
+    cases = _public_cases().filter(number=number)
     if not cases:
         return formats.error(fmt, 404, f"service_request_id {number} not found")
     return _requests_response(cases, fmt)
@@ -185,7 +201,7 @@ def request_detail(request, number, fmt):
 
 @require_GET
 def token_detail(request, token, fmt):
-    case = Case.objects.filter(public_token=token).only("number", "public_token").first()
+    case = Case.objects.filter(public_token__in=tracking.lookup_values(token)).only("number", "public_token").first()
     if case is None:
         return formats.error(fmt, 404, "token not found")
     return formats.render([{"service_request_id": case.number, "token": case.public_token}], fmt,

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import tracking
 from core.api import PUBLIC_THROTTLES, ScopedViewSet, milestone_actions
 from grids.models import Community
 
@@ -491,6 +492,6 @@ class PublicProposalTrackView(APIView):
     authentication_classes = []
 
     def get(self, request, code: str):
-        matter = get_object_or_404(models.PracticalMatter, tracking_code=code.upper())
+        matter = get_object_or_404(models.PracticalMatter, tracking_code__in=tracking.lookup_values(code))
         return Response(s.ProposalOut(matter).data)
 

@@ -45,3 +45,10 @@ def lookup_attr(obj, name: str):
 @register.filter
 def post_label(post: str) -> str:
     return str(dict(StaffProfile.Post.choices).get(post, post))
+
+
+@register.filter
+def unit_code(code: str) -> str:
+    """A unit's code as readers may see it beside its name: a grid's or a street's digits
+    (DB11/T 2157-2023); a department's or a station's internal code is never shown ("")."""
+    return code if code and str(code).isdigit() else ""

@@ -39,7 +39,9 @@
 
   // ---- maps (no tiles: grid outlines are the map) -------------------------------------------
   function blankMap(el) {
-    return L.map(el, { attributionControl: false, zoomSnap: 0.25 }).setView([39.99, 116.27], 11);
+    var map = L.map(el, { attributionControl: false, zoomControl: false, zoomSnap: 0.25 }).setView([39.99, 116.27], 11);
+    L.control.zoom({ zoomInTitle: body.iZoomIn, zoomOutTitle: body.iZoomOut }).addTo(map);
+    return map;
   }
   function drawGrids(map, url, style, onEach) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
@@ -116,22 +118,35 @@
     gridLayer.eachLayer(function (layer) {
       var f = latest.grids[layer.feature.properties.code];
       layer.setStyle({ fillColor: colour(f), fillOpacity: 0.7, color: "#fff", weight: 0.6 });
-      layer.bindTooltip(layer.feature.properties.name + ": " + (f ? f.open : 0) + " / " + (f ? f.red : 0));
+      layer.bindTooltip(board.dataset.iGridTip.replace("{name}", layer.feature.properties.name)
+        .replace("{open}", f ? f.open : 0).replace("{red}", f ? f.red : 0));
     });
   }
   drawGrids(dmap, board.dataset.geojson, { weight: 0.6 }, function (f, layer) {
-    layer.on("click", function () { window.location = "/grids/" + f.properties.code + "/"; });
+    layer.on("click", function () { window.location = board.dataset.gridUrl.replace("CODE", f.properties.code); });
   }).then(function (layer) { gridLayer = layer; shade(); });
 
   function set(path, value) {
     var el = board.querySelector('[data-figure="' + path + '"]');
     if (el) el.textContent = value === null ? "—" : value;
   }
-  function cell(tr, text, href) {
+  // The ranking's cells carry their column heading, as the server renders them (cards on a phone).
+  var headings = Array.prototype.map.call(document.querySelectorAll("#ranking thead th"), function (th) {
+    return th.textContent.trim();
+  });
+  function cell(tr, text, numeric) {
     var td = document.createElement("td");
-    if (href) { var a = document.createElement("a"); a.href = href; a.textContent = text; td.appendChild(a); }
-    else td.textContent = text;
+    td.dataset.label = headings[tr.children.length] || "";
+    if (numeric) td.className = "num";
+    if (text !== null) td.textContent = text;
     tr.appendChild(td);
+    return td;
+  }
+  function link(parent, href, text, className) {
+    var a = document.createElement("a");
+    a.href = href; a.textContent = text;
+    if (className) a.className = className;
+    parent.appendChild(a);
   }
   function rankingTable(rows) {
     var tbody = document.getElementById("ranking-rows");
@@ -139,9 +154,12 @@
     rows.forEach(function (row, index) {
       var tr = document.createElement("tr");
       cell(tr, index + 1);
-      cell(tr, row.name, "?street=" + row.code);
-      [row.open, row.yellow, row.red, row.closed_30d].forEach(function (n) { cell(tr, n); });
-      cell(tr, row.on_time_rate === null ? "—" : row.on_time_rate + "%");
+      var name = cell(tr, null);
+      link(name, "?street=" + row.code, row.name);
+      name.appendChild(document.createTextNode(" "));
+      link(name, board.dataset.gridUrl.replace("CODE", row.code), board.dataset.iGrids, "muted");
+      [row.open, row.yellow, row.red, row.closed_30d].forEach(function (n) { cell(tr, n, true); });
+      cell(tr, row.on_time_rate === null ? "—" : row.on_time_rate + "%", true);
       tbody.appendChild(tr);
     });
   }
@@ -150,12 +168,12 @@
     el.innerHTML = "";
     if (!rows.length) {
       var none = document.createElement("li");
-      none.className = "muted"; none.textContent = "—";
+      none.className = "empty"; none.textContent = el.dataset.empty || "—";
       el.appendChild(none);
     }
     rows.forEach(function (row) {
       var li = document.createElement("li"), a = document.createElement("a");
-      a.href = "/cases/" + row.number + "/";
+      a.href = board.dataset.caseUrl.replace("NUMBER", row.number);
       a.textContent = row.number;
       li.appendChild(a);
       li.appendChild(document.createTextNode(" " + row.title + " · " + row.street + " "));
@@ -169,7 +187,8 @@
   }
   function render(data) {
     latest = data;
-    ["open", "opened_today", "closed_today"].forEach(function (k) { set(k, data[k]); });
+    ["open", "opened_today", "closed_today", "closed_30d"].forEach(function (k) { set(k, data[k]); });
+    set("by_status.total", data.open);
     set("lights.yellow", data.lights.yellow);
     set("lights.red", data.lights.red);
     set("on_time_rate", data.on_time_rate === null ? null : data.on_time_rate + "%");
@@ -197,7 +216,8 @@
     list("due-soon-list", data.due_soon);
     shade();
     tick();
-    document.getElementById("refreshed").textContent = new Date().toLocaleTimeString();
+    // The server's clock in Beijing time (TIME_ZONE), whatever the browser's time zone.
+    document.getElementById("refreshed").textContent = data.refreshed_at;
   }
   function refresh() {
     fetch(board.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(render);

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package) driven by Playwright against the live test server."""
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,30 @@ def open_as(browser, live_server):
     yield login
     for context in contexts:
         context.close()
+
+
+# The crawl (test_crawl.py) and the keyboard walk: the two sizes every page is checked at, axe-core, and the crawl's
+# coverage line in the terminal summary.
+PHONE_SIZE = {"width": 390, "height": 844}
+DESKTOP_WIDE = {"width": 1280, "height": 800}
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe" / "axe.min.js"
+CRAWL_COVERAGE = Path(__file__).resolve().parents[2] / "test-artifacts" / "crawl-coverage.txt"
+_LOADED_AT = time.time()
+
+
+def axe_script() -> Path:
+    """axe-core from the npm registry (core/assets.py), installed with the other front-end packages."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `DEBUG=1 python manage.py fetch_assets`")
+    return AXE
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The crawl's one-line coverage summary, when this run wrote it."""
+    try:
+        if CRAWL_COVERAGE.stat().st_mtime < _LOADED_AT:
+            return
+        line = CRAWL_COVERAGE.read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return
+    terminalreporter.write_line(f"{line} (details: {CRAWL_COVERAGE.relative_to(CRAWL_COVERAGE.parents[1])})")

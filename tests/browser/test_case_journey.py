@@ -1,22 +1,52 @@
 """A case walks the seven steps in a real browser, by the people who own each step."""
+import datetime as dt
 import re
+import time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 
 from cases.models import Case
 from grids.demo import seed_demo_users
 
-from .conftest import PHONE
+from .conftest import PHONE, axe_script
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "Haidian@2026"
 STATION = "urban_enforcement-110108009"
 
 
+# A working Wednesday morning in Beijing. The dashboard counts "today" from the server's clock
+# (``timezone.localdate()``): on the real clock, a journey that crossed midnight found its case
+# closed "yesterday" and 0 closed today.
+CLOCK_START = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The server's clock (the live server runs in this process) starts at ``CLOCK_START`` and runs
+    on in real time, so every step and the dashboard's "today" fall on the same day, whenever the
+    tests run. Request it before the fixtures that log in, so that sessions start on this clock."""
+    started = time.monotonic()
+
+    def now():
+        return (CLOCK_START + dt.timedelta(seconds=time.monotonic() - started)).astimezone(dt.timezone.utc)
+
+    monkeypatch.setattr(timezone, "now", now)
+    return CLOCK_START
+
+
 @pytest.fixture
 def demo(seeded):
     seed_demo_users()
+
+
+def serious_axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(axe_script()))
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.help}`)""")
 
 
 def photo_file(tmp_path):
@@ -29,7 +59,7 @@ def figure(page, name):
     return page.locator(f'[data-figure="{name}"]').inner_text().strip()
 
 
-def test_seven_steps_by_four_people_and_the_public(open_as, live_server, demo, screenshot, tmp_path):
+def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_server, demo, screenshot, tmp_path):
     # The command centre before anything happens.
     board = open_as("commander", PASSWORD)
     board.goto(f"{live_server.url}/cases/dashboard/")
@@ -51,7 +81,7 @@ def test_seven_steps_by_four_people_and_the_public(open_as, live_server, demo, s
     screenshot(phone, "01-phone-report")
     phone.click("button[type=submit].btn-big")
     number = phone.locator("#case-number").inner_text()
-    assert re.fullmatch(r"HD\d{14}", number)
+    assert re.fullmatch(r"HD\d{14}", number) and number.startswith(f"HD{fixed_clock:%Y%m%d}")
     screenshot(phone, "02-phone-confirmation")
     case = Case.objects.get(number=number)
     assert (case.status, case.tier, case.street.code) == ("collected", "small", "110108009")
@@ -104,7 +134,51 @@ def test_seven_steps_by_four_people_and_the_public(open_as, live_server, demo, s
     # Another street's dispatcher cannot open the case.
     other = open_as("dispatcher2", PASSWORD)
     response = other.goto(f"{live_server.url}/cases/{number}/")
-    assert response.status == 404 and number not in other.content()
+    assert response.status == 404 and "楼顶私搭彩钢房" not in other.content()
+    assert number not in other.locator("main").inner_text()  # (the language form keeps the address)
+
+
+def test_a_resident_reports_from_a_phone_and_follows_by_code_or_by_number_and_phone(open_as, live_server, demo,
+                                                                                      screenshot):
+    public = open_as("nobody", "x", device=PHONE)
+    public.goto(f"{live_server.url}/public/report/")
+    labels = public.locator("#id_category option").all_inner_texts()
+    assert "暴露垃圾" in labels and "新增孕妇信息" not in labels
+    assert not any(re.search(r"[CEG]\d{4}", label) for label in labels)
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_axe_violations(public) == []
+    public.select_option("#id_category", "E0102")
+    public.fill("#id_description", "小区东门垃圾三天没人清")
+    public.fill("#id_address", "学院路街道某小区东门")
+    public.fill("#id_lat", "39.99234")
+    public.fill("#id_lng", "116.35187")
+    public.fill("#id_phone", "138 0000 1111")
+    public.click("button[type=submit].btn-big")
+    code = public.locator("#token").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code)
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_axe_violations(public) == []
+    case_url = public.url
+    number = Case.objects.get(description="小区东门垃圾三天没人清").number
+    screenshot(public, "09-public-case")
+
+    public.goto(f"{live_server.url}/public/track/")
+    public.fill("#id_token", code.lower())
+    public.click("#track-by-code button[type=submit]")
+    assert public.url == case_url
+    public.goto(f"{live_server.url}/public/track/")
+    public.fill("#id_number", number.lower())
+    public.fill("#id_phone", "13800001111")
+    public.click("#track-by-phone button[type=submit]")
+    assert public.url == case_url
+    public.goto(f"{live_server.url}/public/track/")
+    public.fill("#id_number", number)
+    public.fill("#id_phone", "13900009999")
+    public.click("#track-by-phone button[type=submit]")
+    assert "没有与该编号和电话号码对应的案件" in public.locator("#track-by-phone").inner_text()
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390
+    assert serious_axe_violations(public) == []
+    screenshot(public, "10-public-track")
 
 
 def test_a_bad_submission_shows_field_errors_and_keeps_the_input(open_as, live_server, demo, screenshot):

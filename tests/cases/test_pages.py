@@ -1,5 +1,6 @@
 """The staff and public pages, through Django's test client (no JavaScript)."""
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,17 +117,26 @@ def test_a_location_outside_the_district_is_a_field_error(as_user, cast):
     assert response.status_code == 400 and "海淀" in response.content.decode()
 
 
-def test_must_report_is_one_tap(as_user, cast):
-    response = as_user(cast.worker_a).post(reverse("cases:must-report"), {"item": 7})
+def test_must_report_asks_to_confirm_then_files_one_case(as_user, cast):
+    client = as_user(cast.worker_a)
+    asked = client.post(reverse("cases:must-report"), {"item": 7})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and 'id="confirm-report"' in page and 'name="confirm"' in page
+    assert not Case.objects.filter(source="must_report").exists()  # the tap alone files nothing
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    confirmed = {"item": 7, "confirm": "True", "key": key, "note": "楼道堆物"}
+    response = client.post(reverse("cases:must-report"), confirmed)
     case = Case.objects.get(source="must_report")
     assert response["Location"] == reverse("cases:created", args=[case.number])
-    assert case.category.must_report_item == 7 and case.grid.code == GRID_A
+    assert case.category.must_report_item == 7 and case.grid.code == GRID_A and case.description == "楼道堆物"
+    assert client.post(reverse("cases:must-report"), confirmed)["Location"] == response["Location"]  # double tap
+    assert Case.objects.filter(source="must_report").count() == 1
 
 
 def test_exports_follow_the_filters(as_user, cast, small_case):
     client = as_user(cast.dispatcher_a)
     csv_body = b"".join(client.get(reverse("cases:export", args=["csv"]), {"view": "all"}).streaming_content).decode()
-    assert small_case.number in csv_body and csv_body.startswith("\ufeffnumber,")
+    assert small_case.number in csv_body and csv_body.startswith("\ufeff案件编号,")
     xlsx = client.get(reverse("cases:export", args=["xlsx"]), {"view": "all"})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert small_case.number in [row[0] for row in sheet.iter_rows(values_only=True)]

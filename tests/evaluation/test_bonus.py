@@ -128,7 +128,7 @@ def test_the_bonus_pages(q1, workers, client, cast):
     bonus = BonusRun.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/evaluation/bonuses/{bonus.pk}/")
     page = client.get(f"/evaluation/bonuses/{bonus.pk}/")
-    assert page.status_code == 200 and "1200.00" in page.content.decode()
+    assert page.status_code == 200 and "1,200 元" in page.content.decode()
     assert client.get(f"/evaluation/bonuses/{bonus.pk}/export.xlsx").status_code == 200
     client.force_login(cast.dispatcher_a)
     assert client.get(f"/evaluation/bonuses/{bonus.pk}/").status_code == 403

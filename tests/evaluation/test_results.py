@@ -175,4 +175,18 @@ def test_the_ranking_exports_as_xlsx(published, api_as, cast):
     grids = book.worksheets[0]
     assert grids.max_row == 1 + 643
     first = [cell.value for cell in grids[2]]
-    assert first[2] == GRID_A and first[5] == 72.76 and first[6] == 8
+    assert first[3] == GRID_A and first[5] == 72.76 and first[6] == 8  # rank, in street, name, code, street
+
+
+def test_the_ranking_exports_in_english_too(published, client, cast):
+    """English sheet names hold characters Excel refuses in a title ("Streets/towns")."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(cast.evaluator)
+    response = client.get(f"/en/evaluation/runs/{published.pk}/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.worksheets[0]["A1"].value == "Rank"
+    assert all("/" not in sheet.title for sheet in book.worksheets)

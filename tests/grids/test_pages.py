@@ -35,3 +35,13 @@ def test_password_change_checks_the_old_password(client, cast):
     assert response.status_code == 302
     cast.worker_a.refresh_from_db()
     assert cast.worker_a.check_password("Grid-New-2026!")
+
+
+def test_public_grid_index_says_what_to_do_first_and_names_the_street(client):
+    # Unprefixed paths are the zh-hans pages (``reverse`` would follow whatever language a test left active).
+    first = client.get("/public/grids/").content.decode()
+    assert "请选择街镇" in first and "先选择您所在的街镇" in first
+    page = client.get("/public/grids/", {"street": STREET_A}).content.decode()
+    assert "学院路街道的网格" in page and f'<option value="{STREET_A}" selected>' in page
+    unknown = client.get("/public/grids/", {"street": "999"}).content.decode()
+    assert "没有这个代码的街镇" in unknown

@@ -1,8 +1,9 @@
+import json
 import time
 
 from django.core.management.base import BaseCommand
 
-from core.seeding import seed_platform
+from core.seeding import demo_summary, seed_platform
 from grids.demo import DEMO_PASSWORD, demo_accounts
 from grids.seeding import seed_staff
 
@@ -12,18 +13,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--staff", action="store_true", help="also load the 13,922 sunk-down staff")
-        parser.add_argument("--demo", action="store_true", help="also create one demo login per role and demo data")
+        parser.add_argument("--demo", action="store_true",
+                            help="also load the demo: the staff, one login per role, and cases, households, matters "
+                                 "and organisations in seven streets in every status")
+        parser.add_argument("--json", action="store_true", dest="as_json",
+                            help="print one line of JSON (what the district holds, the demo logins) instead of text")
 
-    def handle(self, *args, staff: bool, demo: bool, **options):
+    def handle(self, *args, staff: bool, demo: bool, as_json: bool, **options):
         started = time.monotonic()
         reports = seed_platform(demo=demo)
         if staff:
             reports.append(seed_staff())
+        seconds = round(time.monotonic() - started, 1)
+        logins = [[a.username, str(a.role), a.where, a.full_name] for a in demo_accounts()] if demo else []
+        if as_json:
+            changed = any(report.changed_anything for report in reports)
+            self.stdout.write(json.dumps({"summary": demo_summary(), "changed": changed, "seconds": seconds,
+                                          "logins": logins, "password": DEMO_PASSWORD if demo else ""},
+                                         ensure_ascii=False))
+            return
         for report in reports:
             for label in report.created:
                 self.stdout.write(f"{label}: {report.created[label]} created, {report.updated[label]} updated")
         if demo:
             self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
-            for account in demo_accounts():
-                self.stdout.write(f"  {account.username:<14} {account.role:<20} {account.where}")
-        self.stdout.write(self.style.SUCCESS(f"Seeded in {time.monotonic() - started:.1f} s."))
+            for username, role, where, _name in logins:
+                self.stdout.write(f"  {username:<14} {role:<20} {where}")
+        self.stdout.write(self.style.SUCCESS(f"Seeded in {seconds} s: {'; '.join(demo_summary())}."))

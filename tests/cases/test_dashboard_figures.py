@@ -1,0 +1,91 @@
+"""The command centre: every street ranked, counts that add up to one another, labelled map
+tooltips, and Beijing time whatever the browser's time zone (a fixed clock where "today" matters)."""
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.workflow import OPEN
+from grids.models import Grid
+
+from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
+
+pytestmark = pytest.mark.django_db
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze ``timezone.now`` at a given Beijing wall time."""
+    def set_to(*beijing):
+        moment = dt.datetime(*beijing, tzinfo=BEIJING)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return set_to
+
+
+def close(cast, case, now=None):
+    act(cast.dispatcher_a, case, "file", now=now)
+    act(cast.dispatcher_a, case, "dispatch", department=STATION_A, now=now)
+    act(cast.station_a, case, "accept", now=now)
+    act(cast.station_a, case, "feedback", result="已处理", now=now)
+    act(cast.dispatcher_a, case, "verify", now=now)
+
+
+def test_every_street_is_ranked_zeros_included(client, cast):
+    close(cast, new_case(cast.worker_a))
+    new_case(cast.worker_b, grid_code="110108012001001")
+    client.force_login(cast.commander)
+    ranking = client.get(reverse("cases:dashboard-data")).json()["ranking"]
+    streets = set(Grid.objects.filter(level=Grid.Level.STREET).values_list("code", flat=True))
+    assert len(streets) == 29 and len(ranking) == 29 and {row["code"] for row in ranking} == streets
+    assert ranking[0]["name"] == "学院路街道"  # the only street that closed a case leads
+    assert [row["open"] for row in ranking].count(0) == 28
+    page = client.get(reverse("cases:dashboard")).content.decode()
+    rows = page[page.index('id="ranking-rows"'):]
+    assert rows[:rows.index("</tbody>")].count("<tr>") == 29
+    # A street's own dashboard ranks just that street.
+    client.force_login(cast.dispatcher_a)
+    assert [row["name"] for row in client.get(reverse("cases:dashboard-data")).json()["ranking"]] == ["学院路街道"]
+
+
+def test_the_counts_add_up_and_say_what_they_count(client, cast):
+    for _ in range(2):
+        close(cast, new_case(cast.worker_a))
+    new_case(cast.worker_a)
+    new_case(cast.worker_a, MICRO_CATEGORY)
+    dispatched = new_case(cast.worker_a)
+    act(cast.dispatcher_a, dispatched, "file")
+    act(cast.dispatcher_a, dispatched, "dispatch", department=STATION_A)
+    new_case(cast.worker_b, grid_code="110108012001001")
+    client.force_login(cast.commander)
+    data = client.get(reverse("cases:dashboard-data")).json()
+    assert set(data["by_status"]) == set(OPEN)  # by step: open cases only, no "closed 0" beside "closed today 2"
+    assert data["open"] == 4 == sum(data["by_status"].values()) == sum(data["by_tier"].values())
+    assert data["open"] == sum(data["lights"].values()) == sum(row["open"] for row in data["ranking"])
+    assert data["closed_today"] == data["closed_30d"] == sum(row["closed_30d"] for row in data["ranking"]) == 2
+    assert data["opened_today"] == 6
+    page = client.get(reverse("cases:dashboard")).content.decode()
+    assert "在办案件（按环节）" in page and "今天核查结案的案件，含其后已评价的" in page
+    assert 'data-figure="by_status.total">4<' in page
+
+
+def test_today_and_the_clock_are_beijing_time(client, cast, clock):
+    # 23:50 on 1 December and 00:10 on 2 December in Beijing (both still 1 December in UTC).
+    new_case(cast.worker_a, now=dt.datetime(2026, 12, 1, 23, 50, tzinfo=BEIJING))
+    new_case(cast.worker_a, now=dt.datetime(2026, 12, 2, 0, 10, tzinfo=BEIJING))
+    clock(2026, 12, 2, 0, 30, 5)
+    client.force_login(cast.commander)
+    data = client.get(reverse("cases:dashboard-data")).json()
+    assert data["opened_today"] == 1
+    assert data["refreshed_at"] == "00:30:05" and data["trend"]["days"][-1] == "2026-12-02"
+    page = client.get(reverse("cases:dashboard")).content.decode()
+    assert '北京时间 <time id="refreshed">00:30:05</time>' in page
+
+
+def test_map_tooltips_are_labelled(client, cast):
+    client.force_login(cast.commander)
+    page = client.get(reverse("cases:dashboard")).content.decode()
+    assert 'data-i-grid-tip="{name}：未结 {open} / 超期 {red}"' in page
