@@ -266,7 +266,7 @@ def test(pytest_args: list[str]) -> int:
     fetch_assets()
     ensure_chromium()
     workers = os.environ.get("PYTEST_WORKERS", "auto")
-    args = [PYTHON, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *pytest_args]
+    args = [PYTHON, "-m", "pytest", "-n", workers, *pytest_args]
     return subprocess.run(args, cwd=ROOT).returncode
 
 

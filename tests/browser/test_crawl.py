@@ -70,8 +70,7 @@ from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, axe_script
 
 # The marker makes pytest-django create the test database when the crawl runs alone; the data itself is the
 # module's, committed once (``site``).
-# One xdist worker takes every cell (``--dist loadgroup``), so the district is seeded once.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
 CELLS = ROOT / "test-artifacts" / "crawl"

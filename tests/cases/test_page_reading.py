@@ -9,9 +9,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.conftest import GRID_A, STREET_A
+from tests.reading import codes_and_english, structure_problems
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
-from .reading import codes_and_english, structure_problems
 from .test_trail import walked_case
 
 pytestmark = pytest.mark.django_db

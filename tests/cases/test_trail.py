@@ -14,9 +14,9 @@ from cases.models import CaseEvent
 from cases.services import case_evaluate_by_token
 from cases.sweeps import sweep_deadlines
 from cases.workflow import ABSORB, ATTACH, CREATE, Action
+from tests.reading import codes_and_english
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
-from .reading import codes_and_english
 from .test_attachments import png_bytes
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 It follows the links of the pages it reaches under the given prefixes, opens each kind of page a
 few times (``/orgs/12/`` and ``/orgs/31/`` are one kind), and reports what a reader would stumble on:
-an error status, English words or snake_case codes (``tests.community.readable``), a missing
+an error status, English words or snake_case codes (``tests.reading``), a missing
 ``data-label`` on a table cell, a column heading without ``scope="col"``, more or fewer than one
 ``<h1>``, a heading that says the same thing twice, and amounts of money left unformatted.
 """
@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from django.db import transaction
 
-from .readable import unreadable
+from tests.reading import unreadable
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 DIGITS = re.compile(r"\d+")
@@ -131,6 +131,18 @@ def crawl(client, start: list[str], *, prefixes: tuple[str, ...], skip: tuple[st
                 seen_kinds[kind] += 1
                 queue.append(link)
     return result
+
+
+def crawl_as(client, people, start: str, **options) -> tuple[int, list[str]]:
+    """``crawl`` from ``start`` as each of ``people`` in turn: pages visited in all, and the problems, each prefixed
+    with who met it. The crawl stays under ``start`` unless ``options`` say otherwise."""
+    visited, problems = 0, []
+    for person in people:
+        client.force_login(person)
+        result = crawl(client, [start], **{"prefixes": (start,), **options})
+        visited += len(result.visited)
+        problems += [f"{person.username} {problem}" for problem in result.problems]
+    return visited, problems
 
 
 @contextmanager

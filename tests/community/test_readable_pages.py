@@ -6,9 +6,9 @@ from community import services
 from community.models import Household, VisitCategory
 from grids.models import Grid
 from tests.conftest import GRID_A
+from tests.reading import unreadable
 
 from .crawl import check_page
-from .readable import unreadable
 
 PAGE = """<html lang="zh-hans"><body><header>worker_a</header><main>
 <h1>社会组织</h1>

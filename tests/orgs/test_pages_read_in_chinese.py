@@ -18,7 +18,7 @@ from community import workflow as community_workflow
 from orgs import workflow as orgs_workflow
 from orgs.models import Complaint, PurchaseProject, SocialOrganisation
 from orgs.seeding import seed
-from tests.community.crawl import crawl, seeded_for_a_module
+from tests.community.crawl import crawl, crawl_as, seeded_for_a_module
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +41,7 @@ def demo(demo_data, cast):
 
 
 def test_every_page_each_role_reaches_reads_in_chinese(client, demo):
-    problems, visited = [], 0
-    for role in ROLES_WITH_ORGS:
-        client.force_login(getattr(demo, role))
-        result = crawl(client, ["/orgs/"], prefixes=("/orgs/",))
-        visited += len(result.visited)
-        problems += [f"{role} {problem}" for problem in result.problems]
+    visited, problems = crawl_as(client, [getattr(demo, role) for role in ROLES_WITH_ORGS], "/orgs/")
     client.logout()
     result = crawl(client, ["/orgs/public/"], prefixes=("/orgs/public/",))
     problems += [f"anonymous {problem}" for problem in result.problems]

@@ -1,10 +1,13 @@
-"""What the case pages give a reader: words (no codes on a zh-hans page) and structure (one h1,
-labelled inputs, tables that become cards on a phone, long tokens that wrap).
+"""What a page gives a reader, read from its HTML by the server-side page tests of every app: words
+(no codes or English on a zh-hans page) and structure (one h1, labelled inputs, tables that become
+cards on a phone).
 
-``words(html)`` is the visible text and the attributes read aloud or shown on a phone card;
-left out are scripts and styles, input values, and the spans marked as codes or tokens
-(``class="code"`` / ``class="token"``), as the brief allows. ``structure_problems(html)`` lists
-what breaks the page conventions.
+``words(html)`` is the visible text of ``<main>`` and the attributes read aloud or shown on a phone
+card (``aria-label``, ``placeholder``, ``title``, ``alt``, ``data-label``). Left out: scripts and
+styles, ``<code>``, input values, spans marked as codes or tokens (``class="code"`` /
+``class="token"``) and anything marked as another language (``lang="en"``, e.g. "English" in the
+language menu). ``unreadable`` and ``codes_and_english`` find snake_case codes and English words;
+``structure_problems`` lists what breaks the page conventions.
 """
 import re
 from html.parser import HTMLParser
@@ -73,6 +76,11 @@ class _Page(HTMLParser):
         elif self.tables and tag == "td" and self.section == "tbody" and self.tables[-1]["thead"]:
             self.tables[-1]["unlabelled_cells"] += "data-label" not in attrs
 
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
     def handle_endtag(self, tag):
         if tag == "label":
             self.label_depth = max(0, self.label_depth - 1)
@@ -97,6 +105,16 @@ def words(html: str) -> str:
     if "<main" in html:
         html = html[html.index("<main"):html.index("</main>")]
     return " ".join(_parse(html).texts)
+
+
+def unreadable(html: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Snake_case codes and English words a zh-hans reader would meet anywhere on the page (``allowed``: proper
+    names the page may show as they are)."""
+    found = []
+    for text in _parse(html).texts:
+        found += SNAKE.findall(text)
+        found += [word for word in WORD.findall(text) if word not in allowed]
+    return sorted(set(found))
 
 
 def codes_and_english(html: str, names: tuple[str, ...] = ()) -> list[str]:
