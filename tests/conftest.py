@@ -7,8 +7,11 @@ The cast, by scope:
 - ``station_a`` the 城管分队 in A; ``bureau`` the whole 城管大队;
 - ``commander``, ``evaluator``, ``auditor`` the district.
 """
+from contextlib import contextmanager
+
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from core.calendar import forget_overrides
@@ -42,6 +45,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed_platform()
 
 
+@contextmanager
+def built_for_a_module(django_db_blocker, build):
+    """``build()`` once for a module's tests, inside a transaction rolled back after the last of them (each test's
+    own transaction nests in it as a savepoint), so no other test sees these rows. The rows' deferred foreign keys
+    are checked once here: left pending, every test's teardown would check them all again."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build()
+        connection.check_constraints()
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def seeded(transactional_db):
     """For tests that need real commits (transactional_db flushes tables after each test)."""
@@ -53,8 +68,9 @@ def _make(username, role, grid="", department=""):
                         department_code=department, check_password=False)
 
 
-@pytest.fixture
-def cast(db):
+def make_cast():
+    """The cast's logins (a class whose attributes are the users), for a fixture of any scope."""
+
     class Cast:
         worker_a = _make("worker_a", Role.GRID_WORKER, grid=GRID_A)
         worker_b = _make("worker_b", Role.GRID_WORKER, grid=GRID_B)
@@ -68,6 +84,11 @@ def cast(db):
         auditor = _make("auditor", Role.AUDITOR)
 
     return Cast
+
+
+@pytest.fixture
+def cast(db):
+    return make_cast()
 
 
 @pytest.fixture

@@ -8,11 +8,8 @@ an error status, English words or snake_case codes (``tests.reading``), a missin
 """
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-
-from django.db import transaction
 
 from tests.reading import unreadable
 
@@ -143,13 +140,3 @@ def crawl_as(client, people, start: str, **options) -> tuple[int, list[str]]:
         visited += len(result.visited)
         problems += [f"{person.username} {problem}" for problem in result.problems]
     return visited, problems
-
-
-@contextmanager
-def seeded_for_a_module(django_db_blocker, seed):
-    """Seed once for the tests of a module, inside a transaction rolled back after the last of them
-    (each test's own transaction nests in it as a savepoint)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed()
-        yield
-        transaction.set_rollback(True)

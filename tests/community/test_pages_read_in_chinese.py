@@ -9,9 +9,9 @@ import pytest
 
 from community.models import Household
 from community.seeding import seed
-from tests.conftest import STREET_A
+from tests.conftest import STREET_A, built_for_a_module
 
-from .crawl import check_page, crawl, crawl_as, seeded_for_a_module
+from .crawl import check_page, crawl, crawl_as
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ SUBNAV = re.compile(r'<nav class="subnav"[^>]*>(.*?)</nav>', re.S)
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """The community's part of the demo (once for this module; the whole demo: test_demo_households.py)."""
-    with seeded_for_a_module(django_db_blocker, lambda: seed(demo=True)):
+    with built_for_a_module(django_db_blocker, lambda: seed(demo=True)):
         yield
 
 

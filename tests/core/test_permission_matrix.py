@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.roles import Role
-from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A, STREET_B
+from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A, STREET_B, built_for_a_module
 
 # --------------------------------------------------------------------------------------------- people
 
@@ -685,22 +685,10 @@ def build_world() -> World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Built once for the module inside a transaction that is rolled back afterwards, so no other test
-    ever sees these rows (or the 13,922 seeded staff)."""
-    from django.db import connection, transaction
-
-    with django_db_blocker.unblock():
-        block = transaction.atomic()
-        block.__enter__()
-        try:
-            world = build_world()
-            # Check the world's deferred foreign keys once, here. Left pending, every test's teardown would check
-            # them all again (its savepoint's rollback restores them), a second or more per test.
-            connection.check_constraints()
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            block.__exit__(None, None, None)
+    """Built once for the module and rolled back afterwards, so no other test ever sees these rows (or the 13,922
+    seeded staff)."""
+    with built_for_a_module(django_db_blocker, build_world) as world:
+        yield world
 
 
 # ------------------------------------------------------------------------------------- expectations

@@ -52,14 +52,23 @@ def _handled(cast, case, day, *, dispatch, accept, feedback, verify, rate=None, 
         act(cast.worker_a, case, "evaluate", now=at(day, rate_at), satisfaction=rate)
 
 
-@pytest.fixture
-def police_a(db):
+def make_police_a():
     return staff_create(username="police_a", role=Role.DEPARTMENT_HANDLER, password=PASSWORD, full_name="police_a",
                         department_code=POLICE_A, check_password=False)
 
 
 @pytest.fixture
+def police_a(db):
+    return make_police_a()
+
+
+@pytest.fixture
 def history(cast, police_a):
+    return build_history(cast, police_a)
+
+
+def build_history(cast, police_a) -> dict:
+    """The cases of the table above, for a fixture of any scope."""
     cases = {}
     day = "2026-03-02"
     c1 = cases["c1"] = new_case(cast.worker_a, now=at(day))

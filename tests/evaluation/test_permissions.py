@@ -5,15 +5,46 @@ import pytest
 
 from evaluation.models import SubjectResult
 from evaluation.services import run_compute, run_publish, run_review
-from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A
+from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A, built_for_a_module, make_cast
+
+from .conftest import build_history, make_police_a
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
 
 
-@pytest.fixture
-def draft(history):
-    return run_compute(period_code="2026H1")
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast, the history and its computed draft, built once for the module inside a transaction rolled back
+    afterwards (each test's own transaction nests in it as a savepoint): most tests here only read, and the
+    history and its computation took seconds per test. ``published`` still reviews and publishes per test."""
+    def build():
+        cast = make_cast()
+        police = make_police_a()
+        return cast, police, build_history(cast, police), run_compute(period_code="2026H1")
+
+    with built_for_a_module(django_db_blocker, build) as world:
+        yield world
+
+
+@pytest.fixture(scope="module")
+def cast(world):
+    return world[0]
+
+
+@pytest.fixture(scope="module")
+def police_a(world):
+    return world[1]
+
+
+@pytest.fixture(scope="module")
+def history(world):
+    return world[2]
+
+
+@pytest.fixture(scope="module")
+def draft(world):
+    return world[3]
 
 
 @pytest.fixture

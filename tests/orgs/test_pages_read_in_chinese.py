@@ -18,7 +18,8 @@ from community import workflow as community_workflow
 from orgs import workflow as orgs_workflow
 from orgs.models import Complaint, PurchaseProject, SocialOrganisation
 from orgs.seeding import seed
-from tests.community.crawl import crawl, crawl_as, seeded_for_a_module
+from tests.community.crawl import crawl, crawl_as
+from tests.conftest import built_for_a_module
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ FLOWS = (orgs_workflow.ORGANISATION_FLOW, orgs_workflow.PROJECT_FLOW, orgs_workf
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
-    with seeded_for_a_module(django_db_blocker, lambda: seed(demo=True)):
+    with built_for_a_module(django_db_blocker, lambda: seed(demo=True)):
         yield
 
 
