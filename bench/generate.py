@@ -30,7 +30,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
     from cases.journal import chain_hash
     from cases.models import Case, CaseCounter, CaseEvent, Category
     from core.models import Notification
-    from grids.models import DepartmentStation, Grid
+    from grids.models import Grid, StreetUnit
 
     rng = random.Random(seed)
     started = time.monotonic()
@@ -39,7 +39,8 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
     grids = list(Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "parent_id"))
     categories = list(Category.objects.filter(parent__isnull=False).values_list("id", "code", "default_tier",
                                                                                   "department_id"))
-    stations = {(d, s): pk for pk, d, s in DepartmentStation.objects.values_list("id", "department_id", "street_id")}
+    stations = {(d, s): pk for pk, d, s in StreetUnit.objects.filter(kind=StreetUnit.Kind.STATION).values_list(
+        "id", "department_id", "street_id")}
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE cases_caseevent, {Notification._meta.db_table}, cases_attachment, cases_case, "
                        "cases_casecounter RESTART IDENTITY CASCADE")

@@ -1,8 +1,15 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import Case, CaseEvent, Category, Open311Client
+from .models import Case, CaseEvent, Category, Open311Client, Route
+
+
+class RouteInline(admin.TabularInline):
+    model = Route
+    fields = ["tier", "rank", "target", "department", "section"]
+    extra = 0
 
 
 @admin.register(Category)
@@ -12,6 +19,18 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["kind", "default_tier", "department", "active", "open_to_residents"]
     search_fields = ["code", "name"]
     list_select_related = ["parent", "department"]
+    inlines = [RouteInline]
+
+
+@admin.register(Route)
+class RouteAdmin(SimpleHistoryAdmin):
+    """The routing table; each line's history (who changed what, when) is under its "History" button."""
+
+    list_display = ["category", "tier", "rank", "target", "department", "section"]
+    list_filter = ["tier", "target", "section", "department"]
+    search_fields = ["category__code", "category__name"]
+    list_select_related = ["category", "department"]
+    history_list_display = ["target", "department", "section", "rank"]
 
 
 class CaseEventInline(admin.TabularInline):

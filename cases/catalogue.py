@@ -95,3 +95,25 @@ SUBCLASSES = [
     ("G0902", "生产经营单位安全检查", "small", "fire", 40, 8, None),
     ("G1001", "志愿服务需求", "micro", "", 40, 8, None),
 ]
+
+# The routing table's first lines (the admin edits them afterwards). In the small cycle a case goes to its
+# department's station in the street where the department keeps one, else to the street section that does that
+# department's work; cases of no department go to community building, and in the large cycle to the urban
+# command centre.
+SECTION_OF_DEPARTMENT = {
+    "police": "public_safety",
+    "justice": "public_safety",
+    "market": "economy",
+    "statistics": "economy",
+    "traffic": "urban_management",
+    "urban_enforcement": "urban_management",
+    "urban_command": "urban_management",
+    "housing": "urban_management",
+    "fire": "work_safety",
+    "health": "social_affairs",
+    "hrss": "social_affairs",
+    "landscaping": "environment",
+    "sanitation": "environment",
+    "": "community_building",
+}
+DEPARTMENT_OF_UNOWNED = "urban_command"

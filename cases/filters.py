@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 
 from .models import Case, Category
 from .workflow import Light, Source, Status, Tier
@@ -40,7 +40,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset
 
     def filter_department(self, queryset, name, value):
-        station = DepartmentStation.objects.filter(code=value).values_list("id", flat=True).first()
+        station = StreetUnit.objects.filter(code=value).values_list("id", flat=True).first()
         if station is not None:
             return queryset.filter(station_id=station)
         department = Department.objects.filter(code=value).values_list("id", flat=True).first()

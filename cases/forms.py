@@ -8,10 +8,10 @@ from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Grid
 
 from .models import Case, Category
+from .routing import RoutingDirectory
 from .trail import satisfaction_words
 from .workflow import Action, Light, Status, Tier, Urgency
 
@@ -120,18 +120,19 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-def addressees(case: Case) -> list[tuple[str, str]]:
-    """Whom the dispatcher may send this case to, as the dispatch form offers them."""
-    if case.tier == Tier.MICRO:
-        codes = [case.grid.code]
-        staff = User.objects.filter(is_active=True, staff_profile__role=Role.GRID_WORKER,
-                                    griduserobjectpermission__content_object__code__in=codes).select_related(
-            "staff_profile").distinct()
-        return [(f"u:{u.username}", u.staff_profile.full_name) for u in staff]
-    if case.tier == Tier.SMALL:
-        stations = DepartmentStation.objects.filter(street_id=case.street_id).select_related("department")
-        return [(f"d:{s.code}", s.name) for s in stations]
-    return [(f"d:{d.code}", d.name) for d in Department.objects.all()]
+def addressees(case: Case, directory: RoutingDirectory | None = None) -> list[tuple[str, str]]:
+    """Whom the dispatcher may send this case to, as the dispatch form offers them: the routed units first
+    and marked, then the others; a unit with no one to accept the case says so."""
+    found = (directory or RoutingDirectory(street_ids=[case.street_id])).addressees(case)
+    return [(f"{'u' if a.is_person else 'd'}:{a.code}", _addressee_label(a)) for a in found]
+
+
+def _addressee_label(addressee) -> str:
+    if addressee.is_person:
+        return addressee.name
+    if not addressee.handlers:
+        return _("%(unit)s (no handler)") % {"unit": addressee.name}
+    return _("%(unit)s (routed)") % {"unit": addressee.name} if addressee.routed else addressee.name
 
 
 def for_action(action: str, case: Case, data=None) -> ActionForm:

@@ -6,16 +6,18 @@ code that changes a case is ``services.case_act`` (and ``case_create`` / the dea
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core import tracking
 from core.models import AppendOnlyModel
 from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath
-from grids.models import Grid
+from grids.models import Grid, StreetUnit
 
 from .workflow import Light, Source, Status, Tier, Urgency
 
@@ -81,6 +83,63 @@ class Category(models.Model):
         return self.parent_id is not None
 
 
+class Route(models.Model):
+    """One line of the routing table (派遣路由): in a tier, which kind of unit handles a category's cases, in
+    order of preference. The dispatch form and the API offer the routed units first; ``cases.routing`` resolves a
+    line against a case's street and reports the lines that lead nowhere."""
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the table is the same for everyone
+
+    class Target(models.TextChoices):
+        GRID_STAFF = "grid_staff", _("The grid's own staff")
+        STATION = "station", _("The department's station in the case's street")
+        SECTION = "section", _("A section of the case's street")
+        DEPARTMENT = "department", _("The district department")
+
+    # Which targets each tier's dispatcher may route to.
+    TIER_TARGETS = {
+        Tier.MICRO: (Target.GRID_STAFF,),
+        Tier.SMALL: (Target.STATION, Target.SECTION),
+        Tier.LARGE: (Target.DEPARTMENT,),
+    }
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
+                                 related_name="routes")
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    rank = models.PositiveSmallIntegerField(_("preference"), default=1,
+                                            help_text=_("1 is tried first, then 2, and so on."))
+    target = models.CharField(_("handled by"), max_length=12, choices=Target.choices)
+    department = models.ForeignKey(
+        "grids.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("For a station or the district department; empty means the category's own."),
+    )
+    section = models.CharField(_("section"), max_length=24, choices=StreetUnit.Section.choices, blank=True,
+                               help_text=_("For a street section: which one."))
+    history = HistoricalRecords()  # who changed which line when, shown in admin
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routing table")
+        ordering = ["category__code", "tier", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "tier", "rank"], name="route_rank_per_tier"),
+            models.CheckConstraint(
+                condition=Q(target="section") & ~Q(section="") | ~Q(target="section") & Q(section=""),
+                name="route_section_iff_section_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.code} {self.get_tier_display()} {self.rank}: {self.get_target_display()}"
+
+    def clean(self):
+        if self.target not in self.TIER_TARGETS.get(self.tier, ()):
+            raise ValidationError({"target": _("%(tier)s cases cannot be routed to this kind of unit.")
+                                   % {"tier": self.get_tier_display()}})
+        if (self.target == self.Target.SECTION) != bool(self.section):
+            raise ValidationError({"section": _("Name a section exactly when the case goes to a street section.")})
+
+
 def new_public_token() -> str:
     """The resident's follow-up code (``core.tracking``: 8 characters, no look-alikes)."""
     return tracking.new_code(taken=lambda code: Case.objects.filter(public_token=code).exists())
@@ -143,7 +202,7 @@ class Case(models.Model):
         related_name="cases",
     )
     station = models.ForeignKey(
-        "grids.DepartmentStation", verbose_name=_("department station"), null=True, blank=True,
+        "grids.StreetUnit", verbose_name=_("department station"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="cases",
     )
     assignee = models.ForeignKey(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import Http404
@@ -25,12 +25,12 @@ from core.notifications import Notice
 from core.scoping import scope_of
 from core.workflow import Step, Workflow
 from grids.geometry import locate_unit_grid, unit_grid_by_code
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 
-from . import selectors
+from . import routing, selectors
 from .deadlines import extended_clock, step_clock
 from .journal import Journal
-from .models import Case, CaseCounter, Category
+from .models import Case, CaseCounter, Category, Route
 from .workflow import (
     ABSORB,
     CREATE,
@@ -309,10 +309,12 @@ def _merge(case: Case, step: Step) -> Outcome:
     return Outcome({"into": target.number}, touched=[(target, ABSORB, {"merged": case.number})])
 
 
-def _resolve_addressee(case, data) -> tuple[Department | None, DepartmentStation | None, object | None]:
-    department_code = str(data.get("department") or "").strip()
+def _resolve_addressee(case, data) -> tuple[Department | None, StreetUnit | None, object | None]:
+    """The department, street unit or person a dispatch names, if the case's tier and street allow it
+    (``routing.addressees``): 403 for a unit outside them, 409 for one with no one to accept the case."""
+    code = str(data.get("department") or "").strip()
     username = str(data.get("assignee") or "").strip()
-    if bool(department_code) == bool(username):
+    if bool(code) == bool(username):
         raise ValidationError({"department": _("Give either a department/station code or an assignee username.")})
     if username:
         user = User.objects.filter(username=username, is_active=True).select_related("staff_profile").first()
@@ -321,26 +323,33 @@ def _resolve_addressee(case, data) -> tuple[Department | None, DepartmentStation
         if not scope_of(user).covers(case.grid.code):
             raise ValidationError({"assignee": _("%(name)s does not serve this case's grid.") % {"name": username}})
         return None, None, user
+    addressee = next((a for a in routing.addressees(case) if not a.is_person and a.code == code), None)
+    if addressee is None:
+        _refuse_unit(case, code)
+    if not addressee.handlers:
+        raise Conflict(_("%(unit)s has no active handler to accept the case; choose another unit.")
+                       % {"unit": addressee.name}, code="no_handler")
+    if addressee.kind == Route.Target.DEPARTMENT:
+        return Department.objects.get(code=code), None, None
+    unit = StreetUnit.objects.select_related("department").get(code=code)
+    return unit.department, unit, None
+
+
+def _refuse_unit(case, code: str):
+    """A code that names no unit this case's dispatcher may send to: 403 if the unit exists elsewhere, 409 if it is
+    the street's own but out of service, else 400."""
+    unit = StreetUnit.objects.filter(code=code).first() or Department.objects.filter(code=code).first()
+    if unit is None:
+        raise ValidationError({"department": _("No department or station has the code “%(code)s”.") % {"code": code}})
     if case.tier == Tier.MICRO:
-        raise ValidationError(
-            {"department": _("In the micro-cycle a case goes to the grid's own staff: give an assignee.")}
-        )
-    station = DepartmentStation.objects.filter(code=department_code).select_related("department").first()
-    if station is not None:
-        if case.tier == Tier.SMALL and station.street_id != case.street_id:
-            raise ValidationError(
-                {"department": _("Station %(code)s is not in this case's street.") % {"code": department_code}}
-            )
-        return station.department, station, None
-    department = Department.objects.filter(code=department_code).first()
-    if department is None:
-        raise ValidationError(
-            {"department": _("No department or station has the code “%(code)s”.") % {"code": department_code}}
-        )
-    if case.tier != Tier.LARGE:
-        raise ValidationError({"department": _("Only the district centre dispatches to a whole department; "
-                                               "choose its station in this street.")})
-    return department, None, None
+        raise PermissionDenied(_("In the micro-cycle a case goes to the grid's own staff: give an assignee."))
+    if isinstance(unit, StreetUnit) and not unit.in_service and unit.street_id == case.street_id:
+        raise Conflict(_("%(unit)s is out of service; choose another unit.") % {"unit": unit.name}, code="no_handler")
+    if case.tier == Tier.SMALL and isinstance(unit, Department):
+        raise PermissionDenied(_("Only the district centre dispatches to a whole department; "
+                                 "choose a station or section in this street."))
+    raise PermissionDenied(_("%(unit)s does not take %(tier)s cases of %(street)s.")
+                           % {"unit": unit.name, "tier": Tier(case.tier).label, "street": case.street.name})
 
 
 @CASE_WORKFLOW.effect(Action.DISPATCH)

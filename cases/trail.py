@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.calendar import working_periods
-from grids.models import Department, DepartmentStation
+from grids.models import Department, StreetUnit
 
 from .deadlines import step_limit_hours
 from .models import Attachment, Case, CaseEvent
@@ -307,7 +307,7 @@ def _names(events: Iterable[CaseEvent]) -> dict[str, str]:
              if e.action in (Action.DISPATCH, Action.RETURN) and e.payload.get(key)}
     if not codes:
         return {}
-    names = dict(DepartmentStation.objects.filter(code__in=codes).values_list("code", "name"))
+    names = dict(StreetUnit.objects.filter(code__in=codes).values_list("code", "name"))
     rest = codes - set(names)
     if rest:
         names.update(Department.objects.filter(code__in=rest).values_list("code", "name"))

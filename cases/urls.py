@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", RedirectView.as_view(pattern_name="notifications", permanent=True)),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data.json", views.dashboard_data, name="dashboard-data"),
+    path("routing/", views.routing_page, name="routing"),
     path("grids/<str:code>/", views.grid_page, name="grid"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/created/", views.case_created, name="created"),

@@ -25,10 +25,12 @@ from grids.selectors import grid_get_for_user, public_staff_of_grid
 
 from . import attachments, forms, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
-from .models import Attachment, Case, Category
-from .workflow import OPEN, Action, Light, Source, Status
+from .models import Attachment, Case, Category, Route
+from .routing import RoutingDirectory, routing_health, routing_table
+from .workflow import OPEN, Action, Light, Source, Status, Tier
 
 EXPORT_LIMIT = 50_000
+GAPS_SHOWN = 200  # the routing page lists this many dead ends, then counts the rest
 # The export's columns, headed in the reader's language.
 EXPORT_COLUMNS = [_lazy("Case number"), _lazy("Title"), _lazy("Category"), _lazy("Status"), _lazy("Tier"),
                   _lazy("Deadline light"), _lazy("Street/town"), _lazy("Grid"), _lazy("Address"), _lazy("Handled by"),
@@ -88,15 +90,16 @@ def _query_without_page(request) -> str:
 
 
 def _bulk_targets(rows) -> list:
-    """Stations (or departments) every dispatchable row on the page could go to."""
+    """Units (or departments) every dispatchable row on the page could go to, with someone to accept them."""
     dispatchable = [c for c in rows if Action.DISPATCH in c.my_actions]
     if not dispatchable:
         return []
+    directory = RoutingDirectory(street_ids={c.street_id for c in dispatchable})
     common = None
     for case in dispatchable:
-        targets = set(forms.addressees(case))
+        targets = {(f"d:{a.code}", a.name) for a in directory.addressees(case) if not a.is_person and a.handlers}
         common = targets if common is None else common & targets
-    return sorted(t for t in (common or set()) if t[0].startswith("d:"))
+    return sorted(common)
 
 
 @staff_page("cases.change_case")
@@ -383,6 +386,22 @@ def dashboard(request):
     figures = dashboard_figures(request.user, street)
     return render(request, "cases/dashboard.html", {
         "figures": figures, "street": street, "can_see_district": scope_of(request.user).everywhere})
+
+
+@staff_page("cases.view_route")
+def routing_page(request):
+    """The routing table and its health: where each category's cases go in each tier, and every category × tier ×
+    street (and every grid) that leads to no one who may accept the case."""
+    health = routing_health()
+    kinds = {**dict(Route.Target.choices), "none": _("No one")}
+    coverage = [(Tier(tier).label, kind, kinds[kind], n) for tier, counts in health.first_kind.items()
+                for kind, n in sorted(counts.items())]
+    street = request.GET.get("street", "")
+    gaps = [gap for gap in health.gaps if gap.street_code == street] if street else health.gaps
+    return render(request, "cases/routing.html", {
+        "health": health, "coverage": coverage, "gaps": gaps[:GAPS_SHOWN], "more_gaps": max(len(gaps) - GAPS_SHOWN, 0),
+        "street": street, "streets": Grid.objects.filter(level=Grid.Level.STREET).order_by("code"),
+        "table": routing_table(), "tiers": Tier.choices})
 
 
 @staff_page("cases.view_case", allowed=_commands_a_street_or_the_district)

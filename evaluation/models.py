@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from core.scoping import NO_ROW, VIEW, Rows, ScopedQuerySet, ScopePath, any_of
-from grids.models import Department, DepartmentStation
+from grids.models import Department, StreetUnit
 
 from .parties import STREET_CODE_LENGTH, Direction, Flow, Party, parties_of
 
@@ -237,7 +237,7 @@ class SubjectKind(models.TextChoices):
     GRID = "grid", _("Third-level grid")
     STREET = "street", _("Street/town")
     DEPARTMENT = "department", _("Department")
-    STATION = "station", _("Department station")
+    STATION = "station", _("Station or section")  # a street unit: a department station or a street section
 
 
 class SurveyResult(AppendOnlyModel):
@@ -403,7 +403,7 @@ def _published_results_of_their_units(user, scope, action) -> Rows:
         return NO_ROW
     streets = sorted(code for code in scope.grid_codes if len(code) == STREET_CODE_LENGTH)
     departments = Department.objects.filter(id__in=scope.department_ids).values("code")
-    stations = DepartmentStation.objects.filter(id__in=scope.station_ids).values("code")
+    stations = StreetUnit.objects.filter(id__in=scope.station_ids).values("code")
     units = any_of([
         scope.grid_rows("code").narrowed(Q(kind__in=[SubjectKind.GRID, SubjectKind.STREET])),
         Rows.where(Q(kind=SubjectKind.STATION, street_code__in=streets)) if streets else NO_ROW,

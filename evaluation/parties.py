@@ -3,14 +3,16 @@
 The pairs (``flow_pairs``), as the source describes them:
 
 - upward — the residents' representatives of each community/village grid rate that grid; each
-  community/village grid rates its street/town; each street/town rates each of the 13 departments;
+  community/village grid rates its street/town and each of its street's sections (科室); each section
+  rates its street's sub-centre; each street/town rates each of the 13 departments;
 - downward — each department rates each street/town; each street/town rates each of its
   community/village grids and each department station in it.
 
 Key-unit and road grids have no residents and no community of their own: they take no part.
 
 A party acts through its people: a grid through the community workstation staff serving it, a street
-through its sub-centre dispatchers, a department through its department-wide handlers. Residents'
+through its sub-centre dispatchers, a department through its department-wide handlers, a section through
+its handlers. Residents'
 representatives have no login: their sheet opens with the access code printed on it.
 """
 from collections import defaultdict
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 from core.scoping import scope_of
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 
 User = get_user_model()
 COMMUNITY_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.VILLAGE)
@@ -40,6 +42,8 @@ class Flow(models.TextChoices):
     DEPARTMENT_STREET = "department_street", _("Department → street/town")
     STREET_GRID = "street_grid", _("Street/town → community grid")
     STREET_STATION = "street_station", _("Street/town → department station")
+    GRID_SECTION = "grid_section", _("Community grid → street section")
+    SECTION_STREET = "section_street", _("Street section → street/town")
 
 
 class Party(models.TextChoices):
@@ -48,6 +52,7 @@ class Party(models.TextChoices):
     STREET = "street", _("Street/town")
     DEPARTMENT = "department", _("Department")
     STATION = "station", _("Department station")
+    SECTION = "section", _("Street section")
 
 
 class Direction(models.TextChoices):
@@ -63,6 +68,8 @@ FLOWS = {
     Flow.DEPARTMENT_STREET: (Party.DEPARTMENT, Party.STREET, Direction.DOWN),
     Flow.STREET_GRID: (Party.STREET, Party.GRID, Direction.DOWN),
     Flow.STREET_STATION: (Party.STREET, Party.STATION, Direction.DOWN),
+    Flow.GRID_SECTION: (Party.GRID, Party.SECTION, Direction.UP),
+    Flow.SECTION_STREET: (Party.SECTION, Party.STREET, Direction.UP),
 }
 
 
@@ -73,7 +80,12 @@ def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
     streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code").values_list("code", "name"))
     street_names = dict(streets)
     departments = list(Department.objects.order_by("code").values_list("code", "name"))
-    stations = list(DepartmentStation.objects.order_by("code").values_list("code", "name", "street__code"))
+    units = StreetUnit.objects.order_by("code")
+    stations = list(units.filter(kind=StreetUnit.Kind.STATION).values_list("code", "name", "street__code"))
+    sections = list(units.filter(kind=StreetUnit.Kind.SECTION).values_list("code", "name", "street__code"))
+    sections_of = defaultdict(list)
+    for code, name, street in sections:
+        sections_of[street].append((code, name))
     return {
         Flow.RESIDENTS_GRID: [(code, name, code, name) for code, name, _street in grids],
         Flow.GRID_STREET: [(code, name, street, street_names[street]) for code, name, street in grids],
@@ -81,6 +93,9 @@ def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
         Flow.DEPARTMENT_STREET: [(d, d_name, s, s_name) for d, d_name in departments for s, s_name in streets],
         Flow.STREET_GRID: [(street, street_names[street], code, name) for code, name, street in grids],
         Flow.STREET_STATION: [(street, street_names[street], code, name) for code, name, street in stations],
+        Flow.GRID_SECTION: [(code, name, section, section_name) for code, name, street in grids
+                            for section, section_name in sections_of[street]],
+        Flow.SECTION_STREET: [(code, name, street, street_names[street]) for code, name, street in sections],
     }
 
 
@@ -104,9 +119,11 @@ def _parties_of(user) -> dict[str, set[str]]:
         return {Party.GRID: {code for code in scope.grid_codes if len(code) == UNIT_GRID_CODE_LENGTH}}
     if profile.role == Role.STREET_DISPATCHER:
         return {Party.STREET: {code for code in scope.grid_codes if len(code) == STREET_CODE_LENGTH}}
-    if profile.role == Role.DEPARTMENT_HANDLER and scope.department_ids:
-        return {Party.DEPARTMENT: set(Department.objects.filter(id__in=scope.department_ids)
-                                      .values_list("code", flat=True))}
+    if profile.role == Role.DEPARTMENT_HANDLER:
+        departments = set(Department.objects.filter(id__in=scope.department_ids).values_list("code", flat=True))
+        sections = set(StreetUnit.objects.filter(id__in=scope.station_ids, kind=StreetUnit.Kind.SECTION)
+                       .values_list("code", flat=True))
+        return {kind: codes for kind, codes in ((Party.DEPARTMENT, departments), (Party.SECTION, sections)) if codes}
     return {}
 
 
@@ -126,6 +143,8 @@ def people_of(kind: str, codes: set[str]) -> dict[str, list]:
         rows = _users_serving("griduserobjectpermission__content_object__code", Role.STREET_DISPATCHER, codes)
     elif kind == Party.DEPARTMENT:
         rows = _users_serving("departmentuserobjectpermission__content_object__code", Role.DEPARTMENT_HANDLER, codes)
+    elif kind == Party.SECTION:
+        rows = _users_serving("stationuserobjectpermission__content_object__code", Role.DEPARTMENT_HANDLER, codes)
     else:
         rows = []
     for user, code in rows:

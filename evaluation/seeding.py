@@ -27,6 +27,8 @@ CRITERIA = {
                              ("groundwork", "基础工作", 30)],
     Flow.STREET_GRID: [("implementation", "工作落实", 40), ("collection", "信息采集", 30), ("service", "居民服务", 30)],
     Flow.STREET_STATION: [("response", "响应速度", 30), ("quality", "处置质量", 40), ("presence", "驻街履职", 30)],
+    Flow.GRID_SECTION: [("response", "响应速度", 30), ("quality", "办理质量", 40), ("attitude", "服务态度", 30)],
+    Flow.SECTION_STREET: [("dispatch", "派遣准确", 40), ("coordination", "协调支持", 30), ("response", "响应速度", 30)],
 }
 JOBS = [
     ("evaluation: open the half-year's two-way round", OPEN_ROUNDS_TASK, 0, 10),

@@ -22,7 +22,7 @@ from core.models import Notification
 from core.notifications import Notice, notify
 from core.scoping import scope_of
 from core.workflow import Step
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 
 from . import bonus as bonus_math
 from . import periods, scoring
@@ -50,7 +50,8 @@ from .workflow import RUN_FLOW, SHEET_FLOW, AccessCode, RunAction, SheetAction
 
 REMINDER_DAYS = (14, 7, 3, 1)  # reminders go out when this many days (or fewer) are left
 PARTY_TO_SUBJECT = {Party.GRID: SubjectKind.GRID, Party.STREET: SubjectKind.STREET,
-                    Party.DEPARTMENT: SubjectKind.DEPARTMENT, Party.STATION: SubjectKind.STATION}
+                    Party.DEPARTMENT: SubjectKind.DEPARTMENT, Party.STATION: SubjectKind.STATION,
+                    Party.SECTION: SubjectKind.STATION}
 
 
 # ---------------------------------------------------------------- periods
@@ -313,8 +314,8 @@ def _units() -> list[tuple[str, int, str, str, str, str]]:
               for pk, code, name in Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "code", "name")]
     units += [(SubjectKind.DEPARTMENT, pk, code, name, "", code)
               for pk, code, name in Department.objects.values_list("id", "code", "name")]
-    units += [(SubjectKind.STATION, pk, code, name, street, department)
-              for pk, code, name, street, department in DepartmentStation.objects.values_list(
+    units += [(SubjectKind.STATION, pk, code, name, street, department or "")  # a section has no department
+              for pk, code, name, street, department in StreetUnit.objects.values_list(
                   "id", "code", "name", "street__code", "department__code")]
     return sorted(units, key=lambda unit: (unit[0], unit[2]))
 

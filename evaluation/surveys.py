@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 
 from .models import SubjectKind
 from .scoring import SCORE, q
@@ -103,7 +103,7 @@ def _known_units() -> dict[str, str]:
     units.update({code: SubjectKind.STREET
                   for code in Grid.objects.filter(level=Grid.Level.STREET).values_list("code", flat=True)})
     units.update({code: SubjectKind.DEPARTMENT for code in Department.objects.values_list("code", flat=True)})
-    units.update({code: SubjectKind.STATION for code in DepartmentStation.objects.values_list("code", flat=True)})
+    units.update({code: SubjectKind.STATION for code in StreetUnit.objects.values_list("code", flat=True)})
     return units
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import Community, Department, DepartmentStation, Grid, ServiceStation, StaffProfile
+from .models import Community, Department, Grid, ServiceStation, StaffProfile, StreetUnit
 
 admin.site.site_header = _("Haidian Grid Governance Platform")
 admin.site.site_title = _("Haidian Grid Governance Platform")
@@ -38,8 +38,8 @@ class ServiceStationAdmin(admin.ModelAdmin):
     list_select_related = ["community"]
 
 
-class DepartmentStationInline(admin.TabularInline):
-    model = DepartmentStation
+class StreetUnitInline(admin.TabularInline):
+    model = StreetUnit
     extra = 0
     raw_id_fields = ["street"]
 
@@ -47,13 +47,13 @@ class DepartmentStationInline(admin.TabularInline):
 @admin.register(Department)
 class DepartmentAdmin(GuardedModelAdmin):
     list_display = ["code", "name", "short_name", "station_name"]
-    inlines = [DepartmentStationInline]
+    inlines = [StreetUnitInline]
 
 
-@admin.register(DepartmentStation)
-class DepartmentStationAdmin(GuardedModelAdmin):
-    list_display = ["code", "name", "department", "street", "management_mode"]
-    list_filter = ["department", "management_mode"]
+@admin.register(StreetUnit)
+class StreetUnitAdmin(GuardedModelAdmin):
+    list_display = ["code", "name", "kind", "department", "section", "street", "management_mode", "in_service"]
+    list_filter = ["kind", "in_service", "section", "department", "management_mode"]
     search_fields = ["code", "name"]
     list_select_related = ["department", "street"]
 

@@ -41,6 +41,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("dispatcher2", Role.STREET_DISPATCHER, "青龙桥街道分中心", "赵调度", grid=QINGLONGQIAO),
     DemoAccount("station", Role.DEPARTMENT_HANDLER, "学院路城管分队", "陈分队",
                 department=f"urban_enforcement-{XUEYUANLU}"),
+    DemoAccount("section", Role.DEPARTMENT_HANDLER, "学院路环境保护科", "林科长",
+                department=f"environment-{XUEYUANLU}"),
     DemoAccount("bureau", Role.DEPARTMENT_HANDLER, "城管大队", "刘大队", department="urban_enforcement"),
     DemoAccount("commander", Role.DISTRICT_COMMANDER, "区指挥中心", "周指挥"),
     DemoAccount("evaluator", Role.EVALUATOR, "区考评办", "吴考评"),

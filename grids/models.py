@@ -1,4 +1,5 @@
-"""The district's structure: the grid tree, communities, departments and their stations, staff.
+"""The district's structure: the grid tree, communities, departments, the street units that handle cases
+(department stations and street sections), staff.
 
 Codes follow Beijing's unit-grid standard (DB11/T 2157-2023): district 110108, street/town
 110108SSS, community 110108SSSCCC, unit grid 110108SSSCCCNNN. A grid's ancestors are prefixes of
@@ -152,8 +153,25 @@ class Department(models.Model):
         return self.name
 
 
-class DepartmentStation(models.Model):
-    """A department's station inside a street (派驻机构)."""
+class StreetUnit(models.Model):
+    """A unit inside a street that takes small-cycle cases (街镇承办单位): a department's station
+    (派驻机构, e.g. the street's 派出所) or one of the street's own sections (科室, e.g. 城市管理科).
+    The fields and permissions that name a "station" (``Case.station``, ``serve_station``) point here."""
+
+    class Kind(models.TextChoices):
+        STATION = "station", _("Department station")
+        SECTION = "section", _("Street section")
+
+    class Section(models.TextChoices):
+        """The sections every street and town keeps, under the same codes everywhere."""
+
+        URBAN_MANAGEMENT = "urban_management", _("Urban management and construction section")
+        PUBLIC_SAFETY = "public_safety", _("Safety and public order office")
+        COMMUNITY_BUILDING = "community_building", _("Community building section")
+        SOCIAL_AFFAIRS = "social_affairs", _("Social affairs section")
+        WORK_SAFETY = "work_safety", _("Work safety section")
+        ECONOMY = "economy", _("Economic development section")
+        ENVIRONMENT = "environment", _("Environmental protection section")
 
     class ManagementMode(models.TextChoices):
         STREET = "street", _("Managed by the street")
@@ -161,24 +179,39 @@ class DepartmentStation(models.Model):
         VERTICAL = "vertical", _("Vertical management by the department")
 
     code = models.SlugField(_("code"), max_length=48, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.STATION)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="stations"
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="stations", help_text=_("The department whose station this is; empty for a street section."),
     )
+    section = models.CharField(_("section"), max_length=24, choices=Section.choices, blank=True,
+                               help_text=_("Which of the street's sections this is; empty for a department station."))
     street = models.ForeignKey(
-        Grid, verbose_name=_("street/town"), on_delete=models.PROTECT, related_name="department_stations",
+        Grid, verbose_name=_("street/town"), on_delete=models.PROTECT, related_name="units",
         limit_choices_to={"level": Grid.Level.STREET},
     )
     name = models.CharField(_("name"), max_length=100)
     management_mode = models.CharField(_("management mode"), max_length=16, choices=ManagementMode.choices)
+    in_service = models.BooleanField(_("in service"), default=True,
+                                     help_text=_("A unit out of service takes no new cases; those it holds stay."))
 
     objects = ScopedQuerySet.as_manager()
     scope_path = ScopePath(everywhere=True)
 
     class Meta:
-        verbose_name = _("department station")
-        verbose_name_plural = _("department stations")
-        ordering = ["street__code", "department_id"]
-        constraints = [models.UniqueConstraint(fields=["department", "street"], name="one_station_per_street")]
+        verbose_name = _("street handling unit")
+        verbose_name_plural = _("street handling units")
+        ordering = ["street__code", "-kind", "department_id", "section"]  # stations, then sections
+        constraints = [
+            models.UniqueConstraint(fields=["department", "street"], name="one_station_per_street"),
+            models.UniqueConstraint(fields=["section", "street"], name="one_section_per_street",
+                                    condition=models.Q(kind="section")),
+            models.CheckConstraint(
+                condition=models.Q(kind="station", department__isnull=False, section="")
+                | models.Q(models.Q(kind="section", department__isnull=True), ~models.Q(section="")),
+                name="street_unit_station_or_section",
+            ),
+        ]
         permissions = [("serve_station", _("Handles the cases of this station"))]
 
     def __str__(self):
@@ -211,7 +244,7 @@ class StaffProfile(models.Model):
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     station = models.ForeignKey(
-        DepartmentStation, verbose_name=_("department station"), null=True, blank=True, on_delete=models.PROTECT,
+        StreetUnit, verbose_name=_("department station"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="staff",
     )
     home_grid = models.ForeignKey(
@@ -255,8 +288,8 @@ class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class StationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(DepartmentStation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(StreetUnit, on_delete=models.CASCADE)
 
 
 class StationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(DepartmentStation, on_delete=models.CASCADE)
+    content_object = models.ForeignKey(StreetUnit, on_delete=models.CASCADE)

@@ -8,7 +8,7 @@ READ_STRUCTURE = [
     "grids.view_community",
     "grids.view_servicestation",
     "grids.view_department",
-    "grids.view_departmentstation",
+    "grids.view_streetunit",
     "grids.view_staffprofile",
 ]
 

@@ -78,6 +78,17 @@ DEPARTMENTS = [
     ("sanitation", "海淀区环境卫生服务中心", "环卫中心", "", ""),
 ]
 
+# The sections (科室) of every street and town, the same codes everywhere: (code, name).
+STREET_SECTIONS = [
+    ("urban_management", "城市管理科"),
+    ("public_safety", "平安建设办"),
+    ("community_building", "社区建设科"),
+    ("social_affairs", "社会事务科"),
+    ("work_safety", "安全生产科"),
+    ("economy", "经济发展科"),
+    ("environment", "环境保护科"),
+]
+
 # The sunk-down forces of the source: 13,922 people in four groups.
 STAFF_FORCE_GROUPS = [
     ("district_bureau", 1467),

@@ -32,11 +32,13 @@ from .models import (
     ROAD_COMMUNITY_CODE,
     Community,
     Department,
-    DepartmentStation,
+    DepartmentUserObjectPermission,
     Grid,
     GridUserObjectPermission,
     ServiceStation,
     StaffProfile,
+    StationUserObjectPermission,
+    StreetUnit,
 )
 
 LLOYD_STEPS = 4
@@ -300,7 +302,7 @@ def seed_structure() -> SeedReport:
     forget_index()  # bulk writes send no post_save
     report.add("service stations", _seed_service_stations(plan, community_ids))
     report.add("departments", _seed_departments())
-    report.add("department stations", _seed_department_stations(ids))
+    report.add("street units", _seed_street_units(ids))
     return report
 
 
@@ -329,24 +331,26 @@ def _seed_departments() -> tuple[int, int]:
     return upsert_by_key(Department, "code", rows)
 
 
-def _seed_department_stations(street_ids: dict[str, int]) -> tuple[int, int]:
+def _seed_street_units(street_ids: dict[str, int]) -> tuple[int, int]:
+    """Each street's department stations (派驻机构) and its own sections (科室)."""
     departments = dict(Department.objects.values_list("code", "id"))
     rows = []
     for s_index, (street_name, _kind, _lng, _lat) in enumerate(seed_data.STREETS):
         street_code = f"{seed_data.DISTRICT['code']}{s_index + 1:03d}"
         for code, _name, _short_name, station_name, mode in seed_data.DEPARTMENTS:
-            if not station_name:
-                continue
-            rows.append(
-                {
-                    "code": f"{code}-{street_code}",
-                    "department_id": departments[code],
-                    "street_id": street_ids[street_code],
-                    "name": f"{_short(street_name)}{station_name}",
-                    "management_mode": mode,
-                }
-            )
-    return upsert_by_key(DepartmentStation, "code", rows)
+            if station_name:
+                rows.append({
+                    "code": f"{code}-{street_code}", "kind": StreetUnit.Kind.STATION,
+                    "department_id": departments[code], "section": "", "street_id": street_ids[street_code],
+                    "name": f"{_short(street_name)}{station_name}", "management_mode": mode,
+                })
+        for code, section_name in seed_data.STREET_SECTIONS:
+            rows.append({
+                "code": f"{code}-{street_code}", "kind": StreetUnit.Kind.SECTION, "department_id": None,
+                "section": code, "street_id": street_ids[street_code], "name": f"{_short(street_name)}{section_name}",
+                "management_mode": StreetUnit.ManagementMode.STREET,
+            })
+    return upsert_by_key(StreetUnit, "code", rows)
 
 
 def _person_name(rng: random.Random) -> str:
@@ -362,57 +366,113 @@ STAFF_DUTIES = {
 }
 
 
-@transaction.atomic
-def seed_staff() -> SeedReport:
-    """The 13,922 sunk-down staff, spread over the 643 unit grids, each serving their grid."""
-    report = SeedReport()
-    User = get_user_model()
+@dataclass(frozen=True)
+class StaffPlace:
+    """Where one of the sunk-down staff is listed and what they serve."""
+
+    username: str
+    group: str
+    index: int
+    grid_id: int
+    role: str = Role.GRID_WORKER
+    department_id: int | None = None
+    unit_id: int | None = None  # the station or section they handle cases for
+    department_wide: bool = False  # handles the department's district-level (large-cycle) cases
+
+
+# One district-bureau person in ten stays at the bureau for its large-cycle cases; the others work in the station
+# of their bureau in the street of the grid they are listed in (a bureau with no stations keeps all of them).
+BUREAU_DESK_EVERY = 10
+
+
+def _staff_places() -> list[StaffPlace]:
+    """The 13,922, spread over the 643 unit grids in turn. Bureau staff handle their department's cases in their
+    street's station (or at the bureau); section staff one section of their street; the others serve their grid."""
     grids = list(Grid.objects.filter(level=Grid.Level.UNIT).order_by("code").values_list("id", "code"))
     departments = list(Department.objects.order_by("id").values_list("id", flat=True))
-    plans = []
-    serial = 0
+    stations = {(d, street): pk for pk, d, street in StreetUnit.objects.filter(kind=StreetUnit.Kind.STATION)
+                .values_list("id", "department_id", "street__code")}
+    sections = {(section, street): pk for pk, section, street in StreetUnit.objects.filter(
+        kind=StreetUnit.Kind.SECTION).values_list("id", "section", "street__code")}
+    section_codes = [code for code, _name in seed_data.STREET_SECTIONS]
+    places, serial = [], 0
     for group, count in seed_data.STAFF_FORCE_GROUPS:
         for index in range(count):
             grid_id, grid_code = grids[serial % len(grids)]
-            plans.append((f"g{grid_code}-{serial // len(grids) + 1:02d}", group, index, grid_id))
+            username = f"g{grid_code}-{serial // len(grids) + 1:02d}"
+            street = grid_code[:9]
+            place = StaffPlace(username, group, index, grid_id)
+            if group == StaffProfile.ForceGroup.DISTRICT_BUREAU:
+                department = departments[index % len(departments)]
+                station = stations.get((department, street))
+                at_bureau = station is None or (index // len(departments)) % BUREAU_DESK_EVERY == 0
+                place = StaffPlace(username, group, index, grid_id, Role.DEPARTMENT_HANDLER, department,
+                                   None if at_bureau else station, department_wide=at_bureau)
+            elif group == StaffProfile.ForceGroup.STREET_SECTION:
+                section = sections[(section_codes[index % len(section_codes)], street)]
+                place = StaffPlace(username, group, index, grid_id, Role.DEPARTMENT_HANDLER, unit_id=section)
+            places.append(place)
             serial += 1
-    existing = set(User.objects.filter(username__in=[p[0] for p in plans]).values_list("username", flat=True))
-    todo = [p for p in plans if p[0] not in existing]
+    return places
+
+
+def _grant_places(places: list[StaffPlace], user_ids: dict[str, int]) -> None:
+    """Each person's scope: their grid, their station or section, or their whole department."""
+    def permission(codename):
+        return Permission.objects.get(content_type__app_label="grids", codename=codename)
+
+    grid_workers = [p for p in places if p.role == Role.GRID_WORKER]
+    GridUserObjectPermission.objects.bulk_create([GridUserObjectPermission(
+        user_id=user_ids[p.username], permission=permission("serve_grid"), content_object_id=p.grid_id)
+        for p in grid_workers], batch_size=2000)
+    StationUserObjectPermission.objects.bulk_create([StationUserObjectPermission(
+        user_id=user_ids[p.username], permission=permission("serve_station"), content_object_id=p.unit_id)
+        for p in places if p.unit_id is not None], batch_size=2000)
+    DepartmentUserObjectPermission.objects.bulk_create([DepartmentUserObjectPermission(
+        user_id=user_ids[p.username], permission=permission("serve_department"), content_object_id=p.department_id)
+        for p in places if p.department_wide], batch_size=2000)
+    groups = dict(Group.objects.filter(name__in=[Role.GRID_WORKER, Role.DEPARTMENT_HANDLER]).values_list("name", "id"))
+    User = get_user_model()
+    User.groups.through.objects.bulk_create([User.groups.through(
+        user_id=user_ids[p.username], group_id=groups[p.role]) for p in places], batch_size=2000)
+
+
+@transaction.atomic
+def seed_staff() -> SeedReport:
+    """The 13,922 sunk-down staff: each listed in one of the 643 unit grids, serving that grid or handling the cases
+    of a station, a section or a department."""
+    report = SeedReport()
+    User = get_user_model()
+    places = _staff_places()
+    existing = set(User.objects.filter(username__in=[p.username for p in places]).values_list("username", flat=True))
+    todo = [p for p in places if p.username not in existing]
     if todo:
         unusable = make_password(None)  # sunk-down staff log in once an admin sets a password
-        User.objects.bulk_create([User(username=p[0], password=unusable) for p in todo], batch_size=2000)
-        user_ids = dict(User.objects.filter(username__in=[p[0] for p in todo]).values_list("username", "id"))
+        User.objects.bulk_create([User(username=p.username, password=unusable) for p in todo], batch_size=2000)
+        user_ids = dict(User.objects.filter(username__in=[p.username for p in todo]).values_list("username", "id"))
         profiles = []
-        for username, group, index, grid_id in todo:
-            rng = random.Random(username)
-            head = group == StaffProfile.ForceGroup.COMMUNITY and index % 10 == 0
-            deputy = group == StaffProfile.ForceGroup.COMMUNITY and index % 10 in (1, 2)
+        for place in todo:
+            rng = random.Random(place.username)
+            head = place.group == StaffProfile.ForceGroup.COMMUNITY and place.index % 10 == 0
+            deputy = place.group == StaffProfile.ForceGroup.COMMUNITY and place.index % 10 in (1, 2)
             profiles.append(
                 StaffProfile(
-                    user_id=user_ids[username],
+                    user_id=user_ids[place.username],
                     full_name=_person_name(rng),
-                    role=Role.GRID_WORKER,
+                    role=place.role,
                     post=StaffProfile.Post.HEAD if head
                     else StaffProfile.Post.DEPUTY if deputy else StaffProfile.Post.GENERAL,
-                    force_group=group,
-                    department_id=departments[index % len(departments)]
-                    if group == StaffProfile.ForceGroup.DISTRICT_BUREAU else None,
-                    home_grid_id=grid_id,
+                    force_group=place.group,
+                    department_id=place.department_id,
+                    station_id=place.unit_id,
+                    home_grid_id=place.grid_id,
                     phone=f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-                    duties=STAFF_DUTIES[group],
+                    duties=STAFF_DUTIES[place.group],
                     listed_publicly=True,
                 )
             )
         StaffProfile.objects.bulk_create(profiles, batch_size=2000)
-        serve = Permission.objects.get(content_type__app_label="grids", codename="serve_grid")
-        GridUserObjectPermission.objects.bulk_create(
-            [GridUserObjectPermission(user_id=user_ids[p[0]], permission=serve, content_object_id=p[3]) for p in todo],
-            batch_size=2000,
-        )
-        worker_group = Group.objects.get(name=Role.GRID_WORKER)
-        User.groups.through.objects.bulk_create(
-            [User.groups.through(user_id=user_ids[p[0]], group_id=worker_group.id) for p in todo], batch_size=2000
-        )
+        _grant_places(todo, user_ids)
         new_access_generation()  # bulk writes send no signals
     report.add("staff", (len(todo), 0))
     return report

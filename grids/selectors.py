@@ -13,7 +13,6 @@ from core.scoping import Scope
 
 from .models import (
     DepartmentGroupObjectPermission,
-    DepartmentStation,
     DepartmentUserObjectPermission,
     Grid,
     GridGroupObjectPermission,
@@ -21,6 +20,7 @@ from .models import (
     StaffProfile,
     StationGroupObjectPermission,
     StationUserObjectPermission,
+    StreetUnit,
 )
 
 
@@ -60,7 +60,7 @@ def _viewing_codes(grid_codes: tuple[str, ...], department_ids, station_ids) -> 
     if department_ids:
         return (settings.DISTRICT_CODE,)
     if station_ids:
-        streets = DepartmentStation.objects.filter(id__in=station_ids).values_list("street__code", flat=True)
+        streets = StreetUnit.objects.filter(id__in=station_ids).values_list("street__code", flat=True)
         return _minimal_roots(set(grid_codes) | set(streets))
     return grid_codes
 

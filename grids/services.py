@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from core.roles import Role
 
-from .models import Department, DepartmentStation, Grid, StaffProfile
+from .models import Department, Grid, StaffProfile, StreetUnit
 
 User = get_user_model()
 
@@ -25,7 +25,7 @@ class ScopeAssignment:
 
     grids: tuple[Grid, ...] = ()
     department: Department | None = None
-    station: DepartmentStation | None = None
+    station: StreetUnit | None = None
     home_grid: Grid | None = None
 
 
@@ -43,7 +43,7 @@ def resolve_scope(*, role: str, grid_code: str = "", department_code: str = "") 
     if department_code:
         department = Department.objects.filter(code=department_code).first()
         if department is None:
-            station = DepartmentStation.objects.select_related("department").filter(code=department_code).first()
+            station = StreetUnit.objects.select_related("department").filter(code=department_code).first()
             if station is None:
                 raise ValidationError(
                     {"department": _("No department or station has the code “%(code)s”.") % {"code": department_code}}
@@ -64,7 +64,7 @@ def resolve_scope(*, role: str, grid_code: str = "", department_code: str = "") 
             raise ValidationError({"grid": _("A street dispatcher serves a street or town: give its 9-digit code.")})
         return ScopeAssignment(grids=(grid,), home_grid=grid)
     if role == Role.DEPARTMENT_HANDLER:
-        if department is None:
+        if department is None and station is None:
             raise ValidationError({"department": _("A department handler needs a department or station code.")})
         return ScopeAssignment(department=department, station=station, home_grid=station.street if station else None)
     district = Grid.objects.get(level=Grid.Level.DISTRICT)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_ratelimit",
     "axes",
+    "simple_history",
     "core",
     "grids",
     "cases",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # the admin who changed a route
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

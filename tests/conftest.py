@@ -4,7 +4,7 @@ The cast, by scope:
 - street A = 学院路 (110108009), street B = 青龙桥 (110108012);
 - ``worker_a`` serves one unit grid of A; ``community_a`` the community around it;
 - ``dispatcher_a`` / ``dispatcher_b`` the two street sub-centres;
-- ``station_a`` the 城管分队 in A; ``bureau`` the whole 城管大队;
+- ``station_a`` the 城管分队 in A; ``section_a`` A's own 环境保护科; ``bureau`` the whole 城管大队;
 - ``commander``, ``evaluator``, ``auditor`` the district.
 """
 from contextlib import contextmanager
@@ -24,6 +24,7 @@ STREET_B = "110108012"
 GRID_A = f"{STREET_A}001001"
 GRID_A2 = f"{STREET_A}002001"
 GRID_B = f"{STREET_B}001001"
+SECTION_A = f"environment-{STREET_A}"  # 学院路环境保护科
 PASSWORD = "Cast-pass-2026"
 
 
@@ -78,6 +79,7 @@ def make_cast():
         dispatcher_a = _make("dispatcher_a", Role.STREET_DISPATCHER, grid=STREET_A)
         dispatcher_b = _make("dispatcher_b", Role.STREET_DISPATCHER, grid=STREET_B)
         station_a = _make("station_a", Role.DEPARTMENT_HANDLER, department=f"urban_enforcement-{STREET_A}")
+        section_a = _make("section_a", Role.DEPARTMENT_HANDLER, department=SECTION_A)
         bureau = _make("bureau", Role.DEPARTMENT_HANDLER, department="urban_enforcement")
         commander = _make("commander", Role.DISTRICT_COMMANDER)
         evaluator = _make("evaluator", Role.EVALUATOR)

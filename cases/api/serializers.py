@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from core.api import AvailableActionsField
 
-from ..models import Attachment, Case, CaseEvent, Category
+from ..models import Attachment, Case, CaseEvent, Category, Route
 from ..services import CASE_WORKFLOW
 from ..workflow import Source, Urgency
 
@@ -54,7 +54,8 @@ class ActionIn(serializers.Serializer):
                                        help_text=_("The version you read; a stale one gets 409"))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     department = serializers.CharField(required=False, allow_blank=True, max_length=48,
-                                       help_text=_("dispatch: department or station code"))
+                                       help_text=_("dispatch: code of a department, station or street section "
+                                                   "(the case's dispatch-options list them)"))
     assignee = serializers.CharField(required=False, allow_blank=True, max_length=150,
                                      help_text=_("dispatch: username of a person serving the grid"))
     result = serializers.CharField(required=False, allow_blank=True, max_length=4000,
@@ -65,6 +66,20 @@ class ActionIn(serializers.Serializer):
                                   help_text=_("request_extension: new due date-time (ISO 8601)"))
     into = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=_("merge: case number"))
     satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text=_("evaluate: 1–5"))
+
+
+class AddresseeOut(serializers.Serializer):
+    """A unit (or, in the micro-cycle, a person) the case's dispatcher may send it to."""
+
+    code = serializers.CharField(help_text=_("What to send as dispatch's department (a username for a person)"))
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Route.Target.choices)
+    kind_label = serializers.SerializerMethodField()
+    routed = serializers.BooleanField(help_text=_("Named by the routing table for this category and tier"))
+    handlers = serializers.IntegerField(help_text=_("Active people who may accept it; 0 means a dispatch gets 409"))
+
+    def get_kind_label(self, addressee) -> str:
+        return str(Route.Target(addressee.kind).label)
 
 
 class CaseOut(serializers.ModelSerializer):

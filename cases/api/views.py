@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 
-from .. import attachments, selectors, services
+from .. import attachments, routing, selectors, services
 from ..filters import CaseFilter
 from ..models import Case, Category
 from ..workflow import Action
@@ -54,7 +54,8 @@ class CaseViewSet(ScopedViewSet):
     pagination_class = CasePagination
     queryset = Case.objects.all()
     # Who may take which action is the workflow's answer (403 there); reading the case is enough here.
-    action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"]}
+    action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"],
+                    "dispatch_options": ["cases.view_case"]}
 
     def get_queryset(self):
         return selectors.with_relations(super().get_queryset())
@@ -99,6 +100,13 @@ class CaseViewSet(ScopedViewSet):
         version = data.pop("version", None)
         case = services.case_act(actor=request.user, number=number, action=action_name, data=data, version=version)
         return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(summary="Where the case may be dispatched: the routed units first, then the others",
+                   responses=serializers.AddresseeOut(many=True), tags=["cases"])
+    @action(detail=True, methods=["get"], pagination_class=None, url_path="dispatch-options")
+    def dispatch_options(self, request, number=None):
+        case = selectors.case_get_for_user(request.user, number)
+        return Response(serializers.AddresseeOut(routing.addressees(case), many=True).data)
 
     @extend_schema(summary="The case's audit trail", responses=serializers.EventOut(many=True), tags=["cases"])
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -1,6 +1,6 @@
 import django_filters
 
-from ..models import DepartmentStation, Grid, StaffProfile
+from ..models import Grid, StaffProfile, StreetUnit
 
 
 class GridFilter(django_filters.FilterSet):
@@ -18,8 +18,8 @@ class StationFilter(django_filters.FilterSet):
     street = django_filters.CharFilter(field_name="street__code")
 
     class Meta:
-        model = DepartmentStation
-        fields = ["department", "street", "management_mode"]
+        model = StreetUnit
+        fields = ["kind", "department", "section", "street", "management_mode"]
 
 
 class StaffFilter(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Department, DepartmentStation, Grid, StaffProfile
+from ..models import Department, Grid, StaffProfile, StreetUnit
 
 
 class GridOut(serializers.ModelSerializer):
@@ -32,12 +32,13 @@ class LocatedGridOut(serializers.Serializer):
 
 
 class StationOut(serializers.ModelSerializer):
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
+                                              help_text=_("The department of a station; null for a street section"))
     street = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
-        model = DepartmentStation
-        fields = ["code", "name", "department", "street", "management_mode"]
+        model = StreetUnit
+        fields = ["code", "name", "kind", "department", "section", "street", "management_mode"]
 
 
 class DepartmentOut(serializers.ModelSerializer):

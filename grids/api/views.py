@@ -13,7 +13,7 @@ from core.api import ScopedViewSet
 from core.scoping import scope_of
 
 from ..geometry import locate_unit_grid
-from ..models import Department, DepartmentStation, Grid, StaffProfile
+from ..models import Department, Grid, StaffProfile, StreetUnit
 from ..selectors import public_staff_of_grid
 from . import filters, serializers
 
@@ -57,7 +57,7 @@ class MeView(APIView):
                     Department.objects.filter(id__in=scope.department_ids).values_list("code", flat=True)
                 ),
                 "stations": list(
-                    DepartmentStation.objects.filter(id__in=scope.station_ids).values_list("code", flat=True)
+                    StreetUnit.objects.filter(id__in=scope.station_ids).values_list("code", flat=True)
                 ),
             }
         )
@@ -108,12 +108,13 @@ class DepartmentViewSet(ScopedViewSet):
 
 @extend_schema(tags=["departments"])
 class StationViewSet(ScopedViewSet):
-    """Department stations inside streets (派驻机构) and how they are managed."""
+    """The units inside streets that take small-cycle cases: department stations (派驻机构) and the streets' own
+    sections (科室), and how they are managed."""
 
     lookup_field = "code"
     output_serializer_class = serializers.StationOut
     filterset_class = filters.StationFilter
-    queryset = DepartmentStation.objects.select_related("department", "street")
+    queryset = StreetUnit.objects.select_related("department", "street")
 
 
 @extend_schema(tags=["staff"])

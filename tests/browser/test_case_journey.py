@@ -55,6 +55,16 @@ def photo_file(tmp_path):
     return str(path)
 
 
+def fill_report(page, category, title, description, address, location):
+    """The staff report form, with the point typed in rather than taken from the phone's location."""
+    page.select_option("#id_category", category)
+    page.fill("#id_title", title)
+    page.fill("#id_description", description)
+    page.fill("#id_address", address)
+    page.fill("#id_lat", location[0])
+    page.fill("#id_lng", location[1])
+
+
 def figure(page, name):
     return page.locator(f'[data-figure="{name}"]').inner_text().strip()
 
@@ -183,12 +193,8 @@ def test_a_resident_reports_from_a_phone_and_follows_by_code_or_by_number_and_ph
 
 def test_a_bad_submission_shows_field_errors_and_keeps_the_input(open_as, live_server, demo, screenshot):
     phone = open_as("worker", PASSWORD, device=PHONE)
-    phone.select_option("#id_category", "E0102")
-    phone.fill("#id_title", "标题已经写好了")
-    phone.fill("#id_description", "描述已经写好了")
-    phone.fill("#id_address", "上海某地")
-    phone.fill("#id_lat", "31.23")  # Shanghai: passes the browser's checks, not the server's
-    phone.fill("#id_lng", "121.47")
+    # Shanghai: passes the browser's checks, not the server's.
+    fill_report(phone, "E0102", "标题已经写好了", "描述已经写好了", "上海某地", ("31.23", "121.47"))
     phone.click("button[type=submit].btn-big")
     error = phone.locator(".field.has-error")
     assert error.count() == 1 and "海淀" in error.inner_text()
@@ -241,3 +247,47 @@ def test_repeated_wrong_passwords_lock_the_account(open_as, live_server, demo):
     page = open_as("dispatcher", PASSWORD)
     assert "/accounts/login/" in page.url or "锁定" in page.content()
     assert "锁定" in page.content()
+
+
+def test_a_landscaping_case_is_routed_to_the_street_section_and_walked_to_evaluation(open_as, live_server, demo,
+                                                                                      screenshot):
+    """园林绿化局 keeps no station in streets: the dispatch form routes the fallen tree to 学院路's environment
+    section, says which unit has no one to accept it, and the section's own login takes it to evaluation."""
+    phone = open_as("worker", PASSWORD, device=PHONE)
+    fill_report(phone, "C0401", "行道树倒伏", "学院路东侧一棵国槐倒伏压住非机动车道", "学院路东侧",
+                ("39.99234", "116.35187"))
+    phone.click("button[type=submit].btn-big")
+    number = phone.locator("#case-number").inner_text()
+
+    desk = open_as("dispatcher", PASSWORD)
+    desk.goto(f"{live_server.url}/cases/{number}/")
+    desk.click("#action-file button[type=submit]")
+    offered = desk.locator("#id_dispatch-to option").all_inner_texts()
+    assert offered[:2] == ["—", "学院路环境保护科（路由推荐）"]
+    assert "学院路派出所（无承办人）" in offered  # the demo staffs only the 城管分队 among 学院路's stations
+    desk.select_option("#id_dispatch-to", "d:police-110108009")
+    desk.click("#action-dispatch button[type=submit]")
+    assert "学院路派出所没有可接收案件的在岗承办人" in desk.locator("#action-dispatch").inner_text()
+    assert Case.objects.get(number=number).status == "filed"
+    desk.select_option("#id_dispatch-to", "d:environment-110108009")
+    desk.click("#action-dispatch button[type=submit]")
+    assert "学院路环境保护科" in desk.locator("main").inner_text()
+    screenshot(desk, "11-dispatched-to-section")
+
+    section = open_as("section", PASSWORD)
+    assert number in section.locator("main").inner_text()  # in the section's own inbox
+    section.goto(f"{live_server.url}/cases/{number}/")
+    section.click("#action-accept button[type=submit]")
+    section.fill("#id_feedback-result", "已扶正加固并清理树枝")
+    section.click("#action-feedback button[type=submit]")
+    desk.goto(f"{live_server.url}/cases/{number}/")
+    desk.click("#action-verify button[type=submit]")
+    phone.goto(f"{live_server.url}/cases/{number}/")
+    phone.check("#action-evaluate input[value='5']")
+    phone.click("#action-evaluate button[type=submit]")
+    case = Case.objects.get(number=number)
+    assert (case.status, case.satisfaction, case.station.code) == ("evaluated", 5, "environment-110108009")
+    trail = phone.locator("main").inner_text()
+    assert "派遣至 学院路环境保护科" in trail and "已评价" in trail
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "12-section-case-evaluated")

@@ -6,6 +6,7 @@ import pytest
 from cases.integrity import verify_trails
 from cases.models import Case
 from cases.services import available_actions
+from tests.conftest import SECTION_A
 
 from .conftest import LARGE_CATEGORY, MICRO_CATEGORY, STATION_A, act, new_case, notified, trail
 
@@ -89,8 +90,8 @@ def test_return_sends_the_case_back_to_the_dispatcher(cast, small_case):
     case = act(cast.station_a, small_case, "return", reason="不属于城管职责")
     assert (case.status, case.station, case.return_count) == ("filed", None, 1)
     assert notified(cast.dispatcher_a, case, "returned")
-    case = act(cast.dispatcher_a, case, "dispatch", department="police-110108009")
-    assert case.station.code == "police-110108009"
+    case = act(cast.dispatcher_a, case, "dispatch", department=SECTION_A)
+    assert (case.station.code, case.department) == (SECTION_A, None)
 
 
 def test_rework_counts_and_goes_back_to_the_handler(cast, small_case):

@@ -2,6 +2,7 @@
 import pytest
 
 from cases.models import Case
+from tests.conftest import SECTION_A
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
 
@@ -39,7 +40,7 @@ def test_read_only_roles_see_but_cannot_act(api_as, cast, small_case):
 def test_a_station_handles_only_what_was_dispatched_to_it(api_as, cast, small_case):
     assert api_as(cast.station_a).get(f"/api/v1/cases/{small_case.number}/").status_code == 404
     act(cast.dispatcher_a, small_case, "file")
-    act(cast.dispatcher_a, small_case, "dispatch", department="police-110108009")
+    act(cast.dispatcher_a, small_case, "dispatch", department=SECTION_A)
     assert post(api_as, cast.station_a, small_case, "accept").status_code == 404
     assert api_as(cast.bureau).get(f"/api/v1/cases/{small_case.number}/").status_code == 404
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from evaluation.models import BonusRun, SubjectResult
 from evaluation.services import bonus_compute, run_compute, run_publish, run_review
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 from tests.cases.conftest import STATION_A
 from tests.conftest import GRID_A, STREET_A
 
@@ -43,7 +43,7 @@ def test_rankings_and_scorecards_name_each_unit_and_show_no_internal_code(publis
     client.force_login(cast.evaluator)
     station = SubjectResult.objects.get(run=published, kind="station", code=STATION_A)
     department = SubjectResult.objects.get(run=published, kind="department", code="urban_enforcement")
-    assert station.name == DepartmentStation.objects.get(code=STATION_A).name
+    assert station.name == StreetUnit.objects.get(code=STATION_A).name
     pages = {
         "station": client.get(f"/evaluation/runs/{published.pk}/station/"),
         "department": client.get(f"/evaluation/runs/{published.pk}/department/"),
@@ -100,16 +100,18 @@ def test_the_exports_have_chinese_headers_and_names(history, workers, client, ca
     bonus, _ = bonus_compute(actor=cast.evaluator, period_code="2026Q1")
     client.force_login(cast.evaluator)
     book = load_workbook(io.BytesIO(client.get(f"/evaluation/runs/{run.pk}/export.xlsx").content))
-    assert book.sheetnames == ["三级网格", "街镇", "专业部门", "部门派驻机构", "说明"]
+    assert book.sheetnames == ["三级网格", "街镇", "专业部门", "派驻机构或科室", "说明"]
     grids = list(book["三级网格"].iter_rows(values_only=True))
     header = grids[0]
     assert header[:6] == ("排名", "街道内名次", "单位名称", "编码", "街镇", "综合得分")
     row = next(r for r in grids[1:] if r[3] == GRID_A)
     assert row[4] == Grid.objects.get(code=STREET_A).name
-    stations = list(book["部门派驻机构"].iter_rows(values_only=True))
+    stations = list(book["派驻机构或科室"].iter_rows(values_only=True))
     assert stations[0][:5] == ("排名", "街道内名次", "单位名称", "街镇", "专业部门")
-    station = next(r for r in stations[1:] if r[2] == DepartmentStation.objects.get(code=STATION_A).name)
+    station = next(r for r in stations[1:] if r[2] == StreetUnit.objects.get(code=STATION_A).name)
     assert station[4] == Department.objects.get(code="urban_enforcement").name
+    section = next(r for r in stations[1:] if r[2] == "学院路环境保护科")
+    assert (section[3], section[4]) == (Grid.objects.get(code=STREET_A).name, None)  # a section has no department
     departments = list(book["专业部门"].iter_rows(values_only=True))
     assert "编码" not in departments[0]
     every_cell = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]

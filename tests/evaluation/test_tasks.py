@@ -51,7 +51,7 @@ def test_reminders_go_out_once_per_step_to_the_people_of_each_party(cast):
     assert rounds_remind(now=at("2026-01-05", "10:00")) == 0  # 15 days left: nothing yet
     sent = rounds_remind(now=at("2026-01-18", "09:00"))  # 2.4 days left: the 14-, 7- and 3-day steps at once
     reminded = set(Notification.objects.values_list("user__username", flat=True))
-    assert reminded == {"dispatcher_a", "dispatcher_b", "community_a", "bureau"} and sent == 4
+    assert reminded == {"dispatcher_a", "dispatcher_b", "community_a", "bureau", "section_a"} and sent == 5
     assert rounds_remind(now=at("2026-01-18", "10:00")) == 0  # a second beat, a retry: nothing twice
     street_a = Notification.objects.get(user=cast.dispatcher_a)
     expected = ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).count()
@@ -59,7 +59,7 @@ def test_reminders_go_out_once_per_step_to_the_people_of_each_party(cast):
     assert (street_a.kind, street_a.subject, street_a.target) == ("warning", "2026H1", assessment)
     # The street submits everything; at the last step only the others are reminded.
     ScoreSheet.objects.filter(round=assessment, evaluator_code=STREET_A).update(status="submitted", total=80)
-    assert rounds_remind(now=at("2026-01-20", "09:00")) == 3
+    assert rounds_remind(now=at("2026-01-20", "09:00")) == 4
     assert Notification.objects.filter(user=cast.dispatcher_a).count() == 1
     assert rounds_remind(now=at("2026-01-21")) == 0  # past the deadline
 

@@ -7,7 +7,7 @@ import pytest
 
 from evaluation.models import Round, ScoreSheet, SubjectResult
 from evaluation.services import round_open, run_compute, sheet_submit_by_token
-from grids.models import Department, DepartmentStation, Grid
+from grids.models import Department, Grid, StreetUnit
 from tests.conftest import GRID_A, STREET_A, STREET_B
 
 from .conftest import at
@@ -39,9 +39,10 @@ def test_it_opens_exactly_the_pairs_of_the_source(assessment):
         "code", "parent__code"))
     streets = list(Grid.objects.filter(level=2).values_list("code", flat=True))
     departments = list(Department.objects.values_list("code", flat=True))
-    stations = list(DepartmentStation.objects.values_list("code", "street__code"))
+    stations = list(StreetUnit.objects.filter(kind="station").values_list("code", "street__code"))
+    sections = list(StreetUnit.objects.filter(kind="section").values_list("code", "street__code"))
     pairs = {flow: set() for flow in ("residents_grid", "grid_street", "street_department", "department_street",
-                                      "street_grid", "street_station")}
+                                      "street_grid", "street_station", "grid_section", "section_street")}
     for flow, evaluator, evaluatee in assessment.sheets.values_list("flow", "evaluator_code", "evaluatee_code"):
         pairs[flow].add((evaluator, evaluatee))
     assert pairs["residents_grid"] == {(grid, grid) for grid, _street in community_grids}
@@ -50,12 +51,16 @@ def test_it_opens_exactly_the_pairs_of_the_source(assessment):
     assert pairs["department_street"] == {(d, s) for d in departments for s in streets}
     assert pairs["street_grid"] == {(street, grid) for grid, street in community_grids}
     assert pairs["street_station"] == {(street, station) for station, street in stations}
+    # The street's own sections are rated by its communities and rate its sub-centre.
+    assert pairs["grid_section"] == {(grid, section) for grid, street in community_grids
+                                     for section, section_street in sections if section_street == street}
+    assert pairs["section_street"] == {(section, street) for section, street in sections}
     assert assessment.sheets.count() == sum(len(p) for p in pairs.values())  # no pair twice
     assert not assessment.sheets.filter(evaluatee_code__in=Grid.objects.filter(
         kind__in=["key_unit", "road"]).values("code")).exists()  # no residents there
     directions = Counter(assessment.sheets.values_list("flow", "direction"))
     assert {flow for flow, direction in directions if direction == "up"} == {
-        "residents_grid", "grid_street", "street_department"}
+        "residents_grid", "grid_street", "street_department", "grid_section", "section_street"}
     residents = assessment.sheets.filter(evaluator_kind="residents")
     assert residents.filter(token__isnull=True).count() == 0
     assert not assessment.sheets.exclude(evaluator_kind="residents").filter(token__isnull=False).exists()

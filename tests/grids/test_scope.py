@@ -88,5 +88,7 @@ def test_me_reports_role_and_scope(api_as, cast):
 def test_departments_and_stations_are_listed_for_staff(api_as, cast):
     client = api_as(cast.worker_a)
     assert len(client.get("/api/v1/departments/").json()) == 13
-    stations = client.get("/api/v1/stations/", {"street": STREET_A}).json()
-    assert stations["count"] == 8
+    units = client.get("/api/v1/stations/", {"street": STREET_A}).json()
+    assert units["count"] == 8 + 7
+    sections = client.get("/api/v1/stations/", {"street": STREET_A, "kind": "section"}).json()["results"]
+    assert {(u["section"], u["department"]) for u in sections} >= {("environment", None), ("public_safety", None)}

@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from grids import seed_data
-from grids.models import Community, Department, DepartmentStation, Grid, ServiceStation, StaffProfile
+from grids.models import Community, Department, Grid, ServiceStation, StaffProfile, StreetUnit
 from grids.seeding import seed_staff, seed_structure
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +30,16 @@ def test_it_has_570_communities_495_stations_13_departments():
     assert Community.objects.count() == 570
     assert ServiceStation.objects.count() == 495
     assert Department.objects.count() == 13
-    # 8 kinds of station (派出所, 工商所, 交通大队, 城管分队, 卫生监督站, 司法所, 房管所, 统计所) in each street.
-    assert DepartmentStation.objects.count() == 8 * 29
-    assert DepartmentStation.objects.filter(name__endswith="司法所", management_mode="street").count() == 29
-    assert DepartmentStation.objects.filter(name__endswith="派出所", management_mode="dual").count() == 29
+    # 8 kinds of station (派出所, 工商所, 交通大队, 城管分队, 卫生监督站, 司法所, 房管所, 统计所) in each street, and
+    # the street's own 7 sections, under the same codes everywhere.
+    assert StreetUnit.objects.filter(kind="station").count() == 8 * 29
+    assert StreetUnit.objects.filter(kind="section", department=None).count() == 7 * 29
+    assert set(StreetUnit.objects.filter(kind="section").values_list("section", flat=True)) == {
+        "urban_management", "public_safety", "community_building", "social_affairs", "work_safety", "economy",
+        "environment"}
+    assert StreetUnit.objects.get(code="environment-110108009").name == "学院路环境保护科"
+    assert StreetUnit.objects.filter(name__endswith="司法所", management_mode="street").count() == 29
+    assert StreetUnit.objects.filter(name__endswith="派出所", management_mode="dual").count() == 29
 
 
 def test_codes_nest_so_ancestors_are_prefixes():
