@@ -418,19 +418,18 @@ def _staff_places() -> list[StaffPlace]:
 
 def _grant_places(places: list[StaffPlace], user_ids: dict[str, int]) -> None:
     """Each person's scope: their grid, their station or section, or their whole department."""
-    def permission(codename):
-        return Permission.objects.get(content_type__app_label="grids", codename=codename)
-
-    grid_workers = [p for p in places if p.role == Role.GRID_WORKER]
+    permissions = dict(Permission.objects.filter(
+        content_type__app_label="grids", codename__in=["serve_grid", "serve_station", "serve_department"],
+    ).values_list("codename", "id"))
     GridUserObjectPermission.objects.bulk_create([GridUserObjectPermission(
-        user_id=user_ids[p.username], permission=permission("serve_grid"), content_object_id=p.grid_id)
-        for p in grid_workers], batch_size=2000)
+        user_id=user_ids[p.username], permission_id=permissions["serve_grid"], content_object_id=p.grid_id)
+        for p in places if p.role == Role.GRID_WORKER], batch_size=2000)
     StationUserObjectPermission.objects.bulk_create([StationUserObjectPermission(
-        user_id=user_ids[p.username], permission=permission("serve_station"), content_object_id=p.unit_id)
+        user_id=user_ids[p.username], permission_id=permissions["serve_station"], content_object_id=p.unit_id)
         for p in places if p.unit_id is not None], batch_size=2000)
     DepartmentUserObjectPermission.objects.bulk_create([DepartmentUserObjectPermission(
-        user_id=user_ids[p.username], permission=permission("serve_department"), content_object_id=p.department_id)
-        for p in places if p.department_wide], batch_size=2000)
+        user_id=user_ids[p.username], permission_id=permissions["serve_department"],
+        content_object_id=p.department_id) for p in places if p.department_wide], batch_size=2000)
     groups = dict(Group.objects.filter(name__in=[Role.GRID_WORKER, Role.DEPARTMENT_HANDLER]).values_list("name", "id"))
     User = get_user_model()
     User.groups.through.objects.bulk_create([User.groups.through(

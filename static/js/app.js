@@ -26,12 +26,18 @@
   setInterval(tick, 30000);
   document.body.addEventListener("htmx:afterSwap", tick);
 
+  // A chart follows its box, not the window: the box changes width when the phone turns, when the page's layout
+  // settles after the chart was drawn, or when a column wraps.
+  function fitted(el) {
+    var chart = echarts.init(el);
+    new ResizeObserver(function () { chart.resize(); }).observe(el);
+    return chart;
+  }
+
   // ---- charts described by the server: <div data-echarts="{option JSON}"> ---------------------
   if (window.echarts) {
     document.querySelectorAll("[data-echarts]").forEach(function (el) {
-      var chart = echarts.init(el);
-      chart.setOption(JSON.parse(el.dataset.echarts));
-      window.addEventListener("resize", function () { chart.resize(); });
+      fitted(el).setOption(JSON.parse(el.dataset.echarts));
     });
   }
 
@@ -104,8 +110,8 @@
   // ---- the command-centre dashboard -----------------------------------------------------------
   var board = document.getElementById("dashboard");
   if (!board || !window.echarts) return;
-  var trend = echarts.init(document.getElementById("trend-chart"));
-  var ranking = echarts.init(document.getElementById("ranking-chart"));
+  var trend = fitted(document.getElementById("trend-chart"));
+  var ranking = fitted(document.getElementById("ranking-chart"));
   var dmap = blankMap(document.getElementById("dashboard-map")), gridLayer = null, latest = null;
 
   function colour(figures) {
@@ -224,5 +230,4 @@
   }
   refresh();
   setInterval(refresh, parseInt(board.dataset.refresh || "30000", 10));
-  window.addEventListener("resize", function () { trend.resize(); ranking.resize(); });
 })();
