@@ -24,7 +24,7 @@ from core.calendar import add_working_time, is_workday, working_periods, working
 from grids.demo import DEMO_DEPARTMENTS, DEMO_STREETS, DemoStreet, street_usernames
 from grids.models import Grid
 
-from . import selectors
+from . import routing, selectors
 from .deadlines import step_limit_hours
 from .models import Case
 from .services import NewCase, case_act, case_create, case_evaluate_by_token
@@ -84,6 +84,8 @@ EVERY_STREET = [
           result="已清除小广告并张贴提示。"),
     Story("filed", "E0502", "早市占道经营", Status.FILED, light="yellow", reporter="hotline", grid=2),
     Story("dispatched", "E0101", "楼顶私搭乱建彩钢房", Status.DISPATCHED),
+    # 园林绿化局 keeps no station in streets: the routing table sends the tree to the street's environment section.
+    Story("section-handling", "C0401", "行道树倒伏压住非机动车道", Status.HANDLING, light="yellow", grid=2),
     Story("fed-back", "C0202", "路口护栏倾倒", Status.FED_BACK, light="red", grid=2,
           result="已扶正护栏并加固底座。"),
     Story("evaluated", "E0302", "渣土车道路遗撒", Status.CLOSED, (rate(5, "处理及时，路面很干净。"),),
@@ -319,20 +321,26 @@ class StreetCast:
         if who == "reporter":
             return case.reporter
         if who == "station":
-            return self.users[self.names[f"station:{category.department.code}"]]
+            return self.handler(case)
         if who == "department":
             return self.users[DEMO_DEPARTMENTS[category.department.code]]
         if who == "commander":
             return self.users["commander"]
         return self.users[self.names[who]]
 
+    def handler(self, case: Case):
+        """The demo login of the street unit the case went to, else the first of that unit's seeded handlers."""
+        unit = case.station
+        login = self.names.get(f"station:{unit.department.code}" if unit.department else f"section:{unit.section}")
+        return self.users[login] if login else selectors.handlers_of(case).order_by("username").first()
+
     def data(self, raw: dict, story: Story, category, case: Case) -> dict:
         resolved = {}
         for name, value in raw.items():
             if value == "@worker":
                 value = self.names["worker"]
-            elif value == "@station":
-                value = f"{category.department.code}-{self.street.code}"
+            elif value == "@station":  # where the routing table sends it first
+                value = next(a.code for a in routing.addressees(case) if a.routed and a.handlers)
             elif value == "@department":
                 value = category.department.code
             elif value == "@result":

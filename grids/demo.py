@@ -104,7 +104,7 @@ def street_usernames(street: DemoStreet) -> dict[str, str]:
     }
     if street.code == XUEYUANLU:
         names.update({"worker": "worker", "community": "community", "dispatcher": "dispatcher",
-                      "station:urban_enforcement": "station"})
+                      "station:urban_enforcement": "station", "section:environment": "section"})
     if street.code == QINGLONGQIAO:
         names["dispatcher"] = "dispatcher2"
     return names
