@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import UtcIsoDateTimeFilter
 from grids.models import Department, Grid, StreetUnit
 
 from .models import Case, Category
@@ -21,8 +22,8 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_overdue", choices=[("yellow", "yellow"), ("red", "red"), ("any", "any")],
         help_text=_("yellow (due soon), red (overdue) or any of both"),
     )
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_text", help_text=_("Case number, or words of title/address"))
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
 from core.errors import Conflict
+from core.exports import csv_cell, xlsx_row
 from core.pages import errors_onto_form, page_of, staff_page
 from core.scoping import scope_of
 from grids.geometry import locate_unit_grid
@@ -154,7 +155,7 @@ def case_export(request, fmt: str):
                 yield "\ufeff"  # so that Excel opens the UTF-8 file as UTF-8
                 yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
                 for case in rows.iterator(chunk_size=2000):
-                    yield writer.writerow(values(case))
+                    yield writer.writerow([csv_cell(value) for value in values(case)])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
@@ -163,7 +164,7 @@ def case_export(request, fmt: str):
     sheet = book.create_sheet(_("Cases"))
     sheet.append([str(column) for column in EXPORT_COLUMNS])
     for case in rows.iterator(chunk_size=2000):
-        sheet.append(values(case))
+        sheet.append(xlsx_row(sheet, values(case)))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
     book.save(response)
@@ -217,6 +218,9 @@ def case_act(request, number: str, action: str):
             status = 409
         else:
             messages.success(request, _("%(action)s: done.") % {"action": Action(action).label})
+            # A step can hand the case out of the actor's sight (a station returns it): back to their inbox then.
+            if not Case.objects.visible_to(request.user).filter(number=number).exists():
+                return redirect("cases:inbox")
             return redirect("cases:detail", number=number)
     case = selectors.case_get_for_user(request.user, number)
     return render(request, "cases/detail.html", _detail_context(request, case, action, form), status=status)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.exports import xlsx_row
 from grids.models import Department, Grid, StaffProfile
 
 from .models import BonusRun, ResultRun, SubjectKind
@@ -41,7 +42,7 @@ def _sheet(book: Workbook, title: str, header: list[str], rows):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_number(value) for value in row])
+        sheet.append(xlsx_row(sheet, [_number(value) for value in row]))
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
@@ -51,7 +52,7 @@ def _sheet(book: Workbook, title: str, header: list[str], rows):
 def _about(book: Workbook, lines: list[tuple[str, object]]) -> None:
     sheet = book.create_sheet(title=_sheet_title(_("About")))
     for label, value in lines:
-        sheet.append([label, _number(value) if value is not None else ""])
+        sheet.append(xlsx_row(sheet, [label, _number(value) if value is not None else ""]))
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
 

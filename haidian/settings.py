@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.ApiLanguageMiddleware",
+    "core.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,6 +175,9 @@ STORAGES = {
     },
 }
 
+# How many reverse proxies of our own stand in front of the app: X-Forwarded-For is believed that far and no
+# further (core.clients.client_address), by every limit: DRF's throttles, django-ratelimit, django-axes.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.TokenWithProfileAuthentication",
@@ -197,6 +201,7 @@ REST_FRAMEWORK = {
         "auth": os.environ.get("THROTTLE_AUTH", "10/min"),
         "public_submit": os.environ.get("THROTTLE_PUBLIC_SUBMIT", "10/hour"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,  # the same rule as core.clients.client_address
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -248,6 +253,8 @@ LOGGING = {
 }
 
 # Lock a username (from that address) out for 15 minutes after 5 failed logins, pages and API alike.
+RATELIMIT_IP_META_KEY = "core.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # not IP alone: a whole office shares one NAT address

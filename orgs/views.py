@@ -219,8 +219,9 @@ def public_report(request):
     """群众举报: report an organisation. No login; throttled per client."""
     initial = {"organisation": request.GET.get("organisation")}
     form = forms.PublicReportForm(request.POST or None, initial=initial)
-    organisation = selectors.public_organisations().filter(pk=request.POST.get("organisation")
-                                                           or request.GET.get("organisation") or 0).first()
+    chosen = str(request.POST.get("organisation") or request.GET.get("organisation") or "")
+    organisation = (selectors.public_organisations().filter(pk=chosen).first()
+                    if chosen.isascii() and chosen.isdigit() and len(chosen) <= 18 else None)
     if organisation is None:
         return render(request, "orgs/public_report.html", {"form": None}, status=404)
     if request.method == "POST":

@@ -99,7 +99,9 @@ class CaseViewSet(ScopedViewSet):
         data = self.validated(serializers.ActionIn)
         version = data.pop("version", None)
         case = services.case_act(actor=request.user, number=number, action=action_name, data=data, version=version)
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+        # A step can hand the case out of the actor's sight (a station returns it): the answer is then the case as
+        # the step left it, which the actor saw a moment ago, rather than a 404 for a change that was made.
+        return Response(self.get_serializer(self.get_queryset().filter(pk=case.pk).first() or case).data)
 
     @extend_schema(summary="Where the case may be dispatched: the routed units first, then the others",
                    responses=serializers.AddresseeOut(many=True), tags=["cases"])

@@ -114,10 +114,15 @@ def service_definition(request, code, fmt):
 
 
 def _parse_when(value: str, name: str):
-    parsed = parse_datetime(value)
+    """A w3 date-time, in UTC (an offset PostgreSQL refuses never reaches it); a malformed or impossible one
+    (month 13, hour 99, offset +99:00) is the client's error."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise ValidationError(f"{name} must be a w3 date-time, e.g. 2026-11-01T00:00:00+08:00")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return (parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)).astimezone(dt.timezone.utc)
 
 
 def _list_requests(request, fmt):

@@ -1,0 +1,22 @@
+"""Spreadsheet cells that stay what they say. A resident's text beginning with ``=``, ``+``, ``-`` or ``@`` is a
+formula to Excel (``=HYPERLINK(...)`` turns a description into a live link); every CSV and XLSX export writes its
+text through here so that it is shown, never evaluated."""
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV value: text that a spreadsheet would read as a formula is led by an apostrophe (OWASP's advice)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def xlsx_row(sheet, values) -> list:
+    """A row for ``sheet.append``: text goes in as text cells, which Excel shows as typed and never evaluates."""
+    return [_text(sheet, value) if isinstance(value, str) else value for value in values]
+
+
+def _text(sheet, value: str):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl took a leading "=" for a formula
+    return cell

