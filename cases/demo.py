@@ -51,7 +51,7 @@ STAGES = {Status.COLLECTED: 0, Status.FILED: 1, Status.DISPATCHED: 2, Status.HAN
 
 
 def rate(stars: int, comment: str = "") -> tuple:
-    return ("reporter", "evaluate", {"satisfaction": stars, "comment": comment})
+    return ("rater", "evaluate", {"satisfaction": stars, "comment": comment})
 
 
 @dataclass(frozen=True)
@@ -320,6 +320,10 @@ class StreetCast:
     def user(self, who: str, category, case: Case):
         if who == "reporter":
             return case.reporter
+        if who == "rater":  # the reporter, unless they handled it: then the dispatcher records the resident's word
+            if case.reporter is not None and not selectors.is_handler_of(case.reporter, case):
+                return case.reporter
+            who = {"micro": "community", "small": "dispatcher", "large": "commander"}[case.tier]
         if who == "station":
             return self.handler(case)
         if who == "department":

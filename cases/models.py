@@ -148,8 +148,8 @@ def new_public_token() -> str:
 def case_grid_rows(user, scope: Scope, action: str) -> Rows:
     """Street and district staff see everything in their area (one index range per street);
     people serving smaller units — a grid, a community, a department — also see what they
-    reported elsewhere. (Assignees need no clause: a case is only assigned to someone serving
-    its grid.)"""
+    reported elsewhere. (Assignees need no clause: a case is assigned by name only to its grid's own
+    staff, or to a unit's handler together with the unit, see ``routing.post_of``.)"""
     if scope.everywhere:
         return EVERY_ROW
     levels = dict(Grid.objects.filter(code__in=scope.grid_codes).values_list("id", "level"))

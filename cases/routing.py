@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from core.roles import Role
+from core.roles import Role, role_of
+from core.scoping import scope_of
 from grids.models import Department, DepartmentUserObjectPermission, Grid, StationUserObjectPermission, StreetUnit
 
 from .models import Category, Route
@@ -160,6 +161,34 @@ def _grid_staff(grid: Grid) -> list[Addressee]:
 def addressees(case) -> list[Addressee]:
     """Whom the case's dispatcher may send it to, the routed first."""
     return RoutingDirectory(street_ids=[case.street_id]).addressees(case)
+
+
+@dataclass(frozen=True)
+class Post:
+    """Where a person named by a dispatch handles the case: through a street unit, a department, or (neither) as
+    the grid's own staff. The case goes to that unit too, so the people who see the unit's cases see it."""
+
+    department: Department | None = None
+    unit: StreetUnit | None = None
+
+
+def post_of(user, case) -> Post | None:
+    """Where a person's role and scope make them a handler of this case in its tier, or None: the grid's own staff
+    in the micro-cycle, a handler of a unit in service in the case's street in the small one, a department's
+    handler in the large one. A dispatcher, an auditor or an evaluator never is."""
+    if not user.is_active:
+        return None
+    role, scope = role_of(user), scope_of(user)
+    if case.tier == Tier.MICRO:
+        return Post() if role == Role.GRID_WORKER and scope.covers(case.grid.code) else None
+    if role != Role.DEPARTMENT_HANDLER:
+        return None
+    if case.tier == Tier.LARGE:
+        department = Department.objects.filter(pk__in=scope.department_ids).order_by("pk").first()
+        return Post(department=department) if department else None
+    unit = (StreetUnit.objects.filter(pk__in=scope.station_ids, street_id=case.street_id, in_service=True)
+            .select_related("department").order_by("pk").first())
+    return Post(department=unit.department, unit=unit) if unit else None
 
 
 @dataclass

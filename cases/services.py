@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from core.errors import Conflict
 from core.models import Notification
 from core.notifications import Notice
-from core.scoping import scope_of
 from core.workflow import Step, Workflow
 from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, Grid, StreetUnit
@@ -211,15 +210,17 @@ def _insert_case(actor, data, category, grid, number, creation_key, open311_clie
 # ---------------------------------------------------------------- actions
 
 
-def _reporter_or_dispatcher(user, case: Case) -> bool:
-    return user.id == case.reporter_id or selectors.is_dispatcher_of(user, case)
+def _rater(user, case: Case) -> bool:
+    """The reporter, or the dispatcher recording the resident's rating; never whoever handled the case."""
+    return ((user.id == case.reporter_id or selectors.is_dispatcher_of(user, case))
+            and not selectors.is_handler_of(user, case))
 
 
 CASE_WORKFLOW = Workflow("case", TRANSITIONS, permission="cases.change_case", deciders={
     Owner.DISPATCHER: selectors.is_dispatcher_of,
     Owner.HANDLER: selectors.is_handler_of,
     Owner.GRID_WORKER: selectors.is_grid_worker_of,
-    Owner.EVALUATOR: _reporter_or_dispatcher,
+    Owner.EVALUATOR: _rater,
     Owner.VIEWER: lambda user, case: True,  # the case was fetched through visible_to
 })
 
@@ -320,9 +321,11 @@ def _resolve_addressee(case, data) -> tuple[Department | None, StreetUnit | None
         user = User.objects.filter(username=username, is_active=True).select_related("staff_profile").first()
         if user is None:
             raise ValidationError({"assignee": _("No active user “%(name)s”.") % {"name": username}})
-        if not scope_of(user).covers(case.grid.code):
-            raise ValidationError({"assignee": _("%(name)s does not serve this case's grid.") % {"name": username}})
-        return None, None, user
+        post = routing.post_of(user, case)
+        if post is None:
+            raise ValidationError({"assignee": _("%(name)s does not handle %(tier)s cases here.")
+                                   % {"name": username, "tier": Tier(case.tier).label}})
+        return post.department, post.unit, user
     addressee = next((a for a in routing.addressees(case) if not a.is_person and a.code == code), None)
     if addressee is None:
         _refuse_unit(case, code)

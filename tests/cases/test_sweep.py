@@ -99,7 +99,7 @@ def test_a_rated_case_is_not_evaluated_again(cast):
     act(cast.worker_a, case, "accept")
     act(cast.worker_a, case, "feedback", result="ok")
     case = act(cast.community_a, case, "verify")
-    act(cast.worker_a, case, "evaluate", satisfaction=2, comment="不太满意")
+    act(cast.community_a, case, "evaluate", satisfaction=2, comment="不太满意")  # the resident's word, recorded
     assert sweep_deadlines(now=case.closed_at + dt.timedelta(days=30)).total == 0
     assert Case.objects.get(pk=case.pk).satisfaction == 2
 

@@ -93,3 +93,37 @@ def test_a_step_that_takes_the_case_out_of_sight_answers_200_then_404(api_as, ca
     client.force_login(cast.station_a)
     page = client.post(f"/cases/{small_case.number}/act/return/", {"return-reason": "仍非本单位职责"})
     assert (page.status_code, page.url) == (302, "/cases/")
+
+
+@pytest.mark.parametrize("dispatcher,category,assignee", [
+    ("dispatcher_a", "E0101", "dispatcher_a"),  # a street dispatcher assigning the case to themselves
+    ("dispatcher_a", "E0101", "worker_a"),  # a grid worker is not a small-cycle handler
+    ("dispatcher_a", "E0101", "bureau"),  # the district bureau's people are the large cycle's
+    ("commander", "E0401", "evaluator"),
+    ("commander", "E0401", "auditor"),
+    ("commander", "E0401", "station_a"),  # a street station's handler is not the district department
+    ("community_a", "E0102", "community_a"),
+])
+def test_a_case_is_assigned_by_name_only_to_a_handler_of_its_tier(api_as, cast, dispatcher, category, assignee):
+    case = act(getattr(cast, dispatcher), new_case(cast.worker_a, category), "file")
+    response = api_as(getattr(cast, dispatcher)).post(f"/api/v1/cases/{case.number}/actions/dispatch/",
+                                                      {"assignee": assignee}, format="json")
+    assert response.status_code == 400 and "assignee" in response.json()
+    assert (Case.objects.get(pk=case.pk).status, Case.objects.get(pk=case.pk).assignee) == ("filed", None)
+
+
+def test_a_handler_of_the_street_may_be_named_and_takes_the_case(cast):
+    case = act(cast.dispatcher_a, new_case(cast.worker_a, "C0401"), "file")
+    case = act(cast.dispatcher_a, case, "dispatch", assignee="section_a")
+    assert act(cast.section_a, case, "accept").status == "handling"
+
+
+def test_whoever_handled_a_case_does_not_rate_it(api_as, cast):
+    case = new_case(cast.worker_a, "E0102")  # the worker reports it, and handles it on the spot
+    case = act(cast.worker_a, act(cast.community_a, case, "file"), "handle_on_spot", result="已清理")
+    case = act(cast.community_a, case, "verify")
+    response = api_as(cast.worker_a).post(f"/api/v1/cases/{case.number}/actions/evaluate/", {"satisfaction": 5},
+                                          format="json")
+    assert response.status_code == 403 and Case.objects.get(pk=case.pk).satisfaction is None
+    assert "evaluate" not in api_as(cast.worker_a).get(f"/api/v1/cases/{case.number}/").json()["actions"]
+    assert act(cast.community_a, case, "evaluate", satisfaction=4).satisfaction == 4  # the resident's word
