@@ -1,4 +1,9 @@
-"""Open311 clients (API keys) and the mapping between cases and GeoReport v2 service requests."""
+"""Open311 clients (API keys) and the mapping between cases and GeoReport v2 service requests.
+
+What anyone may read is decided here, and only here (``public_cases``, ``status_notes``): the cases residents
+could have reported themselves (a category open to residents, received from the web, Open311 or the hotline),
+never grid patrols or must-report rounds; of each, what the specification names, with the status in words
+instead of the handler's result (written for staff), and no photo (the storage is staff-only)."""
 import hashlib
 import secrets
 
@@ -7,9 +12,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Case, Open311Client
-from ..workflow import Status
+from ..workflow import Source, Status
 
 CLOSED_STATUSES = (Status.CLOSED, Status.EVALUATED, Status.REJECTED)
+PUBLIC_SOURCES = (Source.WEB, Source.HOTLINE)
+
+
+def public_cases():
+    return Case.objects.filter(category__open_to_residents=True, source__in=PUBLIC_SOURCES)
 
 
 def hash_key(key: str) -> str:
@@ -40,8 +50,7 @@ def open311_status(case: Case) -> str:
 
 
 def status_notes(case: Case) -> str:
-    if case.status == Status.REJECTED:
-        return f"merged into {case.merged_into.number}" if case.merged_into_id else str(case.get_status_display())
-    if case.result and case.status in CLOSED_STATUSES:
-        return case.result
+    """The status in words; a merged request names the request it joined when that one is public too."""
+    if case.merged_into_id and public_cases().filter(pk=case.merged_into_id).exists():
+        return f"merged into {case.merged_into.number}"
     return str(case.get_status_display())

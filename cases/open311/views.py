@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,7 +19,7 @@ from ..models import Case, Category
 from ..services import NewCase, case_create
 from ..workflow import Source
 from . import formats
-from .services import CLOSED_STATUSES, open311_client_for_key, open311_status, status_notes
+from .services import CLOSED_STATUSES, open311_client_for_key, open311_status, public_cases, status_notes
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
@@ -31,8 +30,7 @@ def _services():
 
 
 def _public_cases():
-    return Case.objects.filter(category__open_to_residents=True).select_related(
-        "category", "department", "station", "street")
+    return public_cases().select_related("category", "department", "station", "street")
 
 
 def _limited(request, rate: str) -> bool:
@@ -52,8 +50,6 @@ def _service(category: Category) -> dict:
 
 
 def _request(case: Case) -> dict:
-    photos = getattr(case, "photos", None) or []
-    photo = photos[0] if photos else None
     return {
         "service_request_id": case.number,
         "status": open311_status(case),
@@ -72,12 +68,11 @@ def _request(case: Case) -> dict:
         "zipcode": "",
         "lat": case.lat,
         "long": case.lng,
-        "media_url": photo.file.url if photo else "",
+        "media_url": "",  # photos are served to staff only
     }
 
 
 def _requests_response(cases, fmt):
-    cases = cases.prefetch_related(Prefetch("attachments", to_attr="photos"))
     return formats.render([_request(c) for c in cases], fmt, root="service_requests", item="request")
 
 

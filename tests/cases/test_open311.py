@@ -66,7 +66,7 @@ def test_posting_a_request_creates_a_collected_case(client, api_key, cast):
 
 
 def test_a_request_reads_back_with_every_spec_field(client, cast):
-    case = new_case(cast.worker_a)
+    case = new_case(cast.dispatcher_a, source="hotline")  # the sub-centre takes a resident's call
     [row] = client.get(f"{BASE}/requests/{case.number}.json").json()
     assert list(row) == REQUEST_FIELDS
     assert (row["status"], row["service_code"], row["lat"], row["long"]) == ("open", "E0101", case.lat, case.lng)
@@ -75,8 +75,8 @@ def test_a_request_reads_back_with_every_spec_field(client, cast):
     assert [child.tag for child in root.find("request")] == REQUEST_FIELDS
 
 
-def test_status_is_open_until_closed_and_notes_carry_the_result(client, cast, small_case):
-    act(cast.dispatcher_a, small_case, "file")
+def test_status_is_open_until_closed_and_notes_say_it_without_the_staffs_result(client, cast):
+    small_case = new_case(cast.dispatcher_a, source="hotline")  # filed as the sub-centre takes the call
     act(cast.dispatcher_a, small_case, "dispatch", department=STATION_A)
     act(cast.station_a, small_case, "accept")
     act(cast.station_a, small_case, "feedback", result="已拆除")
@@ -84,12 +84,12 @@ def test_status_is_open_until_closed_and_notes_carry_the_result(client, cast, sm
     assert row["status"] == "open" and row["agency_responsible"].endswith("城管分队")
     act(cast.dispatcher_a, small_case, "verify")
     [row] = client.get(f"{BASE}/requests/{small_case.number}.json").json()
-    assert (row["status"], row["status_notes"]) == ("closed", "已拆除")
+    assert (row["status"], row["status_notes"], row["media_url"]) == ("closed", "已结案", "")
 
 
 def test_request_lists_filter_by_code_status_dates_and_ids(client, cast):
-    open_case = new_case(cast.worker_a)
-    other = new_case(cast.worker_a, category="E0102")
+    open_case = new_case(cast.dispatcher_a, source="hotline")
+    other = new_case(cast.dispatcher_a, category="E0102", source="web")
     codes = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json", {"service_code": "E0102"}).json()}
     assert other.number in codes and open_case.number not in codes
     assert client.get(f"{BASE}/requests.json", {"status": "closed"}).json() == []
@@ -132,3 +132,16 @@ def test_revoked_keys_stop_working(client, api_key):
 def test_keys_are_stored_hashed(api_key):
     client = Open311Client.objects.get()
     assert api_key not in (client.key_hash, client.key_prefix) and client.key_prefix == api_key[:8]
+
+
+def test_only_what_residents_could_report_is_public(client, cast):
+    patrol = new_case(cast.worker_a)  # a grid worker's patrol find
+    must_report = new_case(cast.worker_a, category="C0602", source="must_report")
+    grid_work = new_case(cast.dispatcher_a, category="G0601", source="hotline")  # 治安隐患: not open to residents
+    public = new_case(cast.dispatcher_a, category="E0102", source="hotline")
+    listed = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json").json()}
+    assert listed == {public.number}
+    for hidden in (patrol, must_report, grid_work):
+        assert client.get(f"{BASE}/requests/{hidden.number}.json").status_code == 404
+        ids = client.get(f"{BASE}/requests.json", {"service_request_id": hidden.number}).json()
+        assert ids == []

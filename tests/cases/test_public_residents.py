@@ -211,8 +211,8 @@ def test_open311_refuses_an_internal_category_with_a_clear_400(client, api_key, 
 
 
 def test_open311_does_not_publish_grid_work_cases(client, cast):
-    internal = new_case(cast.worker_a, category="G0102")
-    public = new_case(cast.worker_a, category="E0102")
+    internal = new_case(cast.worker_a, category="G0102", source="hotline")
+    public = new_case(cast.worker_a, category="E0102", source="hotline")
     listed = {r["service_request_id"] for r in client.get("/open311/v2/requests.json").json()}
     assert public.number in listed and internal.number not in listed
     assert client.get(f"/open311/v2/requests/{internal.number}.json").status_code == 404

@@ -516,9 +516,10 @@ def build_world() -> World:
         profile = StaffProfile.objects.get(user=worker)
         mark("staff", area, {"pk": profile.pk}, f"mx worker_{a}", query=f"grid={grid.code}")
 
-        # cases: reported by the grid worker, dispatched by the street to its urban-enforcement station
+        # cases: a resident's call taken down by the grid worker (so Open311 publishes it), dispatched by the street
+        # to its urban-enforcement station
         with TestCase.captureOnCommitCallbacks(execute=True):
-            case = new_case(worker, grid_code=grid.code, title=f"MX{area}-CASE")
+            case = new_case(worker, grid_code=grid.code, title=f"MX{area}-CASE", source="hotline")
             act(dispatcher, case, "file")
             act(dispatcher, case, "dispatch", department=STATION[area])
         case.refresh_from_db()
@@ -608,7 +609,7 @@ def build_world() -> World:
     # community_a's. Entered by the street's dispatcher, who alone of street A's people sees them.
     dispatcher_a, neighbour = people["dispatcher_a"], Grid.objects.get(code=GRID_A2)
     street_only = frozenset({SD})
-    case = new_case(dispatcher_a, grid_code=GRID_A2, title="MXA2-CASE")
+    case = new_case(dispatcher_a, grid_code=GRID_A2, title="MXA2-CASE", source="hotline")
     mark("case", "A", {"number": case.number, "token": case.public_token}, case.number, roles=street_only)
     household = community.household_register(
         user=dispatcher_a, grid=neighbour, head_name="MXA2-HOUSEHOLD", address="2号楼1单元101",
