@@ -3,6 +3,7 @@ the case's trail."""
 import datetime as dt
 import hashlib
 import io
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +26,20 @@ IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP
 
 
 def _inspect_image(content: bytes) -> tuple[str, str]:
+    """The image's type, read from its header: its pixels are counted before anything is decoded, and a decoder's
+    complaint (a truncated file, a decompression bomb) is the sender's error, never a 500."""
+    too_large = ValidationError({"file": _("The photo has more than %(mp)s megapixels.")
+                                 % {"mp": settings.CASE_ATTACHMENT_MAX_PIXELS // 1_000_000}})
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image_format = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                image_format, (width, height) = image.format, image.size
+                if width * height > settings.CASE_ATTACHMENT_MAX_PIXELS:
+                    raise too_large
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_large from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError({"file": _("The file is not an image (JPEG, PNG, WebP or GIF).")}) from error
     if image_format not in IMAGE_TYPES:

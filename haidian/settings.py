@@ -284,6 +284,15 @@ CASE_EVALUATION_WINDOW_HOURS = float(os.environ.get("CASE_EVALUATION_WINDOW_HOUR
 # A closed case nobody rates within the window counts as this (and is flagged as defaulted).
 CASE_DEFAULT_SATISFACTION = int(os.environ.get("CASE_DEFAULT_SATISFACTION", "5"))
 CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A photo's pixels are capped too: a small file can decode to gigabytes (a "decompression bomb").
+CASE_ATTACHMENT_MAX_PIXELS = int(os.environ.get("CASE_ATTACHMENT_MAX_PIXELS", str(50_000_000)))
+# Any request body with files, counted as it streams in (core.uploads): a photo and its form, an XLSX import.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(CASE_ATTACHMENT_MAX_BYTES + 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' reports per address

@@ -4,10 +4,12 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from openpyxl import load_workbook
+from PIL import Image
 
-from cases.models import Case
+from cases.models import Attachment, Case
 from core.clients import client_address
 from tests.cases.conftest import STATION_A, act, new_case
 
@@ -127,3 +129,33 @@ def test_whoever_handled_a_case_does_not_rate_it(api_as, cast):
     assert response.status_code == 403 and Case.objects.get(pk=case.pk).satisfaction is None
     assert "evaluate" not in api_as(cast.worker_a).get(f"/api/v1/cases/{case.number}/").json()["actions"]
     assert act(cast.community_a, case, "evaluate", satisfaction=4).satisfaction == 4  # the resident's word
+
+
+def png(width, height) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("size", [(20_000, 20_000), (11_000, 11_000)])  # a decompression bomb; 121 megapixels
+def test_a_photo_with_too_many_pixels_is_refused_and_nothing_is_stored(api_as, cast, client, size):
+    content = png(*size)
+    assert len(content) < 200_000  # small on the wire
+    case = new_case(cast.worker_a)
+    response = api_as(cast.worker_a).post(f"/api/v1/cases/{case.number}/attachments/",
+                                          {"file": SimpleUploadedFile("bomb.png", content)}, format="multipart")
+    assert response.status_code == 400 and "50" in response.json()["file"][0]
+    public = client.post("/public/report/", {"category": "E0102", "description": "垃圾", "address": "学院路",
+                                             "lat": "39.99234", "lng": "116.35187", "phone": "13800001111",
+                                             "photo": SimpleUploadedFile("bomb.png", content)})
+    assert public.status_code == 400
+    assert not Attachment.objects.exists() and Case.objects.count() == 1
+
+
+def test_a_body_larger_than_the_limit_is_refused_as_it_streams(api_as, cast, settings):
+    settings.UPLOAD_MAX_BYTES = 100_000
+    case = new_case(cast.worker_a)
+    big = SimpleUploadedFile("big.jpg", b"\xff" * 200_000)
+    response = api_as(cast.worker_a).post(f"/api/v1/cases/{case.number}/attachments/", {"file": big},
+                                          format="multipart")
+    assert response.status_code == 400 and not Attachment.objects.exists()
