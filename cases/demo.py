@@ -27,7 +27,7 @@ from grids.models import Grid
 from . import routing, selectors
 from .deadlines import step_limit_hours
 from .models import Case
-from .services import NewCase, case_act, case_create, case_evaluate_by_token
+from .services import NewCase, case_act, case_create, case_evaluate_by_token, stored_creation_key
 from .sweeps import sweep_deadlines
 from .workflow import STEP_OF_STATUS, TRANSITIONS, Source, Status, Urgency, escalation_target_status
 
@@ -286,8 +286,9 @@ def _schedule(story: Story, category, steps: list[tuple], created_filed: bool, n
 class StreetCast:
     """The people of one demo street (and the district's) who take the steps, and its cases so far."""
 
-    def __init__(self, street: DemoStreet, users: dict, grids: dict[str, Grid]):
+    def __init__(self, street: DemoStreet, stories: list[Story], users: dict, grids: dict[str, Grid]):
         self.street = street
+        self.stories = stories
         self.names = street_usernames(street)
         self.users = users
         self.grids = {1: grids[street.first_grid], 2: grids[street.second_grid]}
@@ -305,16 +306,19 @@ class StreetCast:
         place = grid.community.name if grid.community_id else grid.name
         return f"{place}{sum(map(ord, story.key)) % 24 + 1}号楼附近"
 
+    def story_key(self, story: Story) -> str:
+        """The idempotency key the story's case is created with."""
+        return f"demo-{self.street.code}-{story.key}"
+
     def creation_key(self, story: Story) -> str:
-        """The key ``case_create`` stores for the story's case (it prefixes the reporter)."""
-        reporter = self.reporter(story)
-        owner = f"u{reporter.id}" if reporter is not None else "anon"
-        return f"{owner}:demo-{self.street.code}-{story.key}"[:64]
+        """The key ``case_create`` stores for the story's case."""
+        return stored_creation_key(self.story_key(story), actor=self.reporter(story))
 
     def case_of(self, key: str) -> Case:
         """The case of an earlier story of this street (told now, or on an earlier run)."""
         if key not in self.cases:
-            self.cases[key] = Case.objects.get(creation_key__endswith=f":demo-{self.street.code}-{key}")
+            story = next(story for story in self.stories if story.key == key)
+            self.cases[key] = Case.objects.get(creation_key=self.creation_key(story))
         return self.cases[key]
 
     def user(self, who: str, category, case: Case):
@@ -379,7 +383,7 @@ class Telling:
         if index == 0:
             grid = cast.grids[story.grid]
             self.case, _created = case_create(
-                actor=cast.reporter(story), creation_key=f"demo-{cast.street.code}-{story.key}", now=moment,
+                actor=cast.reporter(story), creation_key=cast.story_key(story), now=moment,
                 data=NewCase(title=story.title, description=f"{story.title}，请尽快处置。", category=story.category,
                              lat=grid.centroid_lat, lng=grid.centroid_lng, address=cast.address(story),
                              source=SOURCES.get(story.reporter, Source.GRID_PATROL), grid=grid.code,
@@ -423,8 +427,8 @@ def seed_demo_cases(*, streets: int | None = None, now: dt.datetime | None = Non
     half_start = _half_start(now)
     tellings = []
     for index, street in enumerate(demo_streets):
-        cast = StreetCast(street, users, grids)
-        stories = {cast.creation_key(story): story for story in stories_of(index)}
+        cast = StreetCast(street, stories_of(index), users, grids)
+        stories = {cast.creation_key(story): story for story in cast.stories}
         told = set(Case.objects.filter(creation_key__in=stories).values_list("creation_key", flat=True))
         tellings += [Telling(story, cast, now, half_start, serial + index)
                      for serial, story in enumerate(s for key, s in stories.items() if key not in told)]

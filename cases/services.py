@@ -7,6 +7,7 @@ The deadline sweep (``sweeps.py``), photos (``attachments.py``) and a resident's
 same effects and the same journal.
 """
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -152,6 +153,19 @@ def _resolve_category(code: str) -> Category:
     return category
 
 
+MAX_CREATION_KEY = 255
+
+
+def stored_creation_key(key: str, *, actor=None, open311_client=None) -> str:
+    """How a caller's idempotency key is kept: whole, scoped to its owner (a user, an Open311 client, or anonymous
+    residents), and hashed, so that two keys never share a case unless they are the same key of the same owner."""
+    if len(key) > MAX_CREATION_KEY:
+        raise ValidationError({"idempotency_key": _("An Idempotency-Key has at most %(n)s characters.")
+                               % {"n": MAX_CREATION_KEY}})
+    owner = f"u{actor.id}" if actor is not None else f"o{open311_client.id}" if open311_client else "anon"
+    return hashlib.sha256(f"{owner}:{key}".encode()).hexdigest()
+
+
 def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, open311_client=None,
                 now: dt.datetime | None = None) -> tuple[Case, bool]:
     """Create a case (collected, or filed when the creator dispatches its tier). Returns (case, created).
@@ -159,8 +173,7 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
     With a ``creation_key`` the same caller gets the same case back, even under concurrent retries.
     """
     if creation_key:
-        owner = f"u{actor.id}" if actor is not None else f"o{open311_client.id}" if open311_client else "anon"
-        creation_key = f"{owner}:{creation_key}"[:64]
+        creation_key = stored_creation_key(creation_key, actor=actor, open311_client=open311_client)
         existing = Case.objects.filter(creation_key=creation_key).first()
         if existing:
             return existing, False

@@ -74,7 +74,7 @@ class CaseViewSet(ScopedViewSet):
         tags=["cases"],
     )
     def create(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()[:48] or None
+        key = request.headers.get("Idempotency-Key", "").strip() or None
         case, created = services.case_create(actor=request.user,
                                              data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.demo import EVERY_STREET, seed_demo_cases, working_time_before
+from cases.demo import EVERY_STREET, StreetCast, seed_demo_cases, stories_of, working_time_before
 from cases.integrity import verify_trails
 from cases.models import Case, CaseEvent
 from cases.workflow import Light, Status, Tier
@@ -20,7 +20,7 @@ from core.calendar import add_working_time
 from core.roles import Role
 from core.seeding import seed_platform
 from evaluation.models import ResultRun
-from grids.demo import DEMO_STREETS, seed_demo_people
+from grids.demo import DEMO_STREETS, seed_demo_people, street_usernames
 from grids.models import Grid, StaffProfile
 from orgs.models import Complaint, PurchaseProject, SocialOrganisation
 
@@ -29,10 +29,15 @@ pytestmark = pytest.mark.django_db
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def story_cases(street_code: str) -> dict[str, Case]:
-    prefix = f":demo-{street_code}-"
-    return {case.creation_key.split(prefix)[1]: case
-            for case in Case.objects.filter(creation_key__contains=prefix)}
+def story_cases(index: int) -> dict[str, Case]:
+    """The case of each story of a demo street, found by the key the demo created it with."""
+    street = DEMO_STREETS[index]
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=street_usernames(street).values())}
+    grids = {g.code: g for g in Grid.objects.filter(code__in=[street.first_grid, street.second_grid])}
+    cast = StreetCast(street, stories_of(index), users, grids)
+    cases = {case.creation_key: case for case in Case.objects.filter(
+        creation_key__in=[cast.creation_key(story) for story in cast.stories])}
+    return {story.key: cases[cast.creation_key(story)] for story in cast.stories if cast.creation_key(story) in cases}
 
 
 def test_the_demo_spreads_every_status_over_several_streets_with_real_trails(client):
@@ -98,7 +103,7 @@ def test_the_demo_spreads_every_status_over_several_streets_with_real_trails(cli
 def test_the_stories_end_the_same_whatever_the_day(now):
     seed_demo_people()
     created, _ = seed_demo_cases(streets=1, now=now)
-    xueyuanlu = story_cases(DEMO_STREETS[0].code)
+    xueyuanlu = story_cases(0)
     assert created == len(xueyuanlu) > len(EVERY_STREET)
     assert set(case.status for case in xueyuanlu.values()) == set(Status.values)
 

@@ -159,3 +159,22 @@ def test_a_body_larger_than_the_limit_is_refused_as_it_streams(api_as, cast, set
     response = api_as(cast.worker_a).post(f"/api/v1/cases/{case.number}/attachments/", {"file": big},
                                           format="multipart")
     assert response.status_code == 400 and not Attachment.objects.exists()
+
+
+def test_idempotency_keys_are_whole_per_owner_and_bounded(api_as, cast):
+    report = {"title": "暴露垃圾", "description": "东门垃圾", "category": "E0102", "lat": 39.9923, "lng": 116.3521,
+              "address": "学院路", "source": "grid_patrol"}
+    prefix = "k" * 60
+
+    def post(user, key):
+        return api_as(user).post("/api/v1/cases/", report, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+    first, second = post(cast.worker_a, prefix + "-one"), post(cast.worker_a, prefix + "-two")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["number"] != second.json()["number"]  # the same 48 first characters, two cases
+    again = post(cast.worker_a, prefix + "-one")
+    assert (again.status_code, again.json()["number"]) == (200, first.json()["number"])
+    assert post(cast.worker_b, prefix + "-one").status_code == 201  # another person's key is another key
+    too_long = post(cast.worker_a, "x" * 256)
+    assert too_long.status_code == 400 and "idempotency_key" in too_long.json()
+    assert Case.objects.count() == 3 and not Case.objects.filter(creation_key__contains="k" * 10).exists()
