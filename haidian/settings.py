@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "axes",
     "simple_history",
+    "csp",
     "core",
     "grids",
     "cases",
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the admin who changed a route
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -299,3 +302,21 @@ PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' 
 # django-ratelimit shares counters through the cache: Redis in production, per-process locally.
 # (W001 only says Django's own RedisCache is not on its list of tested backends; it works.)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + ([] if REDIS_URL else ["django_ratelimit.E003"])
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline (no handler attributes,
+# no <script> blocks; data for scripts rides in data- attributes). Styles may be inline: the templates' style
+# attributes and the style Leaflet and ECharts set on their elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

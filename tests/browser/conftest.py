@@ -47,12 +47,13 @@ def screenshot():
 @pytest.fixture
 def open_as(browser, live_server):
     """A logged-in page for a user (through the real login form), in a phone or desktop context."""
-    contexts = []
+    contexts, refused = [], []
 
     def login(username: str, password: str, device=None, **context_options):
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **(device or DESKTOP),
                                       **context_options)
         contexts.append(context)
+        context.on("console", lambda message: refused.extend(csp_violations(message)))
         page = context.new_page()
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
@@ -64,6 +65,13 @@ def open_as(browser, live_server):
     yield login
     for context in contexts:
         context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
+def csp_violations(message) -> list[str]:
+    """A browser console message reporting something the Content-Security-Policy refused (an inline script or
+    handler, a foreign origin): Chromium logs each as an error."""
+    return [message.text] if message.type == "error" and "Content Security Policy" in message.text else []
 
 
 # The crawl (test_crawl.py) and the keyboard walk: the two sizes every page is checked at, axe-core, and the crawl's
@@ -80,6 +88,22 @@ def axe_script() -> Path:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `DEBUG=1 python manage.py fetch_assets`")
     return AXE
+
+
+def axe_url(base: str) -> str:
+    """axe-core as the live server serves it: a ``<script src>`` of the page's own origin, which the
+    Content-Security-Policy allows (an inline copy would be refused, as it should be)."""
+    from django.conf import settings
+
+    return f"{base}{settings.STATIC_URL}{axe_script().relative_to(AXE.parents[2]).as_posix()}"
+
+
+def serious_axe_violations(page) -> list[str]:
+    """The page's serious and critical axe-core findings: "id: targets"."""
+    page.add_script_tag(url=axe_url(page.evaluate("location.origin")))
+    return page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+                         ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                         ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))")
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -11,7 +11,7 @@ from PIL import Image
 from cases.models import Case
 from grids.demo import seed_demo_users
 
-from .conftest import PHONE, axe_script
+from .conftest import PHONE, serious_axe_violations
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "Haidian@2026"
@@ -43,12 +43,6 @@ def demo(seeded):
     seed_demo_users()
 
 
-def serious_axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(axe_script()))
-    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-        .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.help}`)""")
-
-
 def photo_file(tmp_path):
     path = tmp_path / "rubbish.jpg"
     Image.new("RGB", (64, 48), (90, 120, 60)).save(path, format="JPEG")
@@ -73,7 +67,7 @@ def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_se
     # The command centre before anything happens.
     board = open_as("commander", PASSWORD)
     board.goto(f"{live_server.url}/cases/dashboard/")
-    board.wait_for_function("document.getElementById('refreshed').textContent.includes(':')")
+    board.wait_for_function("() => document.getElementById('refreshed').textContent.includes(':')")
     assert figure(board, "open") == "0"
 
     # 1. A grid worker files from a phone, located by the browser's geolocation.
@@ -86,8 +80,8 @@ def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_se
     phone.fill("#id_address", "学院路街道某小区3号楼")
     phone.set_input_files("#id_photo", photo_file(tmp_path))
     phone.click("#use-location")
-    phone.wait_for_function("document.getElementById('id_lat').value !== ''")
-    phone.wait_for_function("document.getElementById('located').textContent.includes('110108')")
+    phone.wait_for_function("() => document.getElementById('id_lat').value !== ''")
+    phone.wait_for_function("() => document.getElementById('located').textContent.includes('110108')")
     screenshot(phone, "01-phone-report")
     phone.click("button[type=submit].btn-big")
     number = phone.locator("#case-number").inner_text()
@@ -135,7 +129,7 @@ def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_se
         "create", "attach", "file", "dispatch", "accept", "feedback", "verify", "evaluate"]
 
     # The dashboard refreshes itself and shows what happened today.
-    board.wait_for_function("document.querySelector('[data-figure=\"closed_today\"]').textContent.trim() === '1'",
+    board.wait_for_function("() => document.querySelector('[data-figure=\"closed_today\"]').textContent.trim() === '1'",
                             timeout=45_000)
     assert figure(board, "opened_today") == "1" and figure(board, "open") == "0"
     assert board.locator("#trend-chart canvas").count() == 1 and board.locator("#dashboard-map path").count() > 600

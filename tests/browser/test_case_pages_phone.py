@@ -11,7 +11,7 @@ from cases.services import NewCase, case_act, case_create
 from grids.demo import seed_demo_users
 from grids.models import Grid
 
-from .conftest import PHONE, axe_script
+from .conftest import PHONE, serious_axe_violations
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "Haidian@2026"
@@ -42,14 +42,6 @@ def width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def serious_axe_findings(page) -> list[str]:
-    page.add_script_tag(path=str(axe_script()))
-    found = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
-                          ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                          ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))")
-    return found
-
-
 def test_case_pages_fit_a_phone_and_pass_axe(open_as, live_server, case_with_photos, screenshot):
     desk = open_as("dispatcher", PASSWORD, device=PHONE)
     desk.goto(f"{live_server.url}/cases/{case_with_photos.number}/")
@@ -57,7 +49,7 @@ def test_case_pages_fit_a_phone_and_pass_axe(open_as, live_server, case_with_pho
     assert desk.locator("#trail .token").count() >= 4
     assert width(desk) <= 390
     screenshot(desk, "case-detail-phone")
-    assert serious_axe_findings(desk) == []  # the other pages, folded: tests/browser/test_crawl.py
+    assert serious_axe_violations(desk) == []  # the other pages, folded: tests/browser/test_crawl.py
 
 
 def test_must_report_asks_for_confirmation_without_javascript(open_as, live_server, seeded):

@@ -50,7 +50,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
@@ -66,7 +65,7 @@ from grids.models import Grid
 from grids.services import staff_create
 from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B
 
-from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, axe_script
+from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, axe_url, csp_violations
 
 # The marker makes pytest-django create the test database when the crawl runs alone; the data itself is the
 # module's, committed once (``site``).
@@ -374,7 +373,7 @@ class Cell:
     def __init__(self, role: str, language: str, base: str):
         self.role, self.language, self.base = role, language, base
         self.prefix = LANGUAGES[language]
-        self.axe_url = f"{base}{settings.STATIC_URL}{axe_script().relative_to(ROOT / 'static').as_posix()}"
+        self.axe_url = axe_url(base)
         self.pages: list[dict] = []  # {name, url, status, main}
         self.downloads: list[dict] = []
         self.failures: list[dict] = []
@@ -517,6 +516,7 @@ def crawl(cell: Cell, context, *, probes: dict[str, int]) -> None:
     page = context.new_page()
     errors, bad_requests = [], []
     page.on("pageerror", lambda error: errors.append(str(error).splitlines()[0]))
+    page.on("console", lambda message: errors.extend(csp_violations(message)))
     page.on("response", lambda r: bad_requests.append((r.status, r.url)) if r.status >= 500 or (
         r.status >= 400 and r.request.resource_type != "document" and r.url.startswith(cell.base)) else None)
     login_path = f"{cell.prefix}/accounts/login/"

@@ -136,3 +136,13 @@ def test_the_desktop_shell_shows_the_whole_menu(open_as, live_server, demo, scre
     assert log_out.inner_text() == "退出"
     assert log_out.evaluate("b => getComputedStyle(b).backgroundColor") == "rgba(0, 0, 0, 0)"  # white on the red bar
     screenshot(page, "shell-desktop-notifications")
+
+
+def test_the_api_docs_and_the_language_menu_work_under_the_content_security_policy(open_as, live_server, demo):
+    page = open_as("dispatcher", DEMO_PASSWORD)  # open_as fails the test on anything the policy refuses
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)
+    page.goto(f"{live_server.url}/cases/")
+    page.select_option("#language-select", "en")  # switches at once: the handler is in shell.js, not the HTML
+    page.wait_for_url(f"{live_server.url}/en/cases/")
+    assert page.locator("html").get_attribute("lang") == "en"

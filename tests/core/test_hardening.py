@@ -178,3 +178,10 @@ def test_idempotency_keys_are_whole_per_owner_and_bounded(api_as, cast):
     too_long = post(cast.worker_a, "x" * 256)
     assert too_long.status_code == 400 and "idempotency_key" in too_long.json()
     assert Case.objects.count() == 3 and not Case.objects.filter(creation_key__contains="k" * 10).exists()
+
+
+def test_every_page_carries_a_content_security_policy_with_no_inline_script(client):
+    policy = client.get("/public/report/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "onchange=" not in client.get("/public/report/").content.decode()  # the language menu's handler
