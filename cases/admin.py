@@ -13,7 +13,7 @@ class RouteInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "default_tier", "department", "handle_hours",
                     "urgent_handle_hours", "must_report_item", "active", "open_to_residents"]
     list_filter = ["kind", "default_tier", "department", "active", "open_to_residents"]

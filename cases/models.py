@@ -69,6 +69,7 @@ class Category(models.Model):
     open_to_residents = models.BooleanField(
         _("open to residents"), default=False,
         help_text=_("Residents may report this on the public page and through Open311."))
+    history = HistoricalRecords()  # deadlines and routing depend on it: who changed which limit, when
 
     class Meta:
         verbose_name = _("case category")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CalendarDay, Notification
 
@@ -17,7 +18,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SimpleHistoryAdmin):
     """Where the administrator overrides the working calendar: corrections, and the holidays of years
     the library does not cover yet. A day is never deleted; clearing its override restores the rule."""
 

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -44,6 +45,9 @@ class CalendarDay(models.Model):
     ``calendar_sync`` rewrites it (and adds the missing days) before every assessment."""
 
     day = models.DateField(_("date"), unique=True)
+    # An administrator's override moves every deadline after it: who set it, when (calendar_sync writes in bulk,
+    # which records nothing).
+    history = HistoricalRecords(excluded_fields=["cum_seconds"])
     is_workday = models.BooleanField(_("is a working day"), editable=False)
     override = models.BooleanField(
         _("override"), null=True, blank=True, choices=[(True, _("working day")), (False, _("day off"))],

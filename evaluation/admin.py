@@ -1,6 +1,7 @@
 """Admin: criteria are edited here; everything else is read-only (rules are versioned, results frozen,
 sheets submitted through the pages and the API)."""
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
 
@@ -8,7 +9,7 @@ from . import models
 
 
 @admin.register(models.Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SimpleHistoryAdmin):
     list_display = ["flow", "position", "code", "name", "weight", "active"]
     list_filter = ["flow", "active"]
     list_editable = ["weight", "active"]

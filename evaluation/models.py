@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from core.scoping import NO_ROW, VIEW, Rows, ScopedQuerySet, ScopePath, any_of
@@ -102,6 +103,7 @@ class Criterion(models.Model):
     weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     active = models.BooleanField(_("in use"), default=True)
+    history = HistoricalRecords()  # the weights of the two-way assessment: who changed them, when
 
     class Meta:
         verbose_name = _("score-sheet criterion")

@@ -2,7 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from .models import Community, Department, Grid, ServiceStation, StaffProfile, StreetUnit
+from core.admin import ReadOnlyAdmin
+
+from .models import (
+    Community,
+    Department,
+    DepartmentUserObjectPermission,
+    Grid,
+    GridUserObjectPermission,
+    ServiceStation,
+    StaffProfile,
+    StationUserObjectPermission,
+    StreetUnit,
+)
 
 admin.site.site_header = _("Haidian Grid Governance Platform")
 admin.site.site_title = _("Haidian Grid Governance Platform")
@@ -65,3 +77,16 @@ class StaffProfileAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "user__username", "phone", "home_grid__code"]
     raw_id_fields = ["user", "home_grid", "station"]
     list_select_related = ["user", "home_grid", "department"]
+
+
+class GrantHistoryAdmin(ReadOnlyAdmin):
+    """Who was given or lost which scope, when, and by whom (recorded by django-simple-history)."""
+
+    list_display = ["history_date", "history_type", "user", "content_object", "permission", "history_user"]
+    list_filter = ["history_type"]
+    search_fields = ["user__username"]
+    date_hierarchy = "history_date"
+
+
+for grant in (GridUserObjectPermission, DepartmentUserObjectPermission, StationUserObjectPermission):
+    admin.site.register(grant.history.model, GrantHistoryAdmin)

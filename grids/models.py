@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
 from core.roles import Role
 from core.scoping import ScopedQuerySet, ScopePath
@@ -270,9 +271,11 @@ class StaffProfile(models.Model):
         return f"{self.full_name} ({self.get_role_display()})"
 
 
-# django-guardian object permissions with direct foreign keys: one indexed join per scope check.
+# django-guardian object permissions with direct foreign keys: one indexed join per scope check. Each grant to a
+# person is recorded (who granted or withdrew which scope, when): what a person may see and do depends on it.
 class GridUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Grid, on_delete=models.CASCADE)
+    history = HistoricalRecords()
 
 
 class GridGroupObjectPermission(GroupObjectPermissionBase):
@@ -281,6 +284,7 @@ class GridGroupObjectPermission(GroupObjectPermissionBase):
 
 class DepartmentUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
+    history = HistoricalRecords()
 
 
 class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
@@ -289,6 +293,7 @@ class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
 
 class StationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(StreetUnit, on_delete=models.CASCADE)
+    history = HistoricalRecords()
 
 
 class StationGroupObjectPermission(GroupObjectPermissionBase):

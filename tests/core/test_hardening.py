@@ -185,3 +185,33 @@ def test_every_page_carries_a_content_security_policy_with_no_inline_script(clie
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert "onchange=" not in client.get("/public/report/").content.decode()  # the language menu's handler
+
+
+def test_reference_data_changes_are_recorded_with_who_and_when(admin_client, admin_user, cast):
+    from cases.models import Category
+    from core.models import CalendarDay
+    from evaluation.models import Criterion
+    from grids.models import GridUserObjectPermission
+
+    category = Category.objects.get(code="E0101")
+    form = {field: getattr(category, field) for field in (
+        "code", "name", "kind", "default_tier", "file_hours", "dispatch_hours", "handle_hours", "verify_hours",
+        "urgent_file_hours", "urgent_dispatch_hours", "urgent_handle_hours", "urgent_verify_hours")}
+    form.update(parent=category.parent_id, department=category.department_id, active="on", handle_hours="24",
+                **{f"routes-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
+    assert admin_client.post(f"/admin/cases/category/{category.pk}/change/", form).status_code == 302
+    changed = category.history.first()
+    assert (changed.handle_hours, changed.history_user, changed.history_type) == (24, admin_user, "~")
+    response = admin_client.post("/admin/core/calendarday/add/", {"day": "2026-12-07", "override": "False",
+                                                                  "note": "全区停电检修"})
+    assert response.status_code == 302
+    assert CalendarDay.objects.get(day="2026-12-07").history.first().history_user == admin_user
+    criterion = Criterion.objects.first()
+    criterion.weight = 10
+    criterion.save()
+    assert criterion.history.first().weight == 10
+    grant = GridUserObjectPermission.objects.filter(user=cast.worker_a).first()
+    grant.delete()  # a scope withdrawn
+    assert GridUserObjectPermission.history.filter(user_id=cast.worker_a.pk, history_type="-").count() == 1
+    assert GridUserObjectPermission.history.filter(user_id=cast.worker_a.pk, history_type="+").exists()
+    assert admin_client.get("/admin/grids/historicalgriduserobjectpermission/").status_code == 200
