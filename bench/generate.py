@@ -41,9 +41,11 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
                                                                                   "department_id"))
     stations = {(d, s): pk for pk, d, s in StreetUnit.objects.filter(kind=StreetUnit.Kind.STATION).values_list(
         "id", "department_id", "street_id")}
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # the trail refuses TRUNCATE unless maintenance says so (cases 0012)
+        cursor.execute("SET haidian.allow_truncate = 'on'")
         cursor.execute(f"TRUNCATE cases_caseevent, {Notification._meta.db_table}, cases_attachment, cases_case, "
                        "cases_casecounter RESTART IDENTITY CASCADE")
+        cursor.execute("RESET haidian.allow_truncate")
     case_columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
     event_columns = [f.column for f in CaseEvent._meta.concrete_fields if f.column != "id"]
     span = dt.timedelta(days=days)

