@@ -202,6 +202,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "user": os.environ.get("THROTTLE_USER", "6000/min"),
         "auth": os.environ.get("THROTTLE_AUTH", "10/min"),
+        "auth_account": os.environ.get("THROTTLE_AUTH_ACCOUNT", "20/hour"),
         "public_submit": os.environ.get("THROTTLE_PUBLIC_SUBMIT", "10/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXIES,  # the same rule as core.clients.client_address

@@ -1,6 +1,8 @@
 """API plumbing shared by the apps: a permission per custom action, the one scoped viewset (reads
 through ``visible_to``, writes through services) and the post-write re-check (the object must
 still be visible to its writer, or it is a 404)."""
+import hashlib
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
@@ -10,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 from core.permissions import RoleModelPermissions
 
@@ -35,6 +37,19 @@ class SubmissionThrottle(ScopedRateThrottle):
 
 
 PUBLIC_THROTTLES = [*api_settings.DEFAULT_THROTTLE_CLASSES, SubmissionThrottle]
+
+
+class AccountThrottle(SimpleRateThrottle):
+    """Sign-in attempts per account (the posted ``username``), from whatever addresses they come: a password
+    sprayed at one account from many addresses is capped too. Beside the per-address throttle."""
+
+    scope = "auth_account"
+
+    def get_cache_key(self, request, view):
+        username = str(request.data.get("username", "")).strip().lower()
+        if not username:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(username.encode()).hexdigest()}
 
 
 class ServiceSchema(AutoSchema):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from core.api import ScopedViewSet
+from core.api import AccountThrottle, ScopedViewSet
 from core.scoping import scope_of
 
 from ..geometry import locate_unit_grid
@@ -19,11 +19,11 @@ from . import filters, serializers
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (throttled per client)."""
+    """Exchange a username and password for an API token (throttled per client address and per account)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, AccountThrottle]
     throttle_scope = "auth"
 
     @extend_schema(request=serializers.TokenIn, responses={200: serializers.TokenOut},

@@ -226,3 +226,12 @@ def test_the_case_trail_refuses_truncate_too(cast):
         cursor.execute("SET LOCAL haidian.allow_truncate = 'off'")  # what a production connection has
         cursor.execute("TRUNCATE cases_caseevent")
     assert CaseEvent.objects.filter(case=case).count() == 1
+
+
+def test_one_account_takes_a_capped_number_of_attempts_from_any_number_of_addresses(api, cast):
+    statuses = [api.post("/api/v1/auth/token/", {"username": "worker_a", "password": f"guess-{n}"}, format="json",
+                         REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(21)]
+    assert statuses[:20] == [400] * 20 and statuses[20] == 429  # THROTTLE_AUTH_ACCOUNT 20/hour
+    other = api.post("/api/v1/auth/token/", {"username": "worker_b", "password": "guess"}, format="json",
+                     REMOTE_ADDR="198.51.100.99")
+    assert other.status_code == 400  # the cap is the account's, not everyone's
