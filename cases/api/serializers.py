@@ -11,8 +11,8 @@ from ..workflow import Source, Urgency
 
 
 class CategoryOut(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", default=None, read_only=True)
-    department = serializers.CharField(source="department.code", default=None, read_only=True)
+    parent = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
+    department = serializers.CharField(source="department.code", default=None, read_only=True, allow_null=True)
     limits = serializers.SerializerMethodField(help_text=_("Working hours per step (8 = one working day)"))
     urgent_limits = serializers.SerializerMethodField(help_text=_("Clock hours per step for urgent cases"))
 
@@ -88,10 +88,10 @@ class CaseOut(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.code", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)
     street = serializers.CharField(source="street.code", read_only=True)
-    department = serializers.CharField(source="department.code", default=None, read_only=True)
-    station = serializers.CharField(source="station.code", default=None, read_only=True)
-    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
-    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True)
+    department = serializers.CharField(source="department.code", default=None, read_only=True, allow_null=True)
+    station = serializers.CharField(source="station.code", default=None, read_only=True, allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True, allow_null=True)
+    merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True, allow_null=True)
     actions = AvailableActionsField(CASE_WORKFLOW, help_text=_("What you may do with this case now"))
 
     class Meta:

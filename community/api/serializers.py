@@ -30,9 +30,10 @@ class CommunityCodeField(serializers.SlugRelatedField):
 class CommunityOut(serializers.ModelSerializer):
     street = serializers.CharField(source="street.code")
     street_name = serializers.CharField(source="street.name")
-    station_name = serializers.CharField(source="service_station.name", default=None)
-    office_area_m2 = serializers.IntegerField(source="service_station.office_area_m2", default=None)
-    meets_space_standard = serializers.BooleanField(source="service_station.meets_space_standard", default=None)
+    station_name = serializers.CharField(source="service_station.name", default=None, allow_null=True)
+    office_area_m2 = serializers.IntegerField(source="service_station.office_area_m2", default=None, allow_null=True)
+    meets_space_standard = serializers.BooleanField(source="service_station.meets_space_standard", default=None,
+                                                    allow_null=True)
     staff_count = serializers.IntegerField()
     circle_sites = serializers.IntegerField(help_text=_("15-minute service circle sites covering it"))
 
@@ -137,7 +138,7 @@ class HouseholdRemoveIn(serializers.Serializer):
 
 
 class VisitOut(serializers.ModelSerializer):
-    visitor = serializers.CharField(source="visitor.username", default=None)
+    visitor = serializers.CharField(source="visitor.username", default=None, allow_null=True)
 
     class Meta:
         model = models.Visit
@@ -156,7 +157,7 @@ class VisitIn(serializers.Serializer):
 
 class AttendanceOut(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.code")
-    attendee = serializers.CharField(source="attendee.username", default=None)
+    attendee = serializers.CharField(source="attendee.username", default=None, allow_null=True)
 
     class Meta:
         model = models.AttendanceRecord
@@ -248,7 +249,7 @@ class ServiceRecordOut(serializers.Serializer):
 
 class ActivityOut(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(read_only=True)
-    community = serializers.CharField(source="community.code", default=None)
+    community = serializers.CharField(source="community.code", default=None, allow_null=True)
     signed_up = serializers.IntegerField(read_only=True, default=0)
     available_actions = AvailableActionsField(ACTIVITY_FLOW)
 

@@ -6,7 +6,7 @@ from ..models import Department, Grid, StaffProfile, StreetUnit
 
 class GridOut(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    community = serializers.CharField(source="community.code", read_only=True, default=None)
+    community = serializers.CharField(source="community.code", read_only=True, default=None, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

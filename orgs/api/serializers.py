@@ -33,8 +33,8 @@ class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
 
 
 class OrganisationOut(serializers.ModelSerializer):
-    street = serializers.CharField(source="street.code", default=None)
-    community = serializers.CharField(source="community.code", default=None)
+    street = serializers.CharField(source="street.code", default=None, allow_null=True)
+    community = serializers.CharField(source="community.code", default=None, allow_null=True)
 
     class Meta:
         model = models.SocialOrganisation
@@ -155,7 +155,7 @@ class ProjectOut(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code")
     field = serializers.CharField(source="item.field")
     provider_name = serializers.CharField(source="provider.name")
-    street = serializers.CharField(source="street.code", default=None)
+    street = serializers.CharField(source="street.code", default=None, allow_null=True)
     milestones = MilestoneOut(many=True, read_only=True)
 
     class Meta:
@@ -264,7 +264,7 @@ class ComplaintActIn(serializers.Serializer):
 class PublicOrganisationOut(serializers.ModelSerializer):
     """What the law asks to publish: no phone numbers, no application internals."""
 
-    street = serializers.CharField(source="street.name", default=None)
+    street = serializers.CharField(source="street.name", default=None, allow_null=True)
 
     class Meta:
         model = models.SocialOrganisation
@@ -276,7 +276,7 @@ class PublicProjectOut(serializers.ModelSerializer):
     item = serializers.CharField(source="item.name")
     field = serializers.CharField(source="item.field")
     provider = serializers.CharField(source="provider.name")
-    street = serializers.CharField(source="street.name", default=None)
+    street = serializers.CharField(source="street.name", default=None, allow_null=True)
 
     class Meta:
         model = models.PurchaseProject

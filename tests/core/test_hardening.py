@@ -235,3 +235,10 @@ def test_one_account_takes_a_capped_number_of_attempts_from_any_number_of_addres
     other = api.post("/api/v1/auth/token/", {"username": "worker_b", "password": "guess"}, format="json",
                      REMOTE_ADDR="198.51.100.99")
     assert other.status_code == 400  # the cap is the account's, not everyone's
+
+
+def test_the_schema_says_which_fields_may_be_null(api_as, cast):
+    schema = api_as(cast.commander).get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    properties = schema["components"]["schemas"]["CaseOut"]["properties"]
+    assert all(properties[name].get("nullable") for name in ("department", "station", "assignee", "merged_into"))
+    assert schema["components"]["schemas"]["GridOut"]["properties"]["community"].get("nullable")
