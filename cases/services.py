@@ -135,11 +135,16 @@ def allocate_case_number(now: dt.datetime) -> str:
 def _resolve_location(data: NewCase) -> Grid:
     """The case's unit grid (given, or located from the point) and its street, from the in-memory
     grid index: the instances carry what a case needs of them (id, code, name, street)."""
-    located = unit_grid_by_code(data.grid) if data.grid else locate_unit_grid(data.lat, data.lng)
+    at_point = locate_unit_grid(data.lat, data.lng)
+    located = unit_grid_by_code(data.grid) if data.grid else at_point
     if located is None:
         if data.grid:
             raise ValidationError({"grid": _("No third-level grid has the code “%(code)s”.") % {"code": data.grid}})
         raise ValidationError({"lat": _("This location is outside Haidian district.")})
+    if at_point is None or at_point.id != located.id:  # a grid named beside a point: they must agree
+        raise ValidationError({"grid": _("The point given lies in %(found)s, not in %(grid)s.")
+                               % {"found": at_point.name if at_point else _("no grid of Haidian"),
+                                  "grid": located.name}})
     street = Grid(id=located.street_id, code=located.street_code, name=located.street_name, level=Grid.Level.STREET)
     return Grid(id=located.id, code=located.code, name=located.name, level=Grid.Level.UNIT, parent=street)
 

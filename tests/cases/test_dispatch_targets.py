@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Case, CaseEvent
 from cases.routing import routing_health
-from grids.models import StreetUnit
+from grids.models import Grid, StreetUnit
 from tests.conftest import GRID_A, SECTION_A
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
@@ -69,8 +69,10 @@ def test_a_unit_with_no_one_to_accept_is_409_naming_it(api_as, cast):
 
 
 def test_a_landscaping_case_goes_from_filing_to_evaluation_through_the_street_section(api_as, cast):
+    grid = Grid.objects.get(code=GRID_A)
     report = {"title": "行道树倒伏", "description": "学院路东侧一棵国槐倒伏压住非机动车道", "category": LANDSCAPING,
-              "lat": 39.9923, "lng": 116.3521, "address": "学院路东侧", "source": "grid_patrol", "grid": GRID_A}
+              "lat": grid.centroid_lat, "lng": grid.centroid_lng, "address": "学院路东侧", "source": "grid_patrol",
+              "grid": GRID_A}
     created = api_as(cast.worker_a).post("/api/v1/cases/", report, format="json")
     assert created.status_code == 201, created.content
     number, url = created.json()["number"], f"/api/v1/cases/{created.json()['number']}"

@@ -242,3 +242,14 @@ def test_the_schema_says_which_fields_may_be_null(api_as, cast):
     properties = schema["components"]["schemas"]["CaseOut"]["properties"]
     assert all(properties[name].get("nullable") for name in ("department", "station", "assignee", "merged_into"))
     assert schema["components"]["schemas"]["GridOut"]["properties"]["community"].get("nullable")
+
+
+def test_a_grid_named_beside_a_point_must_contain_it(api_as, cast):
+    from grids.models import Grid
+
+    elsewhere = Grid.objects.get(code="110108012001001")  # 青龙桥's first grid
+    report = {"title": "暴露垃圾", "description": "东门垃圾", "category": "E0102", "lat": elsewhere.centroid_lat,
+              "lng": elsewhere.centroid_lng, "address": "学院路", "source": "grid_patrol", "grid": "110108009001001"}
+    response = api_as(cast.worker_a).post("/api/v1/cases/", report, format="json")
+    assert response.status_code == 400 and elsewhere.name in response.json()["grid"][0]
+    assert not Case.objects.exists()
