@@ -123,7 +123,8 @@ class ActionForm(forms.Form):
 def addressees(case: Case, directory: RoutingDirectory | None = None) -> list[tuple[str, str]]:
     """Whom the dispatcher may send this case to, as the dispatch form offers them: the routed units first
     and marked, then the others; a unit with no one to accept the case says so."""
-    found = (directory or RoutingDirectory(street_ids=[case.street_id])).addressees(case)
+    found = (directory or RoutingDirectory(street_ids=[case.street_id], category_ids=[case.category_id])
+             ).addressees(case)
     return [(f"{'u' if a.is_person else 'd'}:{a.code}", _addressee_label(a)) for a in found]
 
 

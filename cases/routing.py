@@ -55,10 +55,10 @@ class Gap:
 
 
 class RoutingDirectory:
-    """The street units, departments and their accepting handlers, and the routing table, loaded once (for some
-    streets, or the whole district)."""
+    """The street units, departments and their accepting handlers, and the routing table, loaded once: for some
+    streets and categories (a dispatch form, a page of the inbox), or the whole district (the health walk)."""
 
-    def __init__(self, street_ids=None):
+    def __init__(self, street_ids=None, category_ids=None):
         units = StreetUnit.objects.filter(in_service=True).select_related("street")
         if street_ids is not None:
             units = units.filter(street_id__in=street_ids)
@@ -74,7 +74,10 @@ class RoutingDirectory:
         self.stations = {(u.street_id, u.department_id): u for u in self.units if u.kind == StreetUnit.Kind.STATION}
         self.sections = {(u.street_id, u.section): u for u in self.units if u.kind == StreetUnit.Kind.SECTION}
         self.routes: dict[tuple[int, str], list[Route]] = defaultdict(list)
-        for route in Route.objects.order_by("rank"):
+        routes = Route.objects.order_by("rank")
+        if category_ids is not None:
+            routes = routes.filter(category_id__in=category_ids)
+        for route in routes:
             self.routes[(route.category_id, route.tier)].append(route)
 
     def addressees(self, case) -> list[Addressee]:
@@ -160,7 +163,7 @@ def _grid_staff(grid: Grid) -> list[Addressee]:
 
 def addressees(case) -> list[Addressee]:
     """Whom the case's dispatcher may send it to, the routed first."""
-    return RoutingDirectory(street_ids=[case.street_id]).addressees(case)
+    return RoutingDirectory(street_ids=[case.street_id], category_ids=[case.category_id]).addressees(case)
 
 
 @dataclass(frozen=True)

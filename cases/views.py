@@ -95,7 +95,8 @@ def _bulk_targets(rows) -> list:
     dispatchable = [c for c in rows if Action.DISPATCH in c.my_actions]
     if not dispatchable:
         return []
-    directory = RoutingDirectory(street_ids={c.street_id for c in dispatchable})
+    directory = RoutingDirectory(street_ids={c.street_id for c in dispatchable},
+                                 category_ids={c.category_id for c in dispatchable})
     common = None
     for case in dispatchable:
         targets = {(f"d:{a.code}", a.name) for a in directory.addressees(case) if not a.is_person and a.handlers}

@@ -421,15 +421,15 @@ def _grant_places(places: list[StaffPlace], user_ids: dict[str, int]) -> None:
     permissions = dict(Permission.objects.filter(
         content_type__app_label="grids", codename__in=["serve_grid", "serve_station", "serve_department"],
     ).values_list("codename", "id"))
-    GridUserObjectPermission.objects.bulk_create([GridUserObjectPermission(
-        user_id=user_ids[p.username], permission_id=permissions["serve_grid"], content_object_id=p.grid_id)
-        for p in places if p.role == Role.GRID_WORKER], batch_size=2000)
-    StationUserObjectPermission.objects.bulk_create([StationUserObjectPermission(
-        user_id=user_ids[p.username], permission_id=permissions["serve_station"], content_object_id=p.unit_id)
-        for p in places if p.unit_id is not None], batch_size=2000)
-    DepartmentUserObjectPermission.objects.bulk_create([DepartmentUserObjectPermission(
-        user_id=user_ids[p.username], permission_id=permissions["serve_department"],
-        content_object_id=p.department_id) for p in places if p.department_wide], batch_size=2000)
+    grants = [  # (the grant's model, its permission, what a person is granted it on, or None)
+        (GridUserObjectPermission, "serve_grid", lambda p: p.grid_id if p.role == Role.GRID_WORKER else None),
+        (StationUserObjectPermission, "serve_station", lambda p: p.unit_id),
+        (DepartmentUserObjectPermission, "serve_department", lambda p: p.department_id if p.department_wide else None),
+    ]
+    for model, codename, target in grants:
+        model.objects.bulk_create([model(user_id=user_ids[p.username], permission_id=permissions[codename],
+                                         content_object_id=target(p)) for p in places if target(p) is not None],
+                                  batch_size=2000)
     groups = dict(Group.objects.filter(name__in=[Role.GRID_WORKER, Role.DEPARTMENT_HANDLER]).values_list("name", "id"))
     User = get_user_model()
     User.groups.through.objects.bulk_create([User.groups.through(
