@@ -9,7 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import checks, selectors  # noqa: F401 (checks registers itself)
+        from . import checks, metrics, selectors  # noqa: F401 (checks and metrics register themselves)
         from .models import Category
 
         post_save.connect(selectors.forget_categories, sender=Category)

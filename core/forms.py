@@ -1,5 +1,6 @@
 """Form pieces every app's pages share: date and text widgets, and one form class per workflow."""
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -21,3 +22,17 @@ class StepForm(forms.Form):
 
     def step_data(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "action"}
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or, where ``recovery`` allows, a recovery code."""
+
+    code = forms.CharField(label=_("Verification code"), max_length=32)
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.help_text = (_("The 6-digit code your authenticator app shows, or one of your recovery codes.")
+                           if recovery else _("The 6-digit code your authenticator app shows."))
+        field.widget.attrs.update({"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false",
+                                   "inputmode": "text" if recovery else "numeric"})

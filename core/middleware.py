@@ -1,6 +1,9 @@
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from . import two_factor
 
 MACHINE_PREFIXES = ("/api/", "/open311/")
 
@@ -50,3 +53,31 @@ def _submitted(request):
         for name, values in request.POST.lists():
             for value in values:
                 yield name, value
+
+
+# Pages a session that has still to show its second factor may open: signing in and out, and the second step itself.
+SECOND_FACTOR_EXEMPT = {"login", "logout", "two_factor_verify", "two_factor_enrol", "set_language", "healthz",
+                        "favicon", "auth-token"}
+
+
+class SecondFactorMiddleware:
+    """A signed-in session that must still show its second factor (core.two_factor) opens no page but the second
+    step: the admin and every page are sent there. Under /api/ a token speaks for itself (its endpoint asks for the
+    code); only a call riding on such a session is refused. Open311 is public. After django-otp's OTPMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        path = request.path_info
+        if request.resolver_match.view_name in SECOND_FACTOR_EXEMPT or path.startswith("/open311/"):
+            return None
+        api = path.startswith("/api/")
+        if (api and "HTTP_AUTHORIZATION" in request.META) or not two_factor.session_must_verify(request):
+            return None
+        if api:
+            return JsonResponse({"detail": _("Sign in on the website with two-step verification first.")}, status=403)
+        return redirect(two_factor.next_step_url(request, request.get_full_path()))

@@ -104,6 +104,10 @@ class Notification(models.Model):
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The mail outbox: a row to be mailed is written in the same transaction as the change behind it, and stays
+    # pending until a delivery run (after commit, and every minute from beat) has handed it to the mail server.
+    mail_pending = models.BooleanField(default=False)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -113,6 +117,7 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["user", "read_at"], name="core_notification_unread_idx"),
             models.Index(fields=["target_type", "target_id"], name="core_notification_target_idx"),
+            models.Index(fields=["id"], condition=models.Q(mail_pending=True), name="core_notification_outbox_idx"),
         ]
 
     def __str__(self):

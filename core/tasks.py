@@ -1,9 +1,19 @@
-"""Celery tasks of the kernel: thin wrappers taking ids."""
+"""Celery tasks of the kernel: thin wrappers over services."""
 from celery import shared_task
 
-from .notifications import MAIL_TASK, email_notifications
+from .notifications import DELIVER_TASK, deliver_outbox
 
 
-@shared_task(name=MAIL_TASK, ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_emails(notification_ids: list[int]):
-    email_notifications(notification_ids)
+@shared_task(name=DELIVER_TASK, ignore_result=True)
+def deliver_notification_outbox():
+    """Kicked after a commit that wrote mail, and run every minute by beat: whatever is pending goes out."""
+    return deliver_outbox()
+
+
+@shared_task(name="core.beat_heartbeat", ignore_result=True)
+def beat_heartbeat():
+    """Sent by beat every minute (migration core 0005): when it last ran is /healthz's proof that beat and a worker
+    are alive."""
+    from .health import record_heartbeat
+
+    record_heartbeat()

@@ -20,8 +20,9 @@ from .roles import Role
 logger = logging.getLogger(__name__)
 
 
-def healthz(request):
-    """Liveness for the load balancer and docker-compose: the database answers."""
+def livez(request):
+    """Liveness for the load balancer and docker-compose: the process and its database answer. The full report,
+    worker and beat included, is /healthz (core.health)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

@@ -5,6 +5,8 @@ CELERY_BROKER_URL / REDIS_URL a filesystem message broker, so the demo runs on a
 Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL and passes
 ``manage.py check --deploy``.
 """
+import datetime as dt
+import ipaddress
 import os
 from pathlib import Path
 
@@ -73,6 +75,11 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "health_check",
+    "django_prometheus",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "grids",
     "cases",
@@ -82,6 +89,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and (nearly) last: times it all
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,11 +99,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.SecondFactorMiddleware",  # until the second factor is shown, only its pages open
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the admin who changed a route
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +251,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Workers and beat log through LOGGING below (JSON in production) instead of replacing the root logger's handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -249,12 +262,55 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "网格化平台 <noreply@grid.haidian.gov.cn>")
 
+# One JSON object a line for the log collector; plain text in DEBUG, so the demo's console stays readable.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                 "json_ensure_ascii": False},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO" if DEBUG else "WARNING")},
 }
+
+# Operations. /livez: liveness, public. /healthz (core.health) and /metrics (core.metrics) answer only the
+# monitoring system: from these addresses or networks (as core.clients.client_address sees them), or with
+# "Authorization: Bearer <OPS_TOKEN>".
+OPS_ALLOWED_IPS = [str(ipaddress.ip_network(n, strict=False)) for n in env_list("OPS_ALLOWED_IPS", "127.0.0.1,::1")]
+OPS_TOKEN = os.environ.get("OPS_TOKEN", "")
+# Probes and scrapers call the app directly over the internal network, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^(livez|healthz|metrics)$"]
+HEALTH_CHECKS = [
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    "health_check.checks.Storage",
+    # The first worker to answer ends the ping; with none, it fails after the timeout instead of holding the request.
+    ("core.health.CeleryPing", {"timeout": dt.timedelta(seconds=float(os.environ.get("HEALTH_CELERY_TIMEOUT", "3"))),
+                                "limit": 1}),
+    ("core.health.BeatHeartbeat",
+     {"max_age": dt.timedelta(minutes=float(os.environ.get("BEAT_HEARTBEAT_MAX_MINUTES", "5")))}),
+]
+
+# Errors and (if sampled) traces go to Sentry when a DSN is given; no personal data (users, addresses, bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
 
 # Lock a username (from that address) out for 15 minutes after 5 failed logins, pages and API alike.
 RATELIMIT_IP_META_KEY = "core.clients.client_address"
@@ -271,6 +327,13 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # a stale form: explained inside 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-step sign-in (core/two_factor.py): required of the district-wide roles and admin when OTP_REQUIRED; a user
+# who has set it up is asked for a code either way. A wrong code rests the device 1, 2, 4, 8… seconds.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "海淀网格化平台")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # The district's administrative code: root of the grid tree and prefix of every grid code.
 DISTRICT_CODE = "110108"

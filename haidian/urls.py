@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import two_factor_views
 from core import views as core_views
+from core.health import HealthView
+from core.metrics import metrics
 
 api_v1 = [
     path("", include("core.api.urls")),
@@ -21,12 +24,17 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
+    path("healthz", HealthView.as_view(), name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/two-factor/", two_factor_views.two_factor_account, name="two_factor"),
+    path("accounts/two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/enrol/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("cases/", include("cases.urls")),
     path("grids/", include("grids.urls")),

@@ -314,6 +314,10 @@ TABLE: dict[str, Rule] = {
     "grids:geojson": scoped(rows="grid"),
     "grids:grid": moved(obj="grid"),
     "notifications": scoped(rows="notification"),
+    # Two-step sign-in: anyone may set it up; the code page sends on a session that has nothing to show.
+    "two_factor": public(),
+    "two_factor_enrol": public(),
+    "two_factor_verify": redirect(),
     "public:report": anon_ok(),
     "public:track": anon_ok(),
     "public:case": anon_ok(obj="case"),
@@ -377,7 +381,9 @@ SKIPPED = {
     "password_change": "Django's password views", "password_change_done": "Django's password views",
     "password_reset": "Django's password views", "password_reset_done": "Django's password views",
     "password_reset_confirm": "Django's password views", "password_reset_complete": "Django's password views",
-    "healthz": "the load balancer's liveness probe; no data",
+    "livez": "the load balancer's liveness probe; no data",
+    "healthz": "the monitoring system's health report, no rows; tests/core/test_health.py",
+    "metrics": "Prometheus metrics, counts only; monitoring system only, tests/core/test_health.py",
     "favicon": "the site's icon, a static file; tests/core/test_shell.py",
 }
 SKIPPED_VIEW_MODULES = {"django.views.static": "static and media files", "whitenoise": "static files"}

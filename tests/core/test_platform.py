@@ -57,5 +57,5 @@ def test_openapi_schema_and_docs_are_served_with_local_assets(client):
 
 
 @pytest.mark.django_db
-def test_health_endpoint(client):
-    assert client.get("/healthz").json() == {"status": "ok"}
+def test_liveness_endpoint(client):
+    assert client.get("/livez").json() == {"status": "ok"}  # the full report, /healthz: tests/core/test_health.py
