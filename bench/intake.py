@@ -11,8 +11,8 @@ from .common import gunicorn, percentile
 def _bench_users(count: int) -> list[tuple[str, str]]:
     """Grid workers across the district, each with an API token."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from core.tokens import token_issue
     from grids.models import Grid
     from grids.services import staff_create
 
@@ -25,8 +25,7 @@ def _bench_users(count: int) -> list[tuple[str, str]]:
         username = f"bench-intake-{index}"
         user = User.objects.filter(username=username).first() or staff_create(
             username=username, role="grid_worker", password=None, grid_code=code)
-        token, _ = Token.objects.get_or_create(user=user)
-        users.append((token.key, json.dumps({"lat": lat, "lng": lng})))
+        users.append((token_issue(user, name="bench")[1], json.dumps({"lat": lat, "lng": lng})))
     return users
 
 

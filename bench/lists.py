@@ -22,13 +22,13 @@ QUERIES = [
 
 def _viewer(username: str, role: str, grid: str):
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
+    from core.tokens import token_issue
     from grids.services import staff_create
 
     user = get_user_model().objects.filter(username=username).first() or staff_create(
         username=username, role=role, password=None, grid_code=grid)
-    return Token.objects.get_or_create(user=user)[0].key
+    return token_issue(user, name="bench")[1]
 
 
 def run_lists(*, repeats: int) -> list[str]:

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 
@@ -128,3 +130,23 @@ class Notification(models.Model):
         """Where the object it concerns is shown (in the reader's language), if it has a page."""
         target = self.target
         return target.get_absolute_url() if target is not None and hasattr(target, "get_absolute_url") else ""
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its hash is stored; it expires, and its owner can list and revoke it.
+    A password change or a deactivated account revokes every token of the account (core.tokens)."""
+
+    name = models.CharField(_("name"), max_length=60, blank=True, help_text=_("Which client or device uses it"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.token_key}… {self.name}".strip()
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

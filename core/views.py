@@ -1,6 +1,7 @@
 import logging
 from functools import cache
 
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -8,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from rest_framework import exceptions as api_errors
@@ -16,6 +19,7 @@ from .middleware import MACHINE_PREFIXES
 from .notifications import notifications_of
 from .pages import page_of, staff_page
 from .roles import Role
+from .tokens import token_revoke, tokens_of, tokens_revoke_all
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,22 @@ def notification_list(request):
         notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("notifications")
     return render(request, "core/notifications.html", {"page": page_of(notifications, request.GET.get("page"))})
+
+
+@staff_page()
+def api_tokens(request):
+    """The user's API tokens (the raw token was shown once, when issued): when each was made, last used and expires;
+    revoke one, or all."""
+    if request.method == "POST":
+        key = request.POST.get("revoke", "")
+        if key == "all":
+            count = tokens_revoke_all(request.user)
+            messages.success(request, ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+                             % {"count": count})
+        elif token_revoke(request.user, key):
+            messages.success(request, _("Token %(key)s… revoked: clients using it must sign in again.") % {"key": key})
+        return redirect("api_tokens")
+    return render(request, "core/api_tokens.html", {"tokens": tokens_of(request.user)})
 
 
 # --- the shell: error pages and the icon --------------------------------------------------------------
@@ -126,3 +146,4 @@ def _favicon() -> bytes:
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says: the platform's icon, from static files."""
     return HttpResponse(_favicon(), content_type="image/x-icon")
+

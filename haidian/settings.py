@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -194,7 +194,7 @@ STORAGES = {
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.authentication.TokenWithProfileAuthentication",
+        "core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Deny by default: every endpoint needs a login and the model permission of its role;
@@ -218,6 +218,15 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": TRUSTED_PROXIES,  # the same rule as core.clients.client_address
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# API tokens (django-rest-knox, hashed at rest, model core.ApiToken): they expire, their owners list and revoke
+# them (/accounts/tokens/, /api/v1/auth/tokens/), and a password change or deactivation revokes them all.
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=float(os.environ.get("API_TOKEN_TTL_DAYS", "30"))),
+    "TOKEN_LIMIT_PER_USER": int(os.environ.get("API_TOKENS_PER_USER", "20")),
+    "AUTO_REFRESH": False,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("accounts/two-factor/", two_factor_views.two_factor_account, name="two_factor"),
     path("accounts/two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/enrol/", two_factor_views.two_factor_enrol, name="two_factor_enrol"),
+    path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
     path("notifications/", core_views.notification_list, name="notifications"),
     path("cases/", include("cases.urls")),
     path("grids/", include("grids.urls")),

@@ -73,10 +73,18 @@ class PublicStaffOut(serializers.ModelSerializer):
 class TokenIn(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(required=False, allow_blank=True, max_length=32,
+                                help_text="A current code (or a recovery code), for an account with two-step "
+                                          "verification")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=60,
+                                 help_text="Which client or device will use the token, to tell it apart later")
 
 
 class TokenOut(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as 'Authorization: Token <token>'. Shown only this once.")
+    key = serializers.CharField(help_text="The token's first characters, as its list shows them")
+    name = serializers.CharField()
+    expiry = serializers.DateTimeField(allow_null=True)
 
 
 class MeOut(serializers.Serializer):

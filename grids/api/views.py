@@ -3,12 +3,12 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core import tokens, two_factor
 from core.api import AccountThrottle, ScopedViewSet
 from core.scoping import scope_of
 
@@ -19,7 +19,9 @@ from . import filters, serializers
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (throttled per client address and per account)."""
+    """Exchange a username and password (and, for an account with two-step verification, a current code) for an
+    API token. The token is shown only here; it expires (``expiry``), and its owner can list and revoke it at
+    ``/api/v1/auth/tokens/``. Throttled per client address and per account."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -31,11 +33,25 @@ class TokenView(APIView):
     def post(self, request):
         form = serializers.TokenIn(data=request.data)
         form.is_valid(raise_exception=True)
-        user = authenticate(request, username=form.validated_data["username"], password=form.validated_data["password"])
+        data = form.validated_data
+        user = authenticate(request, username=data["username"], password=data["password"])
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": [_("Unable to log in with these credentials.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        _second_factor(user, data.get("otp", ""))
+        token, raw = tokens.token_issue(user, name=data.get("name", ""))
+        return Response({"token": raw, "key": token.token_key, "name": token.name, "expiry": token.expiry})
+
+
+def _second_factor(user, code: str) -> None:
+    """An account with two-step verification gets a token only with a current code, or an API password would
+    bypass it; an account that must have it but has not set it up is sent to the website first."""
+    if two_factor.has_second_factor(user):
+        if not code:
+            raise exceptions.ValidationError({"otp": [_("Enter the code from your authenticator app.")]})
+        if not two_factor.verify_token(user, code):
+            raise exceptions.ValidationError({"otp": [_("This code is not valid. Try the current one.")]})
+    elif two_factor.second_factor_required(user):
+        raise exceptions.PermissionDenied(_("Set up two-step verification on the website before using the API."))
 
 
 class MeView(APIView):

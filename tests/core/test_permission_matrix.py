@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.roles import Role
+from core.tokens import token_issue
 from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A, STREET_B, built_for_a_module
 
 # --------------------------------------------------------------------------------------------- people
@@ -170,6 +171,9 @@ TABLE: dict[str, Rule] = {
     "category-detail": public(args={"code": "E0101"}),
     "notification-list": scoped(rows="notification"),
     "notification-read": post_only(obj="notification"),
+    "api-token-list": scoped(rows="api_token"),
+    "api-token-detail": post_only(obj="api_token"),  # DELETE only: a token is never shown again
+    "api-token-revoke-all": post_only(),
     # --- API: community -----------------------------------------------------------------------------
     "community-api:public-matters": anon_ok(rows="matter"),
     "community-api:public-matter": anon_ok(obj="matter"),
@@ -314,6 +318,7 @@ TABLE: dict[str, Rule] = {
     "grids:geojson": scoped(rows="grid"),
     "grids:grid": moved(obj="grid"),
     "notifications": scoped(rows="notification"),
+    "api_tokens": scoped(rows="api_token"),
     # Two-step sign-in: anyone may set it up; the code page sends on a session that has nothing to show.
     "two_factor": public(),
     "two_factor_enrol": public(),
@@ -534,6 +539,9 @@ def build_world() -> World:
         mark("attachment", area, {"number": case.number, "pk": photo.pk}, case.number)
         note = station.notifications.create(kind="comment", message=f"MX{area}-NOTE")
         mark("notification", area, {"pk": note.pk}, json_id(note.pk), page_token=f"MX{area}-NOTE",
+             roles=frozenset({DH}), district=False)
+        token, _raw = token_issue(station, name=f"MX{area}-TOKEN")
+        mark("api_token", area, {"key": token.token_key}, token.token_key, page_token=f"MX{area}-TOKEN",
              roles=frozenset({DH}), district=False)
 
         # must-visit households (visit past due, so the workbench lists them), attendance, neighbour care
