@@ -247,7 +247,30 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema's validity is a test (manage.py spectacular --validate), not a deploy check.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
-    "ENUM_NAME_OVERRIDES": {"TierEnum": "cases.workflow.Tier", "StatusEnum": "cases.workflow.Status"},
+    # One component per choice set, named after its model (several models have a "status", "kind", "field" or
+    # "mode"): without a name here drf-spectacular makes one up from a hash, and it changes with the choices.
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "cases.workflow.Tier",
+        "StatusEnum": "cases.workflow.Status",
+        "CaseSourceEnum": "cases.workflow.Source",
+        "GridKindEnum": "grids.models.Grid.Kind",
+        "GridLevelEnum": "grids.models.Grid.Level",
+        "VisitCategoryEnum": "community.models.VisitCategory.Code",
+        "VisitModeEnum": "community.models.Visit.Mode",
+        "CareTargetKindEnum": "community.models.CareTarget.Kind",
+        "CareContactModeEnum": "community.models.CareContact.Mode",
+        "VolunteerTeamFieldEnum": "community.models.VolunteerTeam.Field",
+        "PracticalMatterStatusEnum": "community.models.PracticalMatter.Status",
+        "OrganisationKindEnum": "orgs.models.SocialOrganisation.Kind",
+        "OrganisationFieldEnum": "orgs.models.SocialOrganisation.Field",
+        "OrganisationStatusEnum": "orgs.models.SocialOrganisation.Status",
+        "IncubationServiceKindEnum": "orgs.models.IncubationService.Kind",
+        "CatalogueFieldEnum": "orgs.models.CatalogueItem.Field",
+        "PurchaseProjectStatusEnum": "orgs.models.PurchaseProject.Status",
+        "ComplaintStatusEnum": "orgs.models.Complaint.Status",
+        "EvaluationPartyEnum": "evaluation.parties.Party",
+        "EvaluationSubjectKindEnum": "evaluation.models.SubjectKind",
+    },
 }
 
 # The host part only keeps kombu from warning "No hostname was supplied" on every connection.
@@ -266,7 +289,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database schedule, sent by whichever beat holds the leader lock (core/beat.py): run two for availability.
+CELERY_BEAT_SCHEDULER = "core.beat:LeaderDatabaseScheduler"
+BEAT_LEADER_LOCK_SECONDS = float(os.environ.get("BEAT_LEADER_LOCK_SECONDS", "30"))
 # Workers and beat log through LOGGING below (JSON in production) instead of replacing the root logger's handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

@@ -21,5 +21,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]  # tests use a per-process cache
 # Tasks queued by on_commit go to an in-memory broker; tests run tasks with .apply() or, for the
-# real thing, through Redis in tests/cases/test_celery.py.
-CELERY_BROKER_URL = "memory://"
+# real thing, through Redis in tests/cases/test_celery.py, where a worker process of its own is told its broker.
+CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "memory://")

@@ -10,6 +10,7 @@ from django.core import mail
 
 from cases.models import Case
 from cases.tasks import sweep_deadlines
+from core import tasks as core_tasks  # noqa: F401 - the worker runs the mail delivery the sweep kicks
 from core.models import Notification
 from grids.services import staff_create
 from tests.conftest import GRID_A, PASSWORD

@@ -4,17 +4,16 @@ import io
 import logging
 import shutil
 import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django_ratelimit.checks import check_caches
 from rest_framework.test import APIClient
 
 from tests.conftest import GRID_A, PASSWORD
+from tests.servers import PrivateRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -26,42 +25,6 @@ PROPOSALS = "/api/v1/community/public/matters/"
 OPEN311 = "/open311/v2/requests.json"
 BAD_REPORT = {"category": "E0102", "description": "路边垃圾", "address": "", "lat": "north", "lng": "116.3"}
 PROPOSAL = {"community": GRID_A[:12], "title": "建议", "description": "内容"}
-
-
-class PrivateRedis:
-    """A redis-server of the test's own, on a free port."""
-
-    def __init__(self):
-        with socket.create_server(("127.0.0.1", 0)) as probe:
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while not self._answers():
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def keys(self) -> set[str]:
-        with redis.Redis(port=self.port) as client:
-            return {key.decode() for key in client.keys("*")}
-
-    def _answers(self) -> bool:
-        try:
-            with redis.Redis(port=self.port, socket_timeout=0.5) as client:
-                return client.ping()
-        except redis.ConnectionError:
-            return False
 
 
 def fallback_caches(location: str, retry_seconds: float = RETRY_SECONDS) -> dict:
