@@ -1,7 +1,9 @@
 import logging
 from functools import cache
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import PasswordResetView
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
+from django_ratelimit.core import is_ratelimited
 from rest_framework import exceptions as api_errors
 
 from .middleware import MACHINE_PREFIXES
@@ -78,6 +81,24 @@ def api_tokens(request):
         return redirect("api_tokens")
     return render(request, "core/api_tokens.html", {"tokens": tokens_of(request.user)})
 
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset form, capped per client address and per account (PASSWORD_RESET_RATE,
+    PASSWORD_RESET_ACCOUNT_RATE): no one floods a mailbox with reset links or tries addresses by the thousand."""
+
+    def post(self, request, *args, **kwargs):
+        by_address = is_ratelimited(request, group="password-reset", key="ip", rate=settings.PASSWORD_RESET_RATE,
+                                    method="POST", increment=True)
+        by_account = is_ratelimited(request, group="password-reset-account", key=_reset_address,
+                                    rate=settings.PASSWORD_RESET_ACCOUNT_RATE, method="POST", increment=True)
+        if by_address or by_account:
+            return render(request, "core/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def _reset_address(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
 
 # --- the shell: error pages and the icon --------------------------------------------------------------
 # Pages answer 403 / 404 / 500 inside the site's shell, in the reader's language, with a way back; the

@@ -408,6 +408,8 @@ FILE_UPLOAD_HANDLERS = [
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' reports per address
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")  # reset mails asked for, per address
+PASSWORD_RESET_ACCOUNT_RATE = os.environ.get("PASSWORD_RESET_ACCOUNT_RATE", "3/h")  # … and per account
 # django-ratelimit shares counters through the cache: Redis in production, per-process locally.
 # (W001 only says core.cache.FallbackRedisCache, Django's RedisCache underneath, is not on its list of tested
 # backends; it works. E003 rightly does not fire for it: the cache is shared, per process only while Redis is down.)

@@ -31,6 +31,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", core_views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/two-factor/", two_factor_views.two_factor_account, name="two_factor"),
     path("accounts/two-factor/verify/", two_factor_views.two_factor_verify, name="two_factor_verify"),

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
@@ -253,3 +254,18 @@ def test_a_grid_named_beside_a_point_must_contain_it(api_as, cast):
     response = api_as(cast.worker_a).post("/api/v1/cases/", report, format="json")
     assert response.status_code == 400 and elsewhere.name in response.json()["grid"][0]
     assert not Case.objects.exists()
+
+
+def test_password_reset_mails_are_capped_per_address_and_per_account(client, cast, settings):
+    settings.PASSWORD_RESET_RATE, settings.PASSWORD_RESET_ACCOUNT_RATE = "5/h", "3/h"
+    cast.worker_a.email = "worker@example.org"
+    cast.worker_a.save()
+    from_elsewhere = [client.post("/accounts/password_reset/", {"email": "worker@example.org"},
+                                  REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(5)]
+    assert from_elsewhere == [302, 302, 302, 429, 429]  # one account, many addresses
+    assert len(mail.outbox) == 3
+    guesses = [client.post("/accounts/password_reset/", {"email": f"guess{n}@example.org"},
+                           REMOTE_ADDR="198.51.100.7").status_code for n in range(7)]
+    assert guesses == [302] * 5 + [429, 429]  # one address, many accounts
+    assert "请稍后再试" in client.post("/accounts/password_reset/", {"email": "x@example.org"},
+                                   REMOTE_ADDR="198.51.100.7").content.decode()
