@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import calendar, checks  # noqa: F401 (checks registers itself)
+        from . import calendar, checks, schema  # noqa: F401 (checks and schema register themselves)
         from .models import CalendarDay
 
         post_save.connect(calendar.forget_overrides, sender=CalendarDay)

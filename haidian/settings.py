@@ -245,6 +245,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids come from the path after its API's prefix (cases_list, open311_…), as if each were alone.
+    "SCHEMA_PATH_PREFIX": r"/(api/v1|open311/v2)",
+    # A list answered with an error status is a list in the schema too (Open311's errors are).
+    "ENABLE_LIST_MECHANICS_ON_NON_2XX": True,
     # The schema's validity is a test (manage.py spectacular --validate), not a deploy check.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
     # One component per choice set, named after its model (several models have a "status", "kind", "field" or
@@ -270,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "orgs.models.Complaint.Status",
         "EvaluationPartyEnum": "evaluation.parties.Party",
         "EvaluationSubjectKindEnum": "evaluation.models.SubjectKind",
+        "Open311StatusEnum": "cases.open311.serializers.STATUSES",
     },
 }
 

@@ -9,9 +9,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
 from core import tracking
 
@@ -19,10 +25,39 @@ from ..models import Case, Category
 from ..services import NewCase, case_create
 from ..workflow import Source
 from . import formats
+from . import serializers as documents
 from .services import CLOSED_STATUSES, open311_client_for_key, open311_status, public_cases, status_notes
 
 MAX_REQUESTS = 1000
 DEFAULT_WINDOW = dt.timedelta(days=90)
+
+FORMAT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(formats.MEDIA_TYPES),
+                          description=_("The document's format"))
+
+
+def _answers(success: int, document, *errors: int) -> dict:
+    """The schema's responses: each status's document, in JSON or (the same elements) XML."""
+    bodies = {success: document, **{status: documents.Open311Error(many=True) for status in errors}}
+    return {(status, media): body if fmt == "json" else OpenApiTypes.STR
+            for status, body in bodies.items() for fmt, media in formats.MEDIA_TYPES.items()}
+
+
+class FormatFromPath(DefaultContentNegotiation):
+    """GeoReport v2 names the format in the path (requests.json, requests.xml), whatever Accept says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class Open311View(APIView):
+    """Public: reads need no login, a POST carries an api_key instead (so no session, no CSRF). Rate limits are
+    Open311's own (``_limited``). Errors DRF raises itself (a method not allowed, an unparsable body) are JSON."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FormatFromPath
 
 
 def _services():
@@ -76,36 +111,48 @@ def _requests_response(cases, fmt):
     return formats.render([_request(c) for c in cases], fmt, root="service_requests", item="request")
 
 
-@require_GET
-def discovery(request, fmt):
-    base = request.build_absolute_uri(reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0] + "/")
-    return formats.render({
-        "changeset": "2026-11-27T00:00:00+08:00",
-        "contact": "海淀区城市服务管理监督和应急指挥中心",
-        "key_service": "Ask the district command centre for an api_key",
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": base,
+class Discovery(Open311View):
+    """GeoReport v2 discovery: where the endpoint is and the formats it speaks."""
+
+    @extend_schema(operation_id="open311_discovery", tags=["open311"], parameters=[FORMAT],
+                   responses=_answers(200, documents.Open311Discovery))
+    def get(self, request, fmt):
+        base = request.build_absolute_uri(reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0] + "/")
+        return formats.render({
             "changeset": "2026-11-27T00:00:00+08:00",
-            "type": "production",
-            "formats": ["text/xml", "application/json"],
-        }],
-    }, fmt, root="discovery", item_names={"endpoints": "endpoint", "formats": "format"})
+            "contact": "海淀区城市服务管理监督和应急指挥中心",
+            "key_service": "Ask the district command centre for an api_key",
+            "endpoints": [{
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": base,
+                "changeset": "2026-11-27T00:00:00+08:00",
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }],
+        }, fmt, root="discovery", item_names={"endpoints": "endpoint", "formats": "format"})
 
 
-@require_GET
-def services(request, fmt):
-    categories = _services().select_related("parent").order_by("code")
-    return formats.render([_service(c) for c in categories], fmt, root="services", item="service")
+class Services(Open311View):
+    """The services a resident may request: the case subclasses open to residents."""
+
+    @extend_schema(operation_id="open311_services", tags=["open311"], parameters=[FORMAT],
+                   responses=_answers(200, documents.Open311Service(many=True)))
+    def get(self, request, fmt):
+        categories = _services().select_related("parent").order_by("code")
+        return formats.render([_service(c) for c in categories], fmt, root="services", item="service")
 
 
-@require_GET
-def service_definition(request, code, fmt):
-    category = _services().filter(code=code).first()
-    if category is None:
-        return formats.error(fmt, 404, f"service_code {code} not found")
-    return formats.render({"service_code": category.code, "attributes": []}, fmt, root="service_definition",
-                          item_names={"attributes": "attribute"})
+class ServiceDefinition(Open311View):
+    """One service's definition (no service asks for extra attributes)."""
+
+    @extend_schema(operation_id="open311_service", tags=["open311"], parameters=[FORMAT],
+                   responses=_answers(200, documents.Open311ServiceDefinition, 404))
+    def get(self, request, code, fmt):
+        category = _services().filter(code=code).first()
+        if category is None:
+            return formats.error(fmt, 404, f"service_code {code} not found")
+        return formats.render({"service_code": category.code, "attributes": []}, fmt, root="service_definition",
+                              item_names={"attributes": "attribute"})
 
 
 def _parse_when(value: str, name: str):
@@ -181,29 +228,53 @@ def _post_request(request, fmt):
     )
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def requests_collection(request, fmt):
-    if _limited(request, settings.OPEN311_RATE):
-        return formats.error(fmt, 429, "too many requests, slow down")
-    if request.method == "POST":
+class Requests(Open311View):
+    """Service requests: the public cases, newest first (GET); a new one, with an ``api_key`` (POST, a form)."""
+
+    @extend_schema(operation_id="open311_requests_list", tags=["open311"],
+                   parameters=[FORMAT, documents.Open311RequestQuery],
+                   responses=_answers(200, documents.Open311Request(many=True), 400, 429))
+    def get(self, request, fmt):
+        if _limited(request, settings.OPEN311_RATE):
+            return formats.error(fmt, 429, "too many requests, slow down")
+        return _list_requests(request, fmt)
+
+    @extend_schema(operation_id="open311_requests_create", tags=["open311"], parameters=[FORMAT],
+                   request={"application/x-www-form-urlencoded": documents.Open311RequestIn},
+                   responses=_answers(201, documents.Open311Created(many=True), 400, 403, 404, 429))
+    def post(self, request, fmt):
+        if _limited(request, settings.OPEN311_RATE):
+            return formats.error(fmt, 429, "too many requests, slow down")
         return _post_request(request, fmt)
-    return _list_requests(request, fmt)
 
 
-@require_GET
-def request_detail(request, number, fmt):
-    cases = _public_cases().filter(number=number)
-    if not cases:
-        return formats.error(fmt, 404, f"service_request_id {number} not found")
-    return _requests_response(cases, fmt)
+class RequestDetail(Open311View):
+    """One service request by its case number."""
+
+    @extend_schema(operation_id="open311_request", tags=["open311"], parameters=[FORMAT],
+                   responses=_answers(200, documents.Open311Request(many=True), 404))
+    def get(self, request, number, fmt):
+        cases = _public_cases().filter(number=number)
+        if not cases:
+            return formats.error(fmt, 404, f"service_request_id {number} not found")
+        return _requests_response(cases, fmt)
 
 
-@require_GET
-def token_detail(request, token, fmt):
-    case = Case.objects.filter(public_token__in=tracking.lookup_values(token)).only("number", "public_token").first()
-    if case is None:
-        return formats.error(fmt, 404, "token not found")
-    return formats.render([{"service_request_id": case.number, "token": case.public_token}], fmt,
-                          root="service_requests", item="request")
+class TokenDetail(Open311View):
+    """The service request a follow-up token stands for."""
 
+    @extend_schema(operation_id="open311_token", tags=["open311"], parameters=[FORMAT],
+                   responses=_answers(200, documents.Open311Token(many=True), 404))
+    def get(self, request, token, fmt):
+        case = (Case.objects.filter(public_token__in=tracking.lookup_values(token)).only("number", "public_token")
+                .first())
+        if case is None:
+            return formats.error(fmt, 404, "token not found")
+        return formats.render([{"service_request_id": case.number, "token": case.public_token}], fmt,
+                              root="service_requests", item="request")
+
+
+@csrf_exempt  # it changes nothing, and a POST to a wrong path is a 404 to Open311 clients, who send no CSRF token
+def unknown_resource(request):
+    """Any other path, or a format other than json and xml: the spec's 404, not the platform's."""
+    return formats.error("xml" if request.path.endswith(".xml") else "json", 404, "no such resource")

@@ -188,7 +188,7 @@ class AttendanceIn(serializers.Serializer):
 
 
 class VolunteerOrgOut(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     team_count = serializers.IntegerField()
 
     class Meta:

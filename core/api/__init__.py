@@ -2,6 +2,7 @@
 through ``visible_to``, writes through services) and the post-write re-check (the object must
 still be visible to its writer, or it is a 404)."""
 import hashlib
+from collections.abc import Mapping
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +47,8 @@ class AccountThrottle(SimpleRateThrottle):
     scope = "auth_account"
 
     def get_cache_key(self, request, view):
-        username = str(request.data.get("username", "")).strip().lower()
+        data = request.data  # any JSON: a list or a number is the serializer's 400 to give, not a crash here
+        username = str(data.get("username", "")).strip().lower() if isinstance(data, Mapping) else ""
         if not username:
             return None
         return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(username.encode()).hexdigest()}

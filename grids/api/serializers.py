@@ -5,7 +5,7 @@ from ..models import Department, Grid, StaffProfile, StreetUnit
 
 
 class GridOut(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     community = serializers.CharField(source="community.code", read_only=True, default=None, allow_null=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -49,9 +49,9 @@ class DepartmentOut(serializers.ModelSerializer):
 
 class StaffOut(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
-    home_grid = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    station = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    home_grid = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    station = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = StaffProfile

@@ -119,6 +119,22 @@ def test_errors_in_xml(client):
     assert root.find("error/code").text == "404" and root.find("error/description").text
 
 
+@pytest.mark.parametrize("path", ["requests/HD1/extra.json", "services.yaml", "discovery"])
+def test_any_other_path_is_the_specs_404(client, path):
+    response = client.get(f"{BASE}/{path}")
+    assert response.status_code == 404 and response.json() == [{"code": 404, "description": "no such resource"}]
+
+
+def test_a_post_to_a_mistyped_path_is_a_404_in_the_format_it_names(client):
+    response = client.post(f"{BASE}/request.xml", {"api_key": "k"})
+    assert response.status_code == 404 and ET.fromstring(response.content).find("error/code").text == "404"
+
+
+def test_the_format_is_the_paths_whatever_accept_says(client):
+    response = client.get(f"{BASE}/services.xml", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 200 and ET.fromstring(response.content).tag == "services"
+
+
 def test_bad_dates_and_statuses_are_400(client):
     assert client.get(f"{BASE}/requests.json", {"start_date": "last week"}).status_code == 400
     assert client.get(f"{BASE}/requests.json", {"status": "pending"}).status_code == 400

@@ -34,6 +34,16 @@ def test_the_client_address_believes_only_the_proxies_we_run(rf):
         assert client_address(request) == "10.0.0.5"  # fewer hops than proxies: the header is not ours
 
 
+@pytest.mark.parametrize("proxies,meta", [
+    (0, {"REMOTE_ADDR": ""}),  # a WSGI server need not say (the fuzz's in-process one does not)
+    (1, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "nonsense"}),  # a header that reached us unrelayed
+])
+def test_a_client_without_a_readable_address_is_limited_not_failed(client, rf, settings, proxies, meta):
+    settings.TRUSTED_PROXIES = proxies
+    assert client_address(rf.get("/", **meta)) == "0.0.0.0"
+    assert client.get("/open311/v2/requests.json", **meta).status_code == 200  # django-ratelimit's key: was a 500
+
+
 @pytest.mark.parametrize("url", [
     "/open311/v2/requests.json?service_code=E0101%00",
     "/public/track/?token=AB%00CD",
