@@ -17,6 +17,8 @@ QUERIES = [
     ("created in the last 7 days", {"created_after": None}),
     ("text search", {"q": "基准案件 12345"}),
     ("by case number", {"q": None}),
+    # Duplicate suggestions at intake (cases/duplicates.py): the same category near an open case's point.
+    ("duplicates at a point", {"path": "duplicates/", "category": None, "lat": None, "lng": None}),
 ]
 
 
@@ -43,6 +45,9 @@ def run_lists(*, repeats: int) -> list[str]:
     grid = Grid.objects.filter(parent__code=XUEYUANLU).order_by("code").values_list("code", flat=True).first()
     sample = Case.objects.filter(street__code=XUEYUANLU).order_by("-id").values_list("number", flat=True)[500]
     since = (timezone.now() - dt.timedelta(days=7)).isoformat()
+    point = Case.objects.filter(street__code=XUEYUANLU, status="handling").order_by("-id").values(
+        "category__code", "lat", "lng").first()
+    at_point = {"category": point["category__code"], "lat": point["lat"], "lng": point["lng"]}
     viewers = [
         ("street dispatcher (学院路)", _viewer("bench-dispatcher", "street_dispatcher", XUEYUANLU)),
         ("district commander", _viewer("bench-commander", "district_commander", "")),
@@ -52,8 +57,10 @@ def run_lists(*, repeats: int) -> list[str]:
         connection = http.client.HTTPConnection(address, timeout=30)
 
         def get(token, params):
+            params = dict(params)
+            path = params.pop("path", "")
             started = time.perf_counter()
-            connection.request("GET", f"/api/v1/cases/?{urlencode(params)}",
+            connection.request("GET", f"/api/v1/cases/{path}?{urlencode(params)}",
                                headers={"Authorization": f"Token {token}"})
             response = connection.getresponse()
             body = response.read()
@@ -64,7 +71,8 @@ def run_lists(*, repeats: int) -> list[str]:
             all_times = []
             for label, params in QUERIES:
                 params = {k: (grid if k == "grid" else since if k == "created_after"
-                              else sample if k == "q" and v is None else v) for k, v in params.items()}
+                              else sample if k == "q" and v is None else at_point[k] if k in at_point else v)
+                          for k, v in params.items()}
                 get(token, params)  # warm
                 times = [get(token, params)[0] for _ in range(repeats)]
                 all_times.extend(times)

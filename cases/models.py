@@ -19,7 +19,7 @@ from core.models import AppendOnlyModel
 from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath
 from grids.models import Grid, StreetUnit
 
-from .workflow import Light, Source, Status, Tier, Urgency
+from .workflow import OPEN, Light, Source, Status, Tier, Urgency
 
 
 class Category(models.Model):
@@ -269,6 +269,10 @@ class Case(models.Model):
             models.Index(fields=["light", "due_at"], name="case_light_due_idx", condition=~Q(light="green")),
             models.Index(fields=["street", "-id"], name="case_street_lit_idx", condition=~Q(light="green")),
             models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
+            # Duplicate suggestions at intake (cases/duplicates.py): open cases of one category, newest first, read
+            # only as far back as the suggestion window and then narrowed by a box around the point.
+            models.Index(fields=["category", "-created_at", "lat", "lng"], name="case_open_category_recent_idx",
+                         condition=Q(status__in=OPEN)),
         ]
         constraints = [
             # The key is stored prefixed with its owner (user or Open311 client), see case_create.

@@ -24,7 +24,7 @@ from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
 
-from . import attachments, forms, inbox, selectors, services, trail
+from . import attachments, duplicates, forms, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Case, Category, Route
 from .routing import RoutingDirectory, routing_health, routing_table
@@ -340,7 +340,9 @@ def _must_report_confirmation(request, form, category, point):
 @staff_page("cases.view_case")
 def case_created(request, number: str):
     case = selectors.case_get_for_user(request.user, number)
-    return render(request, "cases/created.html", {"case": case})
+    nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
+                                            exclude=case)
+    return render(request, "cases/created.html", {"case": case, "duplicates": nearby})
 
 
 @staff_page("grids.view_grid")

@@ -411,6 +411,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
+# Duplicate suggestions at intake: open cases of the same category this near the point and this recent.
+CASE_DUPLICATE_RADIUS_M = float(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
+CASE_DUPLICATE_DAYS = float(os.environ.get("CASE_DUPLICATE_DAYS", "7"))
 OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' reports per address
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")  # reset mails asked for, per address

@@ -7,7 +7,7 @@ from core.api import AvailableActionsField
 
 from ..models import Attachment, Case, CaseEvent, Category, Route
 from ..services import CASE_WORKFLOW
-from ..workflow import Source, Urgency
+from ..workflow import Source, Status, Urgency
 
 
 class CategoryOut(serializers.ModelSerializer):
@@ -104,6 +104,37 @@ class CaseOut(serializers.ModelSerializer):
             "satisfaction_comment", "satisfaction_defaulted", "created_at", "filed_at", "dispatched_at",
             "fed_back_at", "closed_at", "evaluated_at", "updated_at", "version", "actions",
         ]
+
+
+class DuplicatesIn(serializers.Serializer):
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(parent__isnull=False),
+                                            help_text=_("The subclass code being reported, e.g. E0102"))
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+
+
+class DuplicateOut(serializers.Serializer):
+    number = serializers.CharField(source="case.number")
+    title = serializers.CharField(source="case.title")
+    status = serializers.ChoiceField(source="case.status", choices=Status.choices)
+    grid = serializers.CharField(source="case.grid.code")
+    grid_name = serializers.CharField(source="case.grid.name")
+    address = serializers.CharField(source="case.address")
+    created_at = serializers.DateTimeField(source="case.created_at")
+    distance_m = serializers.IntegerField(help_text=_("Metres from the point being reported"))
+
+
+class CaseCreatedOut(CaseOut):
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text=_("Open cases of the same category near the point, reported recently: a dispatcher may merge this "
+                    "case into one of them. Filing is never blocked."))
+
+    class Meta(CaseOut.Meta):
+        fields = [*CaseOut.Meta.fields, "possible_duplicates"]
+
+    @extend_schema_field(DuplicateOut(many=True))
+    def get_possible_duplicates(self, case):
+        return DuplicateOut(self.context.get("duplicates", []), many=True).data
 
 
 class CaseRowOut(CaseOut):

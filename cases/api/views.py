@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 
-from .. import attachments, routing, selectors, services
+from .. import attachments, duplicates, routing, selectors, services
 from ..filters import CaseFilter
 from ..models import Case, Category
 from ..workflow import Action
@@ -55,7 +55,7 @@ class CaseViewSet(ScopedViewSet):
     queryset = Case.objects.all()
     # Who may take which action is the workflow's answer (403 there); reading the case is enough here.
     action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"],
-                    "dispatch_options": ["cases.view_case"]}
+                    "dispatch_options": ["cases.view_case"], "duplicates": ["cases.view_case"]}
 
     def get_queryset(self):
         return selectors.with_relations(super().get_queryset())
@@ -68,7 +68,7 @@ class CaseViewSet(ScopedViewSet):
         description="Creates a case in `collected` (or `filed` when you dispatch its tier). Send an "
                     "`Idempotency-Key` header to make retries safe: the same key returns the same case.",
         request=serializers.CaseIn,
-        responses={201: serializers.CaseOut, 200: serializers.CaseOut},
+        responses={201: serializers.CaseCreatedOut, 200: serializers.CaseCreatedOut},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
         examples=[CASE_EXAMPLE],
         tags=["cases"],
@@ -78,8 +78,23 @@ class CaseViewSet(ScopedViewSet):
         case, created = services.case_create(actor=request.user,
                                              data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)
-        data = serializers.CaseOut(case, context=self.get_serializer_context()).data
+        nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
+                                                exclude=case)
+        data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(summary="Open cases that may be the one being reported (same category, near, recent)",
+                   description="Ask while filing: the open cases you may see of this category within "
+                               "CASE_DUPLICATE_RADIUS_M (100 m) of the point and reported in the last "
+                               "CASE_DUPLICATE_DAYS (7) days, nearest first. A suggestion never blocks filing.",
+                   parameters=[serializers.DuplicatesIn], responses=serializers.DuplicateOut(many=True),
+                   tags=["cases"])
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def duplicates(self, request):
+        query = self.validated(serializers.DuplicatesIn, data=request.query_params)
+        nearby = duplicates.possible_duplicates(request.user, category_id=query["category"].pk, lat=query["lat"],
+                                                lng=query["lng"])
+        return Response(serializers.DuplicateOut(nearby, many=True).data)
 
     @extend_schema(
         summary="Take an action on a case",
