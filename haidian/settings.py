@@ -299,6 +299,8 @@ CELERY_BEAT_SCHEDULER = "core.beat:LeaderDatabaseScheduler"
 BEAT_LEADER_LOCK_SECONDS = float(os.environ.get("BEAT_LEADER_LOCK_SECONDS", "30"))
 # Workers and beat log through LOGGING below (JSON in production) instead of replacing the root logger's handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A traceback printed to stderr stays one block, not a JSON record per write() of the redirected stream.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
