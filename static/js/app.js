@@ -87,6 +87,7 @@
       document.querySelectorAll(".here-lng").forEach(function (el) { el.value = lng.value; });
       if (marker) marker.remove();
       marker = L.circleMarker([latValue, lngValue], { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).addTo(pmap);
+      suggestDuplicates();
       fetch("/api/v1/grids/locate/?lat=" + lat.value + "&lng=" + lng.value).then(function (r) {
         return r.json().then(function (data) { return { ok: r.ok, data: data }; });
       }).then(function (result) {
@@ -94,6 +95,27 @@
                                         : result.data.detail;
       });
     }
+    // Open cases of the chosen kind near the point (cases/duplicates.py): a hint, never a block.
+    var duplicates = document.getElementById("duplicates"), category = document.getElementById("id_category");
+    function suggestDuplicates() {
+      if (!duplicates || !category || !category.value || !lat.value || !lng.value) return;
+      var query = new URLSearchParams({ category: category.value, lat: lat.value, lng: lng.value });
+      fetch(duplicates.dataset.url + "?" + query, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.json() : [];
+      }).then(function (found) {
+        var list = duplicates.querySelector("ul");
+        list.replaceChildren();
+        found.forEach(function (d) {
+          var item = document.createElement("li"), link = document.createElement("a");
+          link.href = duplicates.dataset.case.replace("NUMBER", d.number);
+          link.textContent = d.number;
+          item.append(link, " " + d.title + " · " + duplicates.dataset.away.replace("METRES", d.distance_m));
+          list.append(item);
+        });
+        duplicates.hidden = found.length === 0;
+      }).catch(function () {});
+    }
+    [category, lat, lng].forEach(function (el) { if (el) el.addEventListener("change", suggestDuplicates); });
     pmap.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
     if (lat.value && lng.value) place(parseFloat(lat.value), parseFloat(lng.value));
     if (navigator.geolocation && button) {

@@ -5,11 +5,14 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
 
 from cases.models import Case
 from grids.demo import seed_demo_users
+from grids.models import Grid
+from tests.cases.conftest import new_case
 
 from .conftest import PHONE, serious_axe_violations
 
@@ -285,3 +288,19 @@ def test_a_landscaping_case_is_routed_to_the_street_section_and_walked_to_evalua
     assert "派遣至 学院路环境保护科" in trail and "已评价" in trail
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "12-section-case-evaluated")
+
+
+def test_the_report_form_names_open_cases_of_the_same_kind_nearby(open_as, live_server, demo):
+    grid = Grid.objects.get(code="110108009001001")
+    earlier = new_case(get_user_model().objects.get(username="worker"), "E0102", grid_code=grid.code)
+    phone = open_as("worker", PASSWORD, device=PHONE)
+    fill_report(phone, "E0101", "门口垃圾", "一堆垃圾", "东门", (str(grid.centroid_lat), str(grid.centroid_lng)))
+    hint = phone.locator("#duplicates")
+    assert hint.is_hidden()  # another kind of problem at this point: nothing to suggest
+    phone.select_option("#id_category", "E0102")
+    hint.wait_for(state="visible")
+    assert earlier.number in hint.inner_text() and "相距 0 米" in hint.inner_text()
+    assert "可能是同一问题" in hint.inner_text()
+    phone.click("button[type=submit].btn-big")  # a hint, never a block
+    assert phone.locator("#case-number").inner_text() != earlier.number
+    assert Case.objects.count() == 2
