@@ -56,8 +56,8 @@ def _submitted(request):
 
 
 # Pages a session that has still to show its second factor may open: signing in and out, and the second step itself.
-SECOND_FACTOR_EXEMPT = {"login", "logout", "two_factor_verify", "two_factor_enrol", "set_language", "healthz",
-                        "favicon", "auth-token"}
+SECOND_FACTOR_EXEMPT = {"login", "logout", "two_factor_verify", "two_factor_enrol", "set_language", "livez",
+                        "healthz", "metrics", "favicon", "auth-token"}
 
 
 class SecondFactorMiddleware:

@@ -2,6 +2,7 @@
 the data left as it was."""
 import csv
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -13,6 +14,7 @@ from PIL import Image
 
 from cases.models import Attachment, Case, CaseEvent
 from core.clients import client_address
+from core.tokens import token_issue, tokens_of
 from tests.cases.conftest import STATION_A, act, new_case, requires_postgres
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +281,19 @@ def test_password_reset_mails_are_capped_per_address_and_per_account(client, cas
     assert guesses == [302] * 5 + [429, 429]  # one address, many accounts
     assert "请稍后再试" in client.post("/accounts/password_reset/", {"email": "x@example.org"},
                                    REMOTE_ADDR="198.51.100.7").content.decode()
+
+
+def test_a_reset_link_sets_a_new_password_and_revokes_the_api_tokens(client, cast):
+    cast.worker_a.email = "worker@example.org"
+    cast.worker_a.save()
+    token_issue(cast.worker_a, name="巡查手机")
+    client.post("/accounts/password_reset/", {"email": "worker@example.org"})
+    assert "重置网格化平台密码" in mail.outbox[0].subject
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    form = client.get(urlsplit(link.strip()).path, follow=True)
+    assert "设置新密码" in form.content.decode()
+    new = {"new_password1": "Brand-new-2026", "new_password2": "Brand-new-2026"}
+    done = client.post(form.redirect_chain[-1][0], new, follow=True)
+    assert "密码已设置" in done.content.decode()
+    cast.worker_a.refresh_from_db()
+    assert cast.worker_a.check_password("Brand-new-2026") and not tokens_of(cast.worker_a).exists()
