@@ -9,7 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import checks, metrics, selectors  # noqa: F401 (checks and metrics register themselves)
+        # checks and metrics register themselves, joint its workflow effects
+        from . import checks, joint, metrics, selectors  # noqa: F401
         from .models import Category
 
         post_save.connect(selectors.forget_categories, sender=Category)

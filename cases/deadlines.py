@@ -44,3 +44,12 @@ def extended_clock(started_at: dt.datetime, until: dt.datetime, escalates: bool)
     warn_at = started_at + (until - started_at) * 0.8
     escalate_at = until + dt.timedelta(hours=settings.CASE_ESCALATION_GRACE_HOURS) if escalates else None
     return StepClock(started_at, warn_at, until, escalate_at)
+
+
+def report_in_due(kind: str, summoned_at: dt.datetime) -> dt.datetime:
+    """When units summoned by a whistle of this kind must have reported in (``settings.JOINT_REPORT_IN``): an
+    emergency counts clock minutes, the others working hours."""
+    limit = settings.JOINT_REPORT_IN[kind]
+    if "minutes" in limit:
+        return summoned_at + dt.timedelta(minutes=limit["minutes"])
+    return add_working_time(summoned_at, Decimal(limit["working_hours"]))

@@ -13,7 +13,7 @@ from grids.models import Grid
 from .models import Case, Category
 from .routing import RoutingDirectory
 from .trail import satisfaction_words
-from .workflow import Action, Light, Status, Tier, Urgency
+from .workflow import Action, Light, PartyStatus, Status, Tier, Urgency, Whistle
 
 User = get_user_model()
 
@@ -141,12 +141,19 @@ def for_action(action: str, case: Case, data=None) -> ActionForm:
     if action == Action.DISPATCH:
         choices = addressees(case)
         form.fields["to"] = forms.ChoiceField(label=_("Dispatch to"), choices=[("", "—")] + choices)
-    if action in (Action.REJECT, Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REQUEST_EXTENSION):
+    if action == Action.SUMMON:
+        _summon_fields(form, case)
+    if action == Action.REWORK and case.joint:
+        form.fields["party"] = forms.ChoiceField(
+            label=_("Whose part to redo"), choices=[("", "—")] + [
+                (p.unit_code, p.unit_name) for p in case.current_parties if p.status == PartyStatus.FED_BACK])
+    if action in (Action.REJECT, Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REQUEST_EXTENSION,
+                  Action.PARTY_RETURN):
         form.fields["reason"] = forms.CharField(label=_("Reason"), max_length=2000,
                                                 widget=forms.Textarea(attrs={"rows": 2}))
     if action == Action.DENY_EXTENSION:
         form.fields["reason"] = forms.CharField(label=_("Reason"), max_length=2000, required=False)
-    if action in (Action.FEEDBACK, Action.HANDLE_ON_SPOT):
+    if action in (Action.FEEDBACK, Action.HANDLE_ON_SPOT, Action.PARTY_FEEDBACK):
         form.fields["result"] = forms.CharField(label=_("Result"), max_length=4000,
                                                 widget=forms.Textarea(attrs={"rows": 3}))
     if action == Action.REQUEST_EXTENSION:
@@ -161,6 +168,17 @@ def for_action(action: str, case: Case, data=None) -> ActionForm:
     form.fields["comment"] = forms.CharField(label=_("Comment"), max_length=2000, required=action == Action.COMMENT,
                                              widget=forms.Textarea(attrs={"rows": 2}))
     return form
+
+
+def _summon_fields(form: ActionForm, case: Case) -> None:
+    """The whistle's kind, the lead unit and the co-handling units, from the units the tier's dispatcher may send to."""
+    units = [(a.code, _addressee_label(a)) for a in RoutingDirectory(
+        street_ids=[case.street_id], category_ids=[case.category_id]).addressees(case) if not a.is_person]
+    form.fields["kind"] = forms.ChoiceField(label=_("Whistle"), choices=Whistle.choices, widget=forms.RadioSelect,
+                                            initial=Whistle.ROUTINE)
+    form.fields["lead"] = forms.ChoiceField(label=_("Lead unit"), choices=[("", "—")] + units)
+    form.fields["co_handlers"] = forms.MultipleChoiceField(label=_("Co-handling units"), choices=units,
+                                                           widget=forms.CheckboxSelectMultiple)
 
 
 def action_data(action: str, form: ActionForm) -> dict:

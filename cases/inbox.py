@@ -17,21 +17,23 @@ from core.scoping import scope_of
 from grids.models import Grid
 
 from .filters import CaseFilter
-from .models import Case
+from .models import Case, CaseParty
 from .selectors import DISPATCHER_ROLE
 from .services import CASE_WORKFLOW, available_actions
-from .workflow import TRANSITIONS, Action, Owner, extension_pending, no_extension_pending
+from .workflow import TRANSITIONS, Action, Owner, PartyStatus, extension_pending, no_extension_pending, single_handler
 
 # The step's main action first (the case page opens its form), then the exceptional ones.
-ACTION_ORDER = [Action.FILE, Action.DISPATCH, Action.ACCEPT, Action.FEEDBACK, Action.HANDLE_ON_SPOT, Action.VERIFY,
-                Action.EVALUATE, Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REQUEST_EXTENSION,
-                Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REJECT, Action.MERGE, Action.COMMENT]
+ACTION_ORDER = [Action.FILE, Action.DISPATCH, Action.SUMMON, Action.ACCEPT, Action.REPORT_IN, Action.FEEDBACK,
+                Action.PARTY_FEEDBACK, Action.HANDLE_ON_SPOT, Action.VERIFY, Action.EVALUATE,
+                Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REQUEST_EXTENSION, Action.RETURN,
+                Action.PARTY_RETURN, Action.REWORK, Action.ESCALATE, Action.REJECT, Action.MERGE, Action.COMMENT]
 NEVER_WAITING = (Action.COMMENT, Action.ESCALATE)
 STEP_ACTIONS = tuple(action for action in ACTION_ORDER if action not in NEVER_WAITING)
 
 # The workflow's guards as conditions on rows (a new guard must be added here: the import fails).
 GUARD_ROWS = {extension_pending: Q(extension_requested_until__isnull=False),
-              no_extension_pending: Q(extension_requested_until__isnull=True)}
+              no_extension_pending: Q(extension_requested_until__isnull=True),
+              single_handler: Q(joint=False)}
 _unmapped = {TRANSITIONS[a].guard for a in STEP_ACTIONS if TRANSITIONS[a].guard} - set(GUARD_ROWS)
 if _unmapped:
     raise ImportError(f"cases.inbox: no row condition for the guards {_unmapped}")
@@ -66,10 +68,20 @@ def _owner_rows(user) -> dict[Owner, Q | None]:
     return {
         Owner.DISPATCHER: dispatcher,
         Owner.HANDLER: handler,
+        Owner.PARTY: _party_rows(scope) if role == Role.DEPARTMENT_HANDLER else None,
         Owner.GRID_WORKER: served if role == Role.GRID_WORKER else None,
         Owner.EVALUATOR: evaluator,
         Owner.VIEWER: Q(),
     }
+
+
+def _party_rows(scope) -> Q:
+    """Joint cases where the user's unit has a part still to report in or to feed back (``workflow._part_refusal``
+    as a condition on rows)."""
+    units = Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
+    open_parts = CaseParty.objects.filter(units, summons__ended_at__isnull=True,
+                                          status__in=[PartyStatus.SUMMONED, PartyStatus.HANDLING])
+    return Q(joint=True, pk__in=open_parts.values("case_id"))
 
 
 def waiting_on(user) -> QuerySet[Case]:

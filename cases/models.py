@@ -16,10 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from core import tracking
 from core.models import AppendOnlyModel
-from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath
+from core.roles import Role, role_of
+from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath, scope_of
 from grids.models import Grid, StreetUnit
 
-from .workflow import OPEN, Light, Source, Status, Tier, Urgency
+from .workflow import OPEN, Light, PartyRole, PartyStatus, Source, Status, Tier, Urgency, Whistle
 
 
 class Category(models.Model):
@@ -96,12 +97,13 @@ class Route(models.Model):
         GRID_STAFF = "grid_staff", _("The grid's own staff")
         STATION = "station", _("The department's station in the case's street")
         SECTION = "section", _("A section of the case's street")
+        TEAM = "team", _("The street's joint enforcement team")
         DEPARTMENT = "department", _("The district department")
 
     # Which targets each tier's dispatcher may route to.
     TIER_TARGETS = {
         Tier.MICRO: (Target.GRID_STAFF,),
-        Tier.SMALL: (Target.STATION, Target.SECTION),
+        Tier.SMALL: (Target.STATION, Target.SECTION, Target.TEAM),
         Tier.LARGE: (Target.DEPARTMENT,),
     }
 
@@ -157,6 +159,9 @@ def case_grid_rows(user, scope: Scope, action: str) -> Rows:
     streets = [pk for pk, level in levels.items() if level == Grid.Level.STREET]
     units = [pk for pk, level in levels.items() if level == Grid.Level.UNIT]
     rows = scope.id_rows("street_id", frozenset(streets)) | scope.id_rows("grid_id", frozenset(units))
+    if scope.station_ids or scope.department_ids:  # units summoned to a joint case see it (a small table)
+        summoned = Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
+        rows |= Rows.where(Q(pk__in=CaseParty.objects.filter(summoned).values("case_id")))
     return rows if streets else rows | Rows.where(Q(reporter_id=user.pk))
 
 
@@ -213,6 +218,8 @@ class Case(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )
+    # Handled jointly (吹哨报到): several units summoned, the lead's unit in department/station (see CaseParty).
+    joint = models.BooleanField(_("handled jointly"), default=False)
     result = models.TextField(_("handling result"), blank=True)
 
     # The clock of the current step. next_due_at is when the sweep must next look at the case.
@@ -295,6 +302,103 @@ class Case(models.Model):
     def follow_up_code(self) -> str:
         """The follow-up code as residents read it ("K7QM-3XHD")."""
         return tracking.display(self.public_token)
+
+    @property
+    def current_parties(self) -> list["CaseParty"]:
+        """The units of the summons in force, the lead first (read once per instance)."""
+        if not self.joint:
+            return []
+        if "_current_parties" not in self.__dict__:
+            self.__dict__["_current_parties"] = list(
+                self.parties.filter(summons__ended_at__isnull=True).select_related("department", "station")
+                .order_by("-role", "pk"))
+        return self.__dict__["_current_parties"]
+
+    def forget_parties(self) -> None:
+        self.__dict__.pop("_current_parties", None)
+
+    def party_of(self, user) -> "CaseParty | None":
+        """The summoned unit this user acts for, if any: a handler of the station (a team's member, a station's
+        department) or of the department summoned."""
+        if not self.joint or role_of(user) != Role.DEPARTMENT_HANDLER:
+            return None
+        scope = scope_of(user)
+        return next((p for p in self.current_parties if p.station_id in scope.station_ids
+                     or p.department_id in scope.department_ids), None)
+
+
+class Summons(models.Model):
+    """A dispatcher's whistle (吹哨) summoning several units to one case; they must report in (报到) by
+    ``report_due_at``, which the whistle's kind sets. It ends when the case leaves the units (the lead returns it, or
+    it is escalated); the units' parts stay on record."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="summonses")
+    kind = models.CharField(_("whistle"), max_length=12, choices=Whistle.choices)
+    summoned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("summoned by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    summoned_at = models.DateTimeField(_("summoned"))
+    report_due_at = models.DateTimeField(_("report in by"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("summons")
+        verbose_name_plural = _("summonses")
+        ordering = ["case_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True),
+                                               name="one_summons_in_force_per_case")]
+
+
+class CaseParty(models.Model):
+    """One summoned unit's part of a joint case: its own report-in, handling deadline, feedback or return."""
+
+    summons = models.ForeignKey(Summons, on_delete=models.PROTECT, related_name="parties")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(_("part"), max_length=8, choices=PartyRole.choices)
+    department = models.ForeignKey("grids.Department", verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    station = models.ForeignKey("grids.StreetUnit", verbose_name=_("street unit"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=PartyStatus.choices, default=PartyStatus.SUMMONED)
+    reported_at = models.DateTimeField(_("reported in"), null=True, blank=True)
+    reported_late = models.BooleanField(_("reported in late"), default=False)
+    warn_at = models.DateTimeField(_("yellow warning at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("fed back"), null=True, blank=True)
+    fed_back_late = models.BooleanField(_("fed back late"), default=False)
+    result = models.TextField(_("handling result"), blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=2000, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("reworks"), default=0)
+
+    class Meta:
+        verbose_name = _("summoned unit")
+        verbose_name_plural = _("summoned units")
+        ordering = ["case_id", "summons_id", "-role", "pk"]  # the lead ("lead" > "co") first
+        indexes = [models.Index(fields=["station"], name="party_station_idx"),
+                   models.Index(fields=["department"], name="party_department_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(department__isnull=False) | Q(station__isnull=False),
+                                   name="party_names_a_unit"),
+            models.UniqueConstraint(fields=["summons"], condition=Q(role="lead"), name="one_lead_per_summons"),
+        ]
+
+    def __str__(self):
+        return self.unit_name
+
+    @property
+    def unit_name(self) -> str:
+        return self.station.name if self.station_id else self.department.name
+
+    @property
+    def unit_code(self) -> str:
+        return self.station.code if self.station_id else self.department.code
+
+    def light(self, now) -> str:
+        """This part's own deadline light: the report-in time until it reports in, then its handling limit."""
+        if self.status in (PartyStatus.FED_BACK, PartyStatus.RETURNED, PartyStatus.WITHDRAWN):
+            return ""
+        if self.status == PartyStatus.SUMMONED:
+            return Light.RED if now > self.summons.report_due_at else Light.GREEN
+        return Light.RED if now > self.due_at else Light.YELLOW if now > self.warn_at else Light.GREEN
 
 
 class CaseCounter(models.Model):

@@ -73,6 +73,7 @@ class RoutingDirectory:
         self.department_handlers = department_handlers
         self.stations = {(u.street_id, u.department_id): u for u in self.units if u.kind == StreetUnit.Kind.STATION}
         self.sections = {(u.street_id, u.section): u for u in self.units if u.kind == StreetUnit.Kind.SECTION}
+        self.teams = {u.street_id: u for u in self.units if u.kind == StreetUnit.Kind.TEAM}
         self.routes: dict[tuple[int, str], list[Route]] = defaultdict(list)
         routes = Route.objects.order_by("rank")
         if category_ids is not None:
@@ -104,6 +105,8 @@ class RoutingDirectory:
     def _unit(self, route: Route, case) -> StreetUnit | None:
         if route.target == Target.SECTION:
             return self.sections.get((case.street_id, route.section))
+        if route.target == Target.TEAM:
+            return self.teams.get(case.street_id)
         return self.stations.get((case.street_id, route.department_id or case.category.department_id))
 
     def _department(self, route: Route, case) -> Department | None:
@@ -122,8 +125,8 @@ def route_label(route: Route) -> str:
     name, a department its name."""
     if route.target == Target.SECTION:
         return str(StreetUnit.Section(route.section).label)
-    if route.target == Target.GRID_STAFF:
-        return str(Target.GRID_STAFF.label)
+    if route.target in (Target.GRID_STAFF, Target.TEAM):
+        return str(Target(route.target).label)
     department = route.department or route.category.department
     if department is None:
         return _("(no department)")

@@ -5,16 +5,18 @@ a street's cases through ``street_id``, unit grids through ``grid_id``, the depa
 a case is dispatched to, and what a person reported).
 """
 import time
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.models import Grid
 
-from .models import Case, Category
+from .models import Case, CaseParty, Category, Summons
 from .workflow import Tier
 
 User = get_user_model()
@@ -39,11 +41,36 @@ def case_get_for_user(user, number: str) -> Case:
     return get_object_or_404(with_relations(Case.objects.visible_to(user)), number=number)
 
 
+@dataclass(frozen=True)
+class PartLine:
+    """A summoned unit's part as the case page shows it."""
+
+    party: CaseParty
+    light: str
+
+
+@dataclass(frozen=True)
+class SummonsView:
+    summons: Summons
+    parts: list[PartLine]
+
+
+def summonses_of(case: Case) -> list[SummonsView]:
+    """Every whistle blown on the case, the one in force first, each with its units' parts and their lights."""
+    summonses = list(Summons.objects.filter(case=case).select_related("summoned_by__staff_profile")
+                     .prefetch_related(Prefetch("parties", queryset=CaseParty.objects.select_related(
+                         "department", "station").order_by("-role", "pk"))).order_by("-pk"))
+    now = timezone.now()
+    return [SummonsView(s, [PartLine(p, p.light(now)) for p in s.parties.all()]) for s in summonses]
+
+
 def is_dispatcher_of(user, case: Case) -> bool:
     return role_of(user) == DISPATCHER_ROLE[case.tier] and scope_of(user).covers(case.grid.code)
 
 
 def is_handler_of(user, case: Case) -> bool:
+    if case.joint:
+        return case.party_of(user) is not None
     if case.assignee_id is not None:
         return user.id == case.assignee_id
     if role_of(user) != Role.DEPARTMENT_HANDLER:
@@ -70,13 +97,22 @@ def dispatchers_of(case: Case) -> QuerySet:
 
 
 def handlers_of(case: Case) -> QuerySet:
+    """Who handles the case now: its assignee, the handlers of its unit, or those of every unit summoned to it."""
     if case.assignee_id is not None:
         return User.objects.filter(id=case.assignee_id, is_active=True)
+    if case.joint:
+        return unit_handlers([(p.department_id, p.station_id) for p in case.current_parties])
+    return unit_handlers([(case.department_id, case.station_id)])
+
+
+def unit_handlers(units: list[tuple[int | None, int | None]]) -> QuerySet:
+    """The active handlers of these (department id, station id) units: a station's own and its department's."""
     query = Q(pk__in=[])
-    if case.station_id is not None:
-        query |= Q(stationuserobjectpermission__content_object_id=case.station_id)
-    if case.department_id is not None:
-        query |= Q(departmentuserobjectpermission__content_object_id=case.department_id)
+    for department_id, station_id in units:
+        if station_id is not None:
+            query |= Q(stationuserobjectpermission__content_object_id=station_id)
+        if department_id is not None:
+            query |= Q(departmentuserobjectpermission__content_object_id=department_id)
     return User.objects.filter(query, is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
 
 
@@ -114,7 +150,10 @@ class StepOwnerDirectory:
     def handlers_of(self, case: Case) -> list:
         if case.assignee_id is not None:
             return [case.assignee] if case.assignee.is_active else []
-        people = self.by_station.get(case.station_id, []) + self.by_department.get(case.department_id, [])
+        units = ([(p.department_id, p.station_id) for p in case.current_parties] if case.joint
+                 else [(case.department_id, case.station_id)])
+        people = [u for department_id, station_id in units
+                  for u in self.by_station.get(station_id, []) + self.by_department.get(department_id, [])]
         return list({u.id: u for u in people}.values())
 
 

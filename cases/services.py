@@ -30,7 +30,7 @@ from grids.models import Department, Grid, StreetUnit
 from . import routing, selectors
 from .deadlines import extended_clock, step_clock
 from .journal import Journal
-from .models import Case, CaseCounter, Category, Route
+from .models import Case, CaseCounter, CaseParty, Category, Route, Summons
 from .workflow import (
     ABSORB,
     CREATE,
@@ -40,6 +40,7 @@ from .workflow import (
     Action,
     Light,
     Owner,
+    PartyStatus,
     Status,
     Tier,
     Urgency,
@@ -237,6 +238,7 @@ def _rater(user, case: Case) -> bool:
 CASE_WORKFLOW = Workflow("case", TRANSITIONS, permission="cases.change_case", deciders={
     Owner.DISPATCHER: selectors.is_dispatcher_of,
     Owner.HANDLER: selectors.is_handler_of,
+    Owner.PARTY: lambda user, case: case.party_of(user) is not None,
     Owner.GRID_WORKER: selectors.is_grid_worker_of,
     Owner.EVALUATOR: _rater,
     Owner.VIEWER: lambda user, case: True,  # the case was fetched through visible_to
@@ -289,7 +291,7 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     return case
 
 
-def _text(data: dict, name: str, limit: int = 2000) -> str:
+def text_field(data: dict, name: str, limit: int = 2000) -> str:
     value = str(data.get(name, "")).strip()
     if len(value) > limit:
         raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
@@ -305,7 +307,7 @@ def _file(case: Case, step: Step) -> Outcome:
 
 @CASE_WORKFLOW.effect(Action.REJECT)
 def _reject(case: Case, step: Step) -> Outcome:
-    reason = _text(step.data, "reason")
+    reason = text_field(step.data, "reason")
     start_step(case, step.now)
     return Outcome({"reason": reason}, [case_notice(
         Notification.Kind.CLOSED, [case.reporter],
@@ -344,24 +346,32 @@ def _resolve_addressee(case, data) -> tuple[Department | None, StreetUnit | None
             raise ValidationError({"assignee": _("%(name)s does not handle %(tier)s cases here.")
                                    % {"name": username, "tier": Tier(case.tier).label}})
         return post.department, post.unit, user
-    addressee = next((a for a in routing.addressees(case) if not a.is_person and a.code == code), None)
+    return (*resolve_unit(case, code), None)
+
+
+def resolve_unit(case, code: str, field: str = "department",
+                 addressees=None) -> tuple[Department | None, StreetUnit | None]:
+    """The (department, street unit) of a unit the case's dispatcher may send it to (``routing.addressees``, or the
+    list given): 403 for a unit outside the tier and street, 409 for one with no one to accept the case."""
+    found = routing.addressees(case) if addressees is None else addressees
+    addressee = next((a for a in found if not a.is_person and a.code == code), None)
     if addressee is None:
-        _refuse_unit(case, code)
+        _refuse_unit(case, code, field)
     if not addressee.handlers:
         raise Conflict(_("%(unit)s has no active handler to accept the case; choose another unit.")
                        % {"unit": addressee.name}, code="no_handler")
     if addressee.kind == Route.Target.DEPARTMENT:
-        return Department.objects.get(code=code), None, None
+        return Department.objects.get(code=code), None
     unit = StreetUnit.objects.select_related("department").get(code=code)
-    return unit.department, unit, None
+    return unit.department, unit
 
 
-def _refuse_unit(case, code: str):
+def _refuse_unit(case, code: str, field: str = "department"):
     """A code that names no unit this case's dispatcher may send to: 403 if the unit exists elsewhere, 409 if it is
     the street's own but out of service, else 400."""
     unit = StreetUnit.objects.filter(code=code).first() or Department.objects.filter(code=code).first()
     if unit is None:
-        raise ValidationError({"department": _("No department or station has the code “%(code)s”.") % {"code": code}})
+        raise ValidationError({field: _("No department or station has the code “%(code)s”.") % {"code": code}})
     if case.tier == Tier.MICRO:
         raise PermissionDenied(_("In the micro-cycle a case goes to the grid's own staff: give an assignee."))
     if isinstance(unit, StreetUnit) and not unit.in_service and unit.street_id == case.street_id:
@@ -387,7 +397,7 @@ def _dispatch(case: Case, step: Step) -> Outcome:
 
 @CASE_WORKFLOW.effect(Action.RETURN)
 def _return(case: Case, step: Step) -> Outcome:
-    reason = _text(step.data, "reason")
+    reason = text_field(step.data, "reason")
     previous = case.assignee.username if case.assignee else (case.station.code if case.station else
                                                              case.department.code if case.department else "")
     case.department = case.station = case.assignee = None
@@ -400,7 +410,7 @@ def _return(case: Case, step: Step) -> Outcome:
 
 @CASE_WORKFLOW.effect(Action.FEEDBACK)
 def _feedback(case: Case, step: Step) -> Outcome:
-    case.result = _text(step.data, "result", 4000)
+    case.result = text_field(step.data, "result", 4000)
     case.fed_back_at = step.now
     start_step(case, step.now)
     return Outcome({"result": case.result}, [case_notice(
@@ -428,12 +438,42 @@ def _verify(case: Case, step: Step) -> Outcome:
 
 @CASE_WORKFLOW.effect(Action.REWORK)
 def _rework(case: Case, step: Step) -> Outcome:
-    reason = _text(step.data, "reason")
+    reason = text_field(step.data, "reason")
     case.rework_count += 1
     start_step(case, step.now)
-    return Outcome({"reason": reason}, [case_notice(
-        Notification.Kind.REWORK, selectors.handlers_of(case),
+    payload, handlers = {"reason": reason}, selectors.handlers_of(case)
+    if case.joint:  # a rework names the unit whose part is redone; the others' parts stand
+        party = rework_party(case, step)
+        payload["party"], handlers = party.unit_code, selectors.unit_handlers([(party.department_id, party.station_id)])
+    return Outcome(payload, [case_notice(
+        Notification.Kind.REWORK, handlers,
         _("Case %(number)s needs rework: %(reason)s") % {"number": case.number, "reason": reason}, case)])
+
+
+def rework_party(case: Case, step: Step) -> CaseParty:
+    code = str(step.data.get("party") or "").strip()
+    party = next((p for p in case.current_parties if p.unit_code == code), None)
+    if party is None:
+        raise ValidationError({"party": _("Name the summoned unit whose part is to be redone.")})
+    party.status, party.fed_back_at, party.fed_back_late = PartyStatus.HANDLING, None, False
+    party.rework_count += 1
+    clock = step_clock(case.category, "handle", case.urgency == Urgency.URGENT, step.now, escalates=False)
+    party.warn_at, party.due_at = clock.warn_at, clock.due_at
+    party.save()
+    return party
+
+
+def end_summons(case: Case, now: dt.datetime) -> None:
+    """The case leaves the summoned units (the lead returned it, or it went up a tier): parts not finished end."""
+    if not case.joint:
+        return
+    for party in case.current_parties:
+        if party.status in (PartyStatus.SUMMONED, PartyStatus.HANDLING):
+            party.status = PartyStatus.WITHDRAWN
+            party.save(update_fields=["status"])
+    Summons.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    case.joint = False
+    case.forget_parties()
 
 
 def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, list[Notice]]:
@@ -442,6 +482,7 @@ def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, li
     ``owners`` finds the people to tell (``dispatchers_of`` / ``handlers_of``): the selectors, or
     a ``StepOwnerDirectory`` preloaded for a whole sweep."""
     old_handlers = list(owners.handlers_of(case)) if case.status in (Status.DISPATCHED, Status.HANDLING) else []
+    end_summons(case, now)
     case.tier = next_tier(case.tier)
     case.status = escalation_target_status(case.status)
     case.department = case.station = case.assignee = None
@@ -455,7 +496,7 @@ def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, li
 
 @CASE_WORKFLOW.effect(Action.ESCALATE)
 def _escalate(case: Case, step: Step) -> Outcome:
-    payload, notices = apply_escalation(case, step.now, _text(step.data, "reason"))
+    payload, notices = apply_escalation(case, step.now, text_field(step.data, "reason"))
     return Outcome(payload, notices)
 
 
@@ -484,7 +525,7 @@ def _request_extension(case: Case, step: Step) -> Outcome:
     if until - step.now > MAX_EXTENSION:
         raise ValidationError({"until": _("An extension may not exceed 60 days.")})
     case.extension_requested_until = until
-    reason = _text(step.data, "reason")
+    reason = text_field(step.data, "reason")
     return Outcome({"until": until.isoformat(), "reason": reason}, [case_notice(
         Notification.Kind.EXTENSION, selectors.dispatchers_of(case),
         _("Case %(number)s asks for an extension: %(reason)s") % {"number": case.number, "reason": reason}, case)])
@@ -507,7 +548,7 @@ def _approve_extension(case: Case, step: Step) -> Outcome:
 def _deny_extension(case: Case, step: Step) -> Outcome:
     requested = case.extension_requested_until
     case.extension_requested_until = None
-    return Outcome({"until": requested.isoformat(), "reason": _text(step.data, "reason")}, [case_notice(
+    return Outcome({"until": requested.isoformat(), "reason": text_field(step.data, "reason")}, [case_notice(
         Notification.Kind.EXTENSION, selectors.handlers_of(case),
         _("The extension of case %(number)s was denied.") % {"number": case.number}, case)])
 
@@ -539,12 +580,12 @@ def parse_satisfaction(value) -> int:
 @CASE_WORKFLOW.effect(Action.EVALUATE)
 def _evaluate(case: Case, step: Step) -> Outcome:
     return apply_evaluation(case, step.now, parse_satisfaction(step.data["satisfaction"]),
-                            _text(step.data, "comment", 500), defaulted=False)
+                            text_field(step.data, "comment", 500), defaulted=False)
 
 
 @CASE_WORKFLOW.effect(Action.COMMENT)
 def _comment(case: Case, step: Step) -> Outcome:
-    return Outcome({"comment": _text(step.data, "comment")})
+    return Outcome({"comment": text_field(step.data, "comment")})
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from .workflow import (
 SWEPT_FIELDS = [
     "status", "tier", "light", "next_due_at", "department", "station", "assignee", "step_started_at", "warn_at",
     "due_at", "escalate_at", "extension_requested_until", "escalation_count", "overdue_steps", "satisfaction",
-    "satisfaction_comment", "satisfaction_defaulted", "evaluated_at",
+    "satisfaction_comment", "satisfaction_defaulted", "evaluated_at", "joint",
 ]
 
 

@@ -42,6 +42,7 @@ from .workflow import (
     Status,
     Tier,
     Urgency,
+    Whistle,
 )
 
 User = get_user_model()
@@ -173,6 +174,44 @@ def _dispatch(event, actor, payload, ctx):
                  to=ctx.name_of(str(payload.get("to", ""))), limit=step_limit(ctx.case, "handle"))
 
 
+def _summon(event, actor, payload, ctx):
+    units = [_("%(unit)s (lead)") % {"unit": ctx.name_of(str(payload.get("lead", "")))}]
+    units += [ctx.name_of(str(code)) for code in payload.get("co_handlers", [])]
+    return _says(_("%(actor)s blew the %(whistle)s, summoning %(units)s to report in by %(due)s"), actor=actor,
+                 whistle=_whistle(payload.get("kind")), units="、".join(units),
+                 due=moment(payload.get("report_due_at")))
+
+
+def _whistle(kind) -> str:
+    return str(Whistle(kind).label) if kind in Whistle.values else str(kind)
+
+
+def _report_in(event, actor, payload, ctx):
+    unit = ctx.name_of(str(payload.get("unit", "")))
+    if payload.get("late"):
+        return _says(_("%(actor)s reported in for %(unit)s, late (due %(due)s)"), actor=actor, unit=unit,
+                     due=moment(payload.get("report_due_at")))
+    return _says(_("%(actor)s reported in for %(unit)s"), actor=actor, unit=unit)
+
+
+def _party_feedback(event, actor, payload, ctx):
+    return _says(_("%(actor)s fed back the part of %(unit)s"), actor=actor, unit=ctx.name_of(str(payload.get("unit"))))
+
+
+def _party_return(event, actor, payload, ctx):
+    unit = ctx.name_of(str(payload.get("unit", "")))
+    if payload.get("ended"):
+        return _says(_("%(actor)s returned the lead's part for %(unit)s; the summons ended"), actor=actor, unit=unit)
+    return _says(_("%(actor)s returned the part of %(unit)s"), actor=actor, unit=unit)
+
+
+def _rework(event, actor, payload, ctx):
+    if payload.get("party"):
+        return _says(_("%(actor)s sent the part of %(unit)s back for rework"), actor=actor,
+                     unit=ctx.name_of(str(payload["party"])))
+    return _says(_("%(actor)s sent it back for rework"), actor=actor)
+
+
 def _merge(event, actor, payload, ctx):
     return _says(_("%(actor)s merged it into %(number)s"), actor=actor, number=_case_link(str(payload.get("into"))))
 
@@ -237,7 +276,11 @@ SENTENCES: dict[str, Sentence] = {
     Action.FEEDBACK: _simple(gettext_noop("%(actor)s fed back the result")),
     Action.HANDLE_ON_SPOT: _simple(gettext_noop("%(actor)s handled it on the spot")),
     Action.VERIFY: _simple(gettext_noop("%(actor)s verified the result and closed the case")),
-    Action.REWORK: _simple(gettext_noop("%(actor)s sent it back for rework")),
+    Action.REWORK: _rework,
+    Action.SUMMON: _summon,
+    Action.REPORT_IN: _report_in,
+    Action.PARTY_FEEDBACK: _party_feedback,
+    Action.PARTY_RETURN: _party_return,
     Action.ESCALATE: _escalate,
     Action.REQUEST_EXTENSION: _request_extension,
     Action.APPROVE_EXTENSION: _approve_extension,
@@ -300,11 +343,16 @@ def describe(event: CaseEvent, ctx: Context) -> TrailLine:
                      system=event.action in SYSTEM_KINDS)
 
 
+NAMING_ACTIONS = (Action.DISPATCH, Action.RETURN, Action.SUMMON, Action.REPORT_IN, Action.PARTY_FEEDBACK,
+                  Action.PARTY_RETURN, Action.REWORK)
+
+
 def _names(events: Iterable[CaseEvent]) -> dict[str, str]:
     """Names of the people, stations and departments the trail names by code (a few queries at
     most, however long the trail)."""
-    codes = {str(e.payload.get(key)) for e in events for key in ("to", "from")
-             if e.action in (Action.DISPATCH, Action.RETURN) and e.payload.get(key)}
+    codes = {str(e.payload.get(key)) for e in events for key in ("to", "from", "lead", "unit", "party")
+             if e.action in NAMING_ACTIONS and e.payload.get(key)}
+    codes |= {str(code) for e in events if e.action == Action.SUMMON for code in e.payload.get("co_handlers", [])}
     if not codes:
         return {}
     names = dict(StreetUnit.objects.filter(code__in=codes).values_list("code", "name"))

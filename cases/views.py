@@ -187,6 +187,7 @@ def _detail_context(request, case, bound_action=None, bound_form=None):
         "action_forms": action_forms,
         "open_action": bound_action or (asked if asked in actions else None),
         "grid_boundary": Grid.objects.filter(pk=case.grid_id).values_list("boundary", flat=True).first(),
+        "summonses": selectors.summonses_of(case),
         "can_add_photo": request.user.has_perm("cases.add_attachment") and case.status not in (
             Status.EVALUATED, Status.REJECTED),
     }

@@ -75,6 +75,35 @@ class Action(TextChoices):
     DENY_EXTENSION = "deny_extension", _("Deny extension")
     EVALUATE = "evaluate", _("Evaluate")
     COMMENT = "comment", _("Comment")
+    SUMMON = "summon", _("Summon units (吹哨)")
+    REPORT_IN = "report_in", _("Report in (报到)")
+    PARTY_FEEDBACK = "party_feedback", _("Feed back our part")
+    PARTY_RETURN = "party_return", _("Return our part")
+
+
+class Whistle(TextChoices):
+    """The kinds of summons (吹哨): each sets how soon the summoned units must report in
+    (``settings.JOINT_REPORT_IN``)."""
+
+    ROUTINE = "routine", _("Routine whistle (日常哨)")
+    HARD = "hard", _("Hard-case whistle (攻坚哨)")
+    EMERGENCY = "emergency", _("Emergency whistle (应急哨)")
+
+
+class PartyRole(TextChoices):
+    LEAD = "lead", _("Lead unit")
+    CO = "co", _("Co-handling unit")
+
+
+class PartyStatus(TextChoices):
+    SUMMONED = "summoned", _("Summoned")
+    HANDLING = "handling", _("Reported in, handling")
+    FED_BACK = "fed_back", _("Fed back")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Summons ended")
+
+
+ACTIVE_PARTY = (PartyStatus.SUMMONED, PartyStatus.HANDLING, PartyStatus.FED_BACK)
 
 
 class Owner(Enum):
@@ -83,6 +112,7 @@ class Owner(Enum):
     DISPATCHER = "dispatcher"  # the tier's dispatching unit: community / street sub-centre / district centre
     HANDLER = "handler"  # the assignee, or the department/station the case is dispatched to
     GRID_WORKER = "grid_worker"  # staff of the case's own unit grid (micro-cycle only)
+    PARTY = "party"  # a unit summoned to a joint case (its handlers), acting on its own part
     EVALUATOR = "evaluator"  # the reporter, or the dispatcher recording the resident's rating
     VIEWER = "viewer"  # anyone who can see the case
 
@@ -105,12 +135,25 @@ class CaseTransition(Transition):
         return state in self.sources and case.tier in self.tiers
 
 
+def single_handler(case) -> str | None:
+    return _("This case is handled jointly: each summoned unit reports in and feeds back its own part.") \
+        if case.joint else None
+
+
 def extension_pending(case) -> str | None:
     return None if case.extension_requested_until is not None else _("No extension is pending.")
 
 
 def no_extension_pending(case) -> str | None:
     return _("An extension is already waiting for a decision.") if case.extension_requested_until else None
+
+
+def _part_refusal(user, case, *states: str) -> str | None:
+    """Why the user's unit cannot act on its part of a joint case now (it acted already, or the summons ended)."""
+    party = case.party_of(user)
+    if party is None or party.status in states:
+        return None
+    return _("Your unit's part is already “%(state)s”.") % {"state": party.get_status_display()}
 
 
 T = CaseTransition
@@ -120,9 +163,21 @@ TRANSITIONS: dict[str, CaseTransition] = {
     Action.MERGE: T((Status.COLLECTED, Status.FILED), Status.REJECTED, Owner.DISPATCHER, Action.MERGE.label,
                     needs=("into",)),
     Action.DISPATCH: T((Status.FILED,), Status.DISPATCHED, Owner.DISPATCHER, Action.DISPATCH.label),
-    Action.ACCEPT: T((Status.DISPATCHED,), Status.HANDLING, Owner.HANDLER, Action.ACCEPT.label),
-    Action.RETURN: T(WITH_HANDLER, Status.FILED, Owner.HANDLER, Action.RETURN.label, needs=("reason",)),
-    Action.FEEDBACK: T((Status.HANDLING,), Status.FED_BACK, Owner.HANDLER, Action.FEEDBACK.label, needs=("result",)),
+    Action.SUMMON: T((Status.FILED,), Status.DISPATCHED, Owner.DISPATCHER, Action.SUMMON.label,
+                     needs=("kind", "lead"), tiers=(Tier.SMALL, Tier.LARGE)),
+    Action.ACCEPT: T((Status.DISPATCHED,), Status.HANDLING, Owner.HANDLER, Action.ACCEPT.label, guard=single_handler),
+    Action.RETURN: T(WITH_HANDLER, Status.FILED, Owner.HANDLER, Action.RETURN.label, needs=("reason",),
+                     guard=single_handler),
+    Action.FEEDBACK: T((Status.HANDLING,), Status.FED_BACK, Owner.HANDLER, Action.FEEDBACK.label, needs=("result",),
+                       guard=single_handler),
+    # A summoned unit's own part; the effects move the case when the parts add up (services.joint).
+    Action.REPORT_IN: T(WITH_HANDLER, None, Owner.PARTY, Action.REPORT_IN.label,
+                        part=lambda user, case: _part_refusal(user, case, PartyStatus.SUMMONED)),
+    Action.PARTY_FEEDBACK: T((Status.HANDLING,), None, Owner.PARTY, Action.PARTY_FEEDBACK.label, needs=("result",),
+                             part=lambda user, case: _part_refusal(user, case, PartyStatus.HANDLING)),
+    Action.PARTY_RETURN: T(WITH_HANDLER, None, Owner.PARTY, Action.PARTY_RETURN.label, needs=("reason",),
+                           part=lambda user, case: _part_refusal(user, case, PartyStatus.SUMMONED,
+                                                                 PartyStatus.HANDLING)),
     Action.HANDLE_ON_SPOT: T((Status.COLLECTED, Status.FILED), Status.FED_BACK, Owner.GRID_WORKER,
                              Action.HANDLE_ON_SPOT.label, needs=("result",), tiers=(Tier.MICRO,)),
     Action.VERIFY: T((Status.FED_BACK,), Status.CLOSED, Owner.DISPATCHER, Action.VERIFY.label),

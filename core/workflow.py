@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from .errors import Conflict
 
 # What stands in the way of an action, in the order the error contract checks it.
-ROLE, OWNER, STATE, GUARD = "role", "owner", "state", "guard"
+ROLE, OWNER, STATE, GUARD, PART = "role", "owner", "state", "guard", "part"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class Transition:
     needs: tuple[str, ...] = ()  # fields that must be given
     # A condition on the object beyond its state: returns why the action cannot be taken now.
     guard: Callable[[Any], str | None] | None = field(default=None, compare=False)
+    # Where several people share one object, each with a part of their own (the units summoned to a joint case):
+    # ``part(user, obj)`` says why the user's own part is not in a state for the action, or None. Like the state,
+    # a part that has already moved on is a 409: acting twice, or after the object went on without them.
+    part: Callable[[Any, Any], str | None] | None = field(default=None, compare=False)
 
     def starts_from(self, obj, state: str) -> bool:
         return state in self.sources
@@ -101,7 +105,7 @@ class Workflow:
 
     def _obstacle(self, user, obj, action: str, may_act: bool | None = None) -> str | None:
         """The first thing in the way of ``action``, in the contract's order (ROLE, OWNER, STATE,
-        GUARD), or None. It builds no message: a list page asks it for every row and every step."""
+        GUARD, PART), or None. It builds no message: a list page asks it for every row and every step."""
         transition = self.transitions[action]
         if not (self._may_act(user) if may_act is None else may_act):
             return ROLE
@@ -111,6 +115,8 @@ class Workflow:
             return STATE
         if transition.guard and transition.guard(obj):
             return GUARD
+        if transition.part and transition.part(user, obj):
+            return PART
         return None
 
     def refusal(self, user, obj, action: str) -> Exception | None:
@@ -126,6 +132,8 @@ class Workflow:
                 "action": transition.label, "state": self._state_label(obj)}, code="wrong_state")
         if obstacle == GUARD:
             return Conflict(transition.guard(obj), code="wrong_state")
+        if obstacle == PART:
+            return Conflict(transition.part(user, obj), code="wrong_state")
         return None
 
     def available(self, user, obj) -> list[str]:

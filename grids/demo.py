@@ -16,8 +16,8 @@ from django.utils import translation
 
 from core.roles import Role
 
-from .models import Grid, StaffProfile
-from .services import staff_create
+from .models import Grid, StaffProfile, StreetUnit
+from .services import staff_create, team_enlist
 
 DEMO_PASSWORD = "Haidian@2026"
 XUEYUANLU = "110108009"  # 学院路街道, one of the two pilot streets
@@ -40,6 +40,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("dispatcher", Role.STREET_DISPATCHER, "学院路街道分中心", "张调度", grid=XUEYUANLU),
     DemoAccount("dispatcher2", Role.STREET_DISPATCHER, "青龙桥街道分中心", "赵调度", grid=QINGLONGQIAO),
     DemoAccount("station", Role.DEPARTMENT_HANDLER, "学院路城管分队", "陈分队",
+                department=f"urban_enforcement-{XUEYUANLU}"),
+    DemoAccount("enforcer", Role.DEPARTMENT_HANDLER, "学院路城管分队 · 联合执法队", "马队员",
                 department=f"urban_enforcement-{XUEYUANLU}"),
     DemoAccount("section", Role.DEPARTMENT_HANDLER, "学院路环境保护科", "林科长",
                 department=f"environment-{XUEYUANLU}"),
@@ -161,6 +163,9 @@ def seed_demo_users() -> int:
     """The demo logins (one per role) and the admin."""
     created = _create(DEMO_ACCOUNTS)
     User = get_user_model()
+    # The street's joint enforcement team (联合执法队) takes its members from the stations.
+    team_enlist(team=StreetUnit.objects.get(kind=StreetUnit.Kind.TEAM, street__code=XUEYUANLU),
+                user=User.objects.get(username="enforcer"))
     if not User.objects.filter(username="admin").exists():
         admin = User.objects.create_superuser("admin", "admin@grid.haidian.gov.cn", None)
         User.objects.filter(pk=admin.pk).update(password=_demo_password_hash())

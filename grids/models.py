@@ -162,6 +162,8 @@ class StreetUnit(models.Model):
     class Kind(models.TextChoices):
         STATION = "station", _("Department station")
         SECTION = "section", _("Street section")
+        # 联合执法队: members from several departments' stations in the street, taking a case as one unit.
+        TEAM = "team", _("Joint enforcement team")
 
     class Section(models.TextChoices):
         """The sections every street and town keeps, under the same codes everywhere."""
@@ -202,15 +204,18 @@ class StreetUnit(models.Model):
     class Meta:
         verbose_name = _("street handling unit")
         verbose_name_plural = _("street handling units")
-        ordering = ["street__code", "-kind", "department_id", "section"]  # stations, then sections
+        ordering = ["street__code", "-kind", "department_id", "section"]  # teams, stations, then sections
         constraints = [
             models.UniqueConstraint(fields=["department", "street"], name="one_station_per_street"),
             models.UniqueConstraint(fields=["section", "street"], name="one_section_per_street",
                                     condition=models.Q(kind="section")),
+            models.UniqueConstraint(fields=["street"], name="one_team_per_street",
+                                    condition=models.Q(kind="team")),
             models.CheckConstraint(
                 condition=models.Q(kind="station", department__isnull=False, section="")
-                | models.Q(models.Q(kind="section", department__isnull=True), ~models.Q(section="")),
-                name="street_unit_station_or_section",
+                | models.Q(models.Q(kind="section", department__isnull=True), ~models.Q(section=""))
+                | models.Q(kind="team", department__isnull=True, section=""),
+                name="street_unit_station_section_or_team",
             ),
         ]
         permissions = [("serve_station", _("Handles the cases of this station"))]

@@ -88,6 +88,8 @@ STREET_SECTIONS = [
     ("economy", "经济发展科"),
     ("environment", "环境保护科"),
 ]
+# Each street's joint enforcement team (联合执法队), staffed from its department stations.
+JOINT_TEAM_NAME = "联合执法队"
 
 # The sunk-down forces of the source: 13,922 people in four groups.
 STAFF_FORCE_GROUPS = [

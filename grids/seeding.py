@@ -332,7 +332,8 @@ def _seed_departments() -> tuple[int, int]:
 
 
 def _seed_street_units(street_ids: dict[str, int]) -> tuple[int, int]:
-    """Each street's department stations (派驻机构) and its own sections (科室)."""
+    """Each street's department stations (派驻机构), its own sections (科室) and its joint enforcement team
+    (联合执法队, whose members come from the stations: ``services.team_enlist``)."""
     departments = dict(Department.objects.values_list("code", "id"))
     rows = []
     for s_index, (street_name, _kind, _lng, _lat) in enumerate(seed_data.STREETS):
@@ -350,6 +351,11 @@ def _seed_street_units(street_ids: dict[str, int]) -> tuple[int, int]:
                 "section": code, "street_id": street_ids[street_code], "name": f"{_short(street_name)}{section_name}",
                 "management_mode": StreetUnit.ManagementMode.STREET,
             })
+        rows.append({
+            "code": f"joint_team-{street_code}", "kind": StreetUnit.Kind.TEAM, "department_id": None, "section": "",
+            "street_id": street_ids[street_code], "name": f"{_short(street_name)}{seed_data.JOINT_TEAM_NAME}",
+            "management_mode": StreetUnit.ManagementMode.STREET,
+        })
     return upsert_by_key(StreetUnit, "code", rows)
 
 

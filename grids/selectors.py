@@ -6,6 +6,7 @@ on grid nodes (inherited down the tree: a grid code covers every code it prefixe
 ``serve_department`` on departments and ``serve_station`` on department stations.
 """
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +23,8 @@ from .models import (
     StationUserObjectPermission,
     StreetUnit,
 )
+
+User = get_user_model()
 
 
 def _minimal_roots(codes: set[str]) -> tuple[str, ...]:
@@ -75,3 +78,11 @@ def public_staff_of_grid(code: str) -> QuerySet[StaffProfile]:
     return StaffProfile.objects.filter(home_grid__code=code, listed_publicly=True, user__is_active=True).order_by(
         "force_group", "full_name"
     )
+
+
+def team_members(team: StreetUnit) -> QuerySet:
+    """The active handlers serving a joint enforcement team, with the station each comes from."""
+    return (User.objects.filter(is_active=True, stationuserobjectpermission__content_object=team,
+                                stationuserobjectpermission__permission__codename="serve_station")
+            .select_related("staff_profile__station").order_by("staff_profile__station__department_id",
+                                                                "staff_profile__full_name"))

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from core.roles import Role
 
@@ -132,3 +132,20 @@ def staff_create(
     user.groups.add(Group.objects.get(name=role))
     scope_grant(user=user, scope=scope)
     return user
+
+
+def team_enlist(*, team: StreetUnit, user) -> None:
+    """Make a station's handler a member of their street's joint enforcement team: they then accept and handle the
+    team's cases as well as their station's (the team takes a case as one unit)."""
+    if team.kind != StreetUnit.Kind.TEAM:
+        raise ValidationError({"team": _("%(unit)s is not a joint enforcement team.") % {"unit": team.name}})
+    profile = getattr(user, "staff_profile", None)
+    station = profile.station if profile else None
+    if (not user.is_active or profile.role != Role.DEPARTMENT_HANDLER or station is None
+            or station.kind != StreetUnit.Kind.STATION or station.street_id != team.street_id):
+        raise ValidationError({"user": _("A team's members are handlers of a department station in its street.")})
+    assign_perm("grids.serve_station", user, team)
+
+
+def team_release(*, team: StreetUnit, user) -> None:
+    remove_perm("grids.serve_station", user, team)

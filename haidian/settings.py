@@ -416,6 +416,13 @@ CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 # Duplicate suggestions at intake: open cases of the same category this near the point and this recent.
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_DAYS = float(os.environ.get("CASE_DUPLICATE_DAYS", "7"))
+# Joint handling (吹哨报到): how soon summoned units must report in, by the whistle's kind; at most this many units.
+JOINT_REPORT_IN = {
+    "routine": {"working_hours": 8},  # 日常哨: within a working day
+    "hard": {"working_hours": 2},  # 攻坚哨
+    "emergency": {"minutes": 30},  # 应急哨: clock time, day or night
+}
+JOINT_MAX_UNITS = 8
 OPEN311_RATE = os.environ.get("OPEN311_RATE", "120/m")
 PUBLIC_REPORT_RATE = os.environ.get("PUBLIC_REPORT_RATE", "10/h")  # residents' reports per address
 PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/h")  # reset mails asked for, per address

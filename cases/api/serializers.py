@@ -1,13 +1,14 @@
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import AvailableActionsField
 
-from ..models import Attachment, Case, CaseEvent, Category, Route
+from ..models import Attachment, Case, CaseEvent, CaseParty, Category, Route, Summons
 from ..services import CASE_WORKFLOW
-from ..workflow import Source, Status, Urgency
+from ..workflow import Source, Status, Urgency, Whistle
 
 
 class CategoryOut(serializers.ModelSerializer):
@@ -66,6 +67,40 @@ class ActionIn(serializers.Serializer):
                                   help_text=_("request_extension: new due date-time (ISO 8601)"))
     into = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=_("merge: case number"))
     satisfaction = serializers.IntegerField(required=False, min_value=1, max_value=5, help_text=_("evaluate: 1–5"))
+    kind = serializers.ChoiceField(required=False, choices=Whistle.choices,
+                                   help_text=_("summon: the whistle, which sets how soon the units must report in"))
+    lead = serializers.CharField(required=False, allow_blank=True, max_length=48,
+                                 help_text=_("summon: code of the lead unit (from dispatch-options)"))
+    co_handlers = serializers.ListField(
+        child=serializers.CharField(max_length=48), required=False, max_length=16,
+        help_text=_("summon: codes of the co-handling units (from dispatch-options)"))
+    party = serializers.CharField(required=False, allow_blank=True, max_length=48,
+                                  help_text=_("rework of a joint case: code of the unit whose part is redone"))
+
+
+class PartyOut(serializers.ModelSerializer):
+    """A summoned unit's part of a joint case."""
+
+    unit = serializers.CharField(source="unit_code", read_only=True)
+    unit_name = serializers.CharField(read_only=True)
+    light = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseParty
+        fields = ["unit", "unit_name", "role", "status", "reported_at", "reported_late", "warn_at", "due_at",
+                  "fed_back_at", "fed_back_late", "result", "return_reason", "rework_count", "light"]
+
+    def get_light(self, party) -> str:
+        return party.light(timezone.now())
+
+
+class SummonsOut(serializers.ModelSerializer):
+    summoned_by = serializers.CharField(source="summoned_by.username", read_only=True)
+    parties = PartyOut(many=True, read_only=True)
+
+    class Meta:
+        model = Summons
+        fields = ["kind", "summoned_by", "summoned_at", "report_due_at", "ended_at", "parties"]
 
 
 class AddresseeOut(serializers.Serializer):
@@ -99,7 +134,7 @@ class CaseOut(serializers.ModelSerializer):
         fields = [
             "number", "title", "description", "category", "category_name", "source", "urgency", "status", "tier",
             "grid", "grid_name", "street", "lat", "lng", "address", "department", "station", "assignee",
-            "merged_into", "result", "light", "warn_at", "due_at", "extension_requested_until", "rework_count",
+            "merged_into", "joint", "result", "light", "warn_at", "due_at", "extension_requested_until", "rework_count",
             "return_count", "escalation_count", "extension_count", "overdue_steps", "satisfaction",
             "satisfaction_comment", "satisfaction_defaulted", "created_at", "filed_at", "dispatched_at",
             "fed_back_at", "closed_at", "evaluated_at", "updated_at", "version", "actions",

@@ -39,6 +39,12 @@ ACTION_EXAMPLES = [
                    request_only=True),
     OpenApiExample("merge", value={"into": "HD20261124000123"}, request_only=True),
     OpenApiExample("evaluate", value={"satisfaction": 5, "comment": "处理及时"}, request_only=True),
+    OpenApiExample("summon (吹哨)", value={"version": 2, "kind": "hard", "lead": "urban_enforcement-110108009",
+                                          "co_handlers": ["environment-110108009", "joint_team-110108009"]},
+                   request_only=True),
+    OpenApiExample("party_feedback", value={"result": "本单位已完成现场执法"}, request_only=True),
+    OpenApiExample("rework of a joint case", value={"reason": "现场仍有垃圾", "party": "environment-110108009"},
+                   request_only=True),
 ]
 
 
@@ -102,7 +108,9 @@ class CaseViewSet(ScopedViewSet):
                     "409; not your step → 403; a case you cannot see → 404; bad fields → 400. Fields by action: "
                     "`dispatch` department|assignee; `feedback`/`handle_on_spot` result; `reject`/`return`/"
                     "`rework`/`escalate` reason; `request_extension` until + reason; `merge` into; `evaluate` "
-                    "satisfaction (+ comment); `comment` comment.",
+                    "satisfaction (+ comment); `comment` comment. Joint handling (吹哨报到): `summon` kind + lead + "
+                    "co_handlers; each summoned unit's `report_in`, `party_feedback` result, `party_return` reason "
+                    "(acting twice, or after the case moved on → 409); a joint case's `rework` names the `party`.",
         request=serializers.ActionIn,
         responses={200: serializers.CaseOut},
         parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])],
@@ -124,6 +132,14 @@ class CaseViewSet(ScopedViewSet):
     def dispatch_options(self, request, number=None):
         case = selectors.case_get_for_user(request.user, number)
         return Response(serializers.AddresseeOut(routing.addressees(case), many=True).data)
+
+    @extend_schema(summary="Joint handling: every summons of the case, the one in force first, with each unit's part",
+                   responses=serializers.SummonsOut(many=True), tags=["cases"])
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def summonses(self, request, number=None):
+        case = selectors.case_get_for_user(request.user, number)
+        return Response(serializers.SummonsOut([view.summons for view in selectors.summonses_of(case)],
+                                               many=True).data)
 
     @extend_schema(summary="The case's audit trail", responses=serializers.EventOut(many=True), tags=["cases"])
     @action(detail=True, methods=["get"], pagination_class=None)

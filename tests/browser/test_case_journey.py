@@ -304,3 +304,39 @@ def test_the_report_form_names_open_cases_of_the_same_kind_nearby(open_as, live_
     phone.click("button[type=submit].btn-big")  # a hint, never a block
     assert phone.locator("#case-number").inner_text() != earlier.number
     assert Case.objects.count() == 2
+
+
+def test_a_whistle_summons_the_team_and_a_section_who_report_in_and_feed_back(open_as, live_server, demo,
+                                                                              screenshot):
+    """吹哨报到 on the pages: the street dispatcher blows a hard-case whistle for 学院路联合执法队 (lead) and the
+    environment section; each reports in and feeds back its own part on a phone; the case then awaits verification,
+    and the case page shows who was summoned, who came when, and each unit's result."""
+    case = new_case(get_user_model().objects.get(username="worker"), title="夜市占道经营")
+    desk = open_as("dispatcher", PASSWORD)
+    desk.goto(f"{live_server.url}/cases/{case.number}/")
+    desk.click("#action-file button[type=submit]")
+    desk.click("#action-summon summary")
+    desk.check("#action-summon input[name='summon-kind'][value='hard']")
+    desk.select_option("#id_summon-lead", "joint_team-110108009")
+    desk.check("#action-summon input[name='summon-co_handlers'][value='environment-110108009']")
+    desk.click("#action-summon button[type=submit]")
+    joint = desk.locator(".card", has_text="联合处置").first.inner_text()
+    assert "攻坚哨" in joint and "学院路联合执法队" in joint and "牵头单位" in joint and "已召集" in joint
+
+    for username, result in (("enforcer", "联合执法队已依法取缔占道摊位"), ("section", "已清扫现场")):
+        phone = open_as(username, PASSWORD, device=PHONE)
+        phone.goto(f"{live_server.url}/cases/{case.number}/")
+        phone.click("#action-report_in button[type=submit]")
+        phone.fill("#id_party_feedback-result", result)
+        phone.click("#action-party_feedback button[type=submit]")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "13-joint-case-phone")
+
+    desk.goto(f"{live_server.url}/cases/{case.number}/")
+    text = desk.locator("main").inner_text()
+    assert "吹响攻坚哨" in text and "代表 学院路联合执法队 报到" in text and "已清扫现场" in text
+    assert Case.objects.get(pk=case.pk).status == "fed_back"
+    desk.click("#action-verify button[type=submit]")
+    assert Case.objects.get(pk=case.pk).status == "closed"
+    assert not serious_axe_violations(desk)
+    screenshot(desk, "14-joint-case-closed")

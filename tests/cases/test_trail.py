@@ -15,6 +15,7 @@ from cases.services import case_evaluate_by_token
 from cases.sweeps import sweep_deadlines
 from cases.workflow import ABSORB, ATTACH, CREATE, Action
 from tests.reading import codes_and_english
+from tests.conftest import SECTION_A
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
 from .test_attachments import png_bytes
@@ -49,6 +50,11 @@ PAYLOADS = {
     Action.DENY_EXTENSION: {"until": UNTIL, "reason": ""},
     Action.EVALUATE: {"satisfaction": 4, "comment": "", "defaulted": False},
     Action.COMMENT: {"comment": "已电话联系当事人"},
+    Action.SUMMON: {"kind": "emergency", "lead": STATION_A, "co_handlers": [SECTION_A],
+                    "report_due_at": "2026-12-04T09:30:00+08:00"},
+    Action.REPORT_IN: {"unit": STATION_A, "late": True, "report_due_at": "2026-12-04T09:30:00+08:00"},
+    Action.PARTY_FEEDBACK: {"unit": STATION_A, "result": "本单位已处置"},
+    Action.PARTY_RETURN: {"unit": STATION_A, "reason": "不属本单位职责", "ended": True},
     workflow.SYSTEM_WARN: {"due_at": UNTIL},
     workflow.SYSTEM_OVERDUE: {"due_at": UNTIL},
     workflow.SYSTEM_ESCALATE: {"reason": "Overdue since 2026-12-04 17:00: escalated automatically."},
@@ -82,7 +88,7 @@ def test_each_kind_reads_in_chinese_and_in_english(cast, kind):
         assert "_" not in text and "{" not in text and "%(" not in text
         assert HASH not in text and PHOTO_HASH not in text and "23922" not in text  # integrity stays out
     assert chinese != english
-    names = ("李网格", case.category.name, case.grid.name, "学院路城管分队")
+    names = ("李网格", case.category.name, case.grid.name, "学院路城管分队", "学院路环境保护科")
     leftover = re.sub(r"HD\d+", "", chinese)
     for name in names:
         leftover = leftover.replace(name, "")
@@ -98,6 +104,9 @@ def test_sentences_say_what_happened_in_words(cast):
     assert read[Action.FILE] == "李网格 立案"
     assert read[Action.DISPATCH].startswith("李网格 派遣至 学院路城管分队，限 ")
     assert read[Action.REQUEST_EXTENSION] == "李网格 申请延期至 12月4日 17:00"
+    assert read[Action.SUMMON] == "李网格 吹响应急哨，召集 学院路城管分队（牵头）、学院路环境保护科，限 12月4日 09:30 前报到"
+    assert read[Action.REPORT_IN] == "李网格 代表 学院路城管分队 报到，已超时（时限 12月4日 09:30）"
+    assert read[Action.PARTY_RETURN] == "李网格 代表牵头单位 学院路城管分队 退回任务，本次召集结束"
     assert read[Action.MERGE] == f"李网格 合并至 {OTHER}"
     assert read[workflow.SYSTEM_WARN] == "系统：临近期限（黄灯），期限 12月4日 17:00"
     assert read[Action.EVALUATE] == "李网格 评价：满意（4 分）"

@@ -166,6 +166,7 @@ TABLE: dict[str, Rule] = {
     "case-act": post_only(obj="case", args={"action_name": "comment"}),
     "case-attachments": scoped(obj="case"),
     "case-events": scoped(obj="case"),
+    "case-summonses": scoped(obj="case"),
     "case-dispatch-options": scoped(obj="case"),
     # At street A's case (its category, its point): whoever may not see that case must not be told of it.
     "case-duplicates": scoped(query="category=E0101&lat={lat_a}&lng={lng_a}"),
