@@ -87,7 +87,9 @@ class RoutingDirectory:
             return _grid_staff(case.grid)
         routed = self._routed(case)
         if case.tier == Tier.SMALL:
-            others = [u for u in self.units if u.street_id == case.street_id and u not in routed]
+            # Stations, then sections, then the joint enforcement team (summoned with others more than sent alone).
+            others = sorted((u for u in self.units if u.street_id == case.street_id and u not in routed),
+                            key=lambda u: u.kind == StreetUnit.Kind.TEAM)
             return [self._of_unit(u, True) for u in routed] + [self._of_unit(u, False) for u in others]
         others = [d for d in self.departments if d not in routed]
         return [self._of_department(d, True) for d in routed] + [self._of_department(d, False) for d in others]

@@ -4,6 +4,7 @@ from guardian.admin import GuardedModelAdmin
 
 from core.admin import ReadOnlyAdmin
 
+from . import selectors
 from .models import (
     Community,
     Department,
@@ -68,6 +69,16 @@ class StreetUnitAdmin(GuardedModelAdmin):
     list_filter = ["kind", "in_service", "section", "department", "management_mode"]
     search_fields = ["code", "name"]
     list_select_related = ["department", "street"]
+    readonly_fields = ["team_members"]
+
+    @admin.display(description=_("Team members (from the street's stations)"))
+    def team_members(self, unit) -> str:
+        """A joint enforcement team's members and the station each comes from; they are enlisted through the object
+        permissions (serve_station) or ``grids.services.team_enlist``."""
+        if unit.pk is None or unit.kind != StreetUnit.Kind.TEAM:
+            return "—"
+        return "、".join(f"{u.staff_profile.full_name}（{u.staff_profile.station.name}）"
+                        for u in selectors.team_members(unit)) or "—"
 
 
 @admin.register(StaffProfile)

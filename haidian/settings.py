@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "cases.workflow.Status",
         "CaseSourceEnum": "cases.workflow.Source",
         "GridKindEnum": "grids.models.Grid.Kind",
+        "WhistleKindEnum": "cases.workflow.Whistle",
         "GridLevelEnum": "grids.models.Grid.Level",
         "VisitCategoryEnum": "community.models.VisitCategory.Code",
         "VisitModeEnum": "community.models.Visit.Mode",

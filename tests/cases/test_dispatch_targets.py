@@ -28,7 +28,7 @@ def test_the_routed_units_come_first_with_their_handlers(api_as, cast):
     assert {o["code"][-9:] for o in found} == {"110108009"}  # only units of the case's street
     building = act(cast.dispatcher_a, new_case(cast.worker_a, "E0101"), "file")  # 私搭乱建: 城管分队, then 城市管理科
     assert [(o["code"], o["routed"]) for o in options(api_as, cast.dispatcher_a, building)[:3]] == [
-        (STATION_A, True), ("urban_management-110108009", True), ("joint_team-110108009", False)]  # then the team
+        (STATION_A, True), ("urban_management-110108009", True), ("police-110108009", False)]
 
 
 def refused(api_as, user, case, body):
