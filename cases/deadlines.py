@@ -44,3 +44,11 @@ def extended_clock(started_at: dt.datetime, until: dt.datetime, escalates: bool)
     warn_at = started_at + (until - started_at) * 0.8
     escalate_at = until + dt.timedelta(hours=settings.CASE_ESCALATION_GRACE_HOURS) if escalates else None
     return StepClock(started_at, warn_at, until, escalate_at)
+
+
+def response_due(urgent: bool, dispatched_at: dt.datetime) -> dt.datetime:
+    """When a dispatched case must be accepted by: ``CASE_RESPONSE_HOURS`` of working time, or
+    ``CASE_URGENT_RESPONSE_HOURS`` of clock time for an urgent case (as the categories' step limits count)."""
+    if urgent:
+        return dispatched_at + dt.timedelta(hours=settings.CASE_URGENT_RESPONSE_HOURS)
+    return add_working_time(dispatched_at, Decimal(str(settings.CASE_RESPONSE_HOURS)))

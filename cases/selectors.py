@@ -14,7 +14,7 @@ from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.models import Grid
 
-from .models import Case, Category
+from .models import Callback, Case, Category
 from .workflow import Tier
 
 User = get_user_model()
@@ -37,6 +37,11 @@ def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
 def case_get_for_user(user, number: str) -> Case:
     """The case if the user may see it; Http404 for missing and forbidden alike."""
     return get_object_or_404(with_relations(Case.objects.visible_to(user)), number=number)
+
+
+def callbacks_of_case(case: Case) -> QuerySet[Callback]:
+    """The callbacks of a case the reader was given through ``case_get_for_user``, newest first."""
+    return case.callbacks.select_related("called_by__staff_profile").order_by("-called_at", "-id")
 
 
 def is_dispatcher_of(user, case: Case) -> bool:
