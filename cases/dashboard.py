@@ -11,7 +11,9 @@ What each figure counts ("today" is the Beijing calendar day, ``TIME_ZONE``):
 - opened today: cases reported today, whatever their status now;
 - closed today: cases verified and closed today, including those rated since;
 - closed (30 days) and on-time rate: closures of the last 30 days, and the share of them with no
-  step overdue.
+  step overdue;
+- the three rates (三率: 响应率, 解决率, 满意率) of the cases reported in the last 30 days, read now, as
+  ``rates.py`` defines them (one aggregate over the cases and one over their callbacks, by street).
 """
 import datetime as dt
 from collections import defaultdict
@@ -26,6 +28,7 @@ from core.scoping import scope_of
 from grids.models import Grid
 
 from .models import Case
+from .rates import RateCounts, rate_counts
 from .selectors import with_relations
 from .workflow import OPEN, Light, Status, Tier
 
@@ -35,9 +38,10 @@ AGGREGATES_SECONDS = 90  # the beat task refreshes it every minute
 
 def _aggregate(cases, since: dt.datetime) -> dict:
     """Open cases by grid, status, tier and light; the window's closures by street; the daily
-    trend by street."""
+    trend by street; the three rates of the window's cases by street."""
     closed = cases.filter(closed_at__gte=since)
     return {
+        "rates": rate_counts(cases.filter(created_at__gte=since), as_of=timezone.now(), group_by="street_id"),
         "open": list(cases.filter(status__in=OPEN).order_by().values_list("grid_id", "status", "tier", "light")
                      .annotate(n=Count("id"))),
         "closed": list(closed.order_by().values_list("street_id").annotate(
@@ -118,6 +122,7 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         if in_view(street_id):
             closed_per_day[day] += n
     days = [today - dt.timedelta(days=offset) for offset in range(TREND_DAYS - 1, -1, -1)]
+    rates = sum((counts for street_id, counts in aggregates["rates"].items() if in_view(street_id)), RateCounts())
 
     # Every street and town is ranked, those without cases too (the district view; a street's own
     # view ranks just itself): by on-time closure over 30 days, then fewer overdue, then more closed;
@@ -151,6 +156,9 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "closed_today": cases.filter(closed_at__gte=_local_midnight(today)).count(),
         "closed_30d": closed_total,
         "on_time_rate": round(100 * on_time_total / closed_total, 1) if closed_total else None,
+        "three_rates": {"response": _percent(rates.response_rate), "resolution": _percent(rates.resolution_rate),
+                        "satisfaction": _percent(rates.satisfaction_rate), "responses": rates.responses,
+                        "reached": rates.reached, "rated": rates.rated},
         "trend": {"days": [d.isoformat() for d in days], "opened": [opened_per_day.get(d, 0) for d in days],
                   "closed": [closed_per_day.get(d, 0) for d in days]},
         "ranking": ranking,
@@ -158,6 +166,10 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "overdue": list(overdue),
         "due_soon": list(due_soon),
     }
+
+
+def _percent(rate) -> float | None:
+    return None if rate is None else round(float(rate) * 100, 1)
 
 
 def figures_as_json(figures: dict) -> dict:

@@ -53,3 +53,9 @@ def report_in_due(kind: str, summoned_at: dt.datetime) -> dt.datetime:
     if "minutes" in limit:
         return summoned_at + dt.timedelta(minutes=limit["minutes"])
     return add_working_time(summoned_at, Decimal(limit["working_hours"]))
+def response_due(urgent: bool, dispatched_at: dt.datetime) -> dt.datetime:
+    """When a dispatched case must be accepted by: ``CASE_RESPONSE_HOURS`` of working time, or
+    ``CASE_URGENT_RESPONSE_HOURS`` of clock time for an urgent case (as the categories' step limits count)."""
+    if urgent:
+        return dispatched_at + dt.timedelta(hours=settings.CASE_URGENT_RESPONSE_HOURS)
+    return add_working_time(dispatched_at, Decimal(str(settings.CASE_RESPONSE_HOURS)))

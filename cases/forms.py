@@ -147,8 +147,8 @@ def for_action(action: str, case: Case, data=None) -> ActionForm:
         form.fields["party"] = forms.ChoiceField(
             label=_("Whose part to redo"), choices=[("", "—")] + [
                 (p.unit_code, p.unit_name) for p in case.current_parties if p.status == PartyStatus.FED_BACK])
-    if action in (Action.REJECT, Action.RETURN, Action.REWORK, Action.ESCALATE, Action.REQUEST_EXTENSION,
-                  Action.PARTY_RETURN):
+    if action in (Action.REJECT, Action.RETURN, Action.REWORK, Action.REOPEN, Action.ESCALATE,
+                  Action.REQUEST_EXTENSION, Action.PARTY_RETURN):
         form.fields["reason"] = forms.CharField(label=_("Reason"), max_length=2000,
                                                 widget=forms.Textarea(attrs={"rows": 2}))
     if action == Action.DENY_EXTENSION:
@@ -189,6 +189,23 @@ def action_data(action: str, form: ActionForm) -> dict:
         kind, _sep, value = target.partition(":")
         data["assignee" if kind == "u" else "department"] = value
     return data
+
+
+class CallbackForm(forms.Form):
+    """A callback to the reporter (回访); ``callbacks.callback_record`` checks the combination of answers."""
+
+    ANSWERS = [("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))]
+
+    reached = forms.TypedChoiceField(label=_("Reporter reached"), coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect)
+    solved = forms.TypedChoiceField(label=_("Problem solved"), coerce=lambda v: v == "yes", empty_value=None,
+                                    choices=ANSWERS, required=False,
+                                    help_text=_("Only when the reporter was reached."))
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction"), coerce=int, empty_value=None, required=False,
+        choices=[("", _("Not asked"))] + [(n, satisfaction_words(n)) for n in range(5, 0, -1)],
+        help_text=_("Only when the reporter was reached. A case nobody has rated yet takes it as its rating."))
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def resident_category_choices() -> list:

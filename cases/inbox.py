@@ -3,9 +3,10 @@
 A case *waits on* a user when an action of its current step is theirs to take now: the same
 transitions, owners and guards ``services.available_actions`` checks, written as one query.
 So "N waiting on you", the "Waiting on me" view, "My tasks" on the phone page and the labelled
-actions each inbox row offers are one notion. Two actions never make a case wait: a comment
-(anyone, any time) and escalating (the dispatcher's way out, open while a case is with its
-handler); the case page offers them.
+actions each inbox row offers are one notion. Three actions never make a case wait: a comment
+(anyone, any time), escalating (the dispatcher's way out, open while a case is with its
+handler) and reopening a closed case after its callback (the desk's decision on a resident's
+word, not a step that falls due); the case page offers them.
 """
 from functools import reduce
 from operator import or_
@@ -26,8 +27,9 @@ from .workflow import TRANSITIONS, Action, Owner, PartyStatus, extension_pending
 ACTION_ORDER = [Action.FILE, Action.DISPATCH, Action.SUMMON, Action.ACCEPT, Action.REPORT_IN, Action.FEEDBACK,
                 Action.PARTY_FEEDBACK, Action.HANDLE_ON_SPOT, Action.VERIFY, Action.EVALUATE,
                 Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.REQUEST_EXTENSION, Action.RETURN,
-                Action.PARTY_RETURN, Action.REWORK, Action.ESCALATE, Action.REJECT, Action.MERGE, Action.COMMENT]
-NEVER_WAITING = (Action.COMMENT, Action.ESCALATE)
+                Action.PARTY_RETURN, Action.REWORK, Action.REOPEN, Action.ESCALATE, Action.REJECT, Action.MERGE,
+                Action.COMMENT]
+NEVER_WAITING = (Action.COMMENT, Action.ESCALATE, Action.REOPEN)
 STEP_ACTIONS = tuple(action for action in ACTION_ORDER if action not in NEVER_WAITING)
 
 # The workflow's guards as conditions on rows (a new guard must be added here: the import fails).

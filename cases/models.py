@@ -242,10 +242,17 @@ class Case(models.Model):
     )
     satisfaction_comment = models.CharField(_("satisfaction comment"), max_length=500, blank=True)
     satisfaction_defaulted = models.BooleanField(_("evaluated by default"), default=False)
+    # When a reached callback last found the problem unsolved: what lets the dispatcher reopen the case
+    # (``workflow.callback_found_unsolved``) without a query per case on a list.
+    unsolved_callback_at = models.DateTimeField(_("callback found it unsolved"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), db_index=True)
     filed_at = models.DateTimeField(_("filed"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    # The response (响应) to the last dispatch: when the addressee must accept it by (fixed at dispatch,
+    # ``deadlines.response_due``) and when they did. The response rate (``rates.py``) compares the two.
+    response_due_at = models.DateTimeField(_("to be accepted by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     fed_back_at = models.DateTimeField(_("fed back"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
@@ -399,6 +406,45 @@ class CaseParty(models.Model):
         if self.status == PartyStatus.SUMMONED:
             return Light.RED if now > self.summons.report_due_at else Light.GREEN
         return Light.RED if now > self.due_at else Light.YELLOW if now > self.warn_at else Light.GREEN
+
+
+class Callback(AppendOnlyModel):
+    """A call back to the reporter after closure (回访): reached or not, and if reached whether the problem is
+    solved and how satisfied they are. A case may have several (not reached, then reached); each is also an event
+    of the case's trail. Written only by ``callbacks.callback_record``."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="callbacks")
+    reached = models.BooleanField(_("reached the reporter"))
+    solved = models.BooleanField(_("problem solved"), null=True, blank=True,
+                                 help_text=_("Only when the reporter was reached."))
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("Only when the reporter was reached."))
+    note = models.CharField(_("note"), max_length=2000, blank=True)
+    called_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("called by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    called_at = models.DateTimeField(_("called at"))
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["case_id", "called_at", "id"]
+        indexes = [models.Index(fields=["case", "-called_at"], name="callback_case_recent_idx")]
+        constraints = [
+            # What a caller who was not reached cannot have said.
+            models.CheckConstraint(
+                condition=Q(reached=True) | Q(solved__isnull=True, satisfaction__isnull=True),
+                name="callback_unreached_says_nothing"),
+            models.CheckConstraint(
+                condition=Q(reached=False) | Q(solved__isnull=False),
+                name="callback_reached_says_if_solved"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="callback_satisfaction_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.called_at:%Y-%m-%d %H:%M}"
 
 
 class CaseCounter(models.Model):

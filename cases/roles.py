@@ -2,14 +2,18 @@ from core.roles import Role
 
 # change_case: may take workflow actions (which ones, on which cases, the workflow table decides).
 ACTING = ["cases.view_case", "cases.add_case", "cases.change_case", "cases.view_category", "cases.view_caseevent",
-          "cases.add_attachment", "cases.view_attachment"]
+          "cases.add_attachment", "cases.view_attachment", "cases.view_callback"]
+
+# add_callback: may record callbacks (on which cases: ``callbacks.may_call_back``); the community dispatches the
+# micro-cycle, so it calls back on those cases too.
+CALLING_BACK = [*ACTING, "cases.add_callback"]
 
 ROLE_PERMISSIONS = {
     Role.GRID_WORKER: ACTING,
-    Role.COMMUNITY_STAFF: ACTING,
-    Role.STREET_DISPATCHER: ACTING,
+    Role.COMMUNITY_STAFF: CALLING_BACK,
+    Role.STREET_DISPATCHER: CALLING_BACK,
     Role.DEPARTMENT_HANDLER: ACTING,
-    Role.DISTRICT_COMMANDER: ACTING,
+    Role.DISTRICT_COMMANDER: CALLING_BACK,
     Role.EVALUATOR: [],
     Role.AUDITOR: [],
 }

@@ -16,7 +16,7 @@ from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.models import Grid
 
-from .models import Case, CaseParty, Category, Summons
+from .models import Callback, Case, CaseParty, Category, Summons
 from .workflow import Tier
 
 User = get_user_model()
@@ -62,6 +62,9 @@ def summonses_of(case: Case) -> list[SummonsView]:
                          "department", "station").order_by("-role", "pk"))).order_by("-pk"))
     now = timezone.now()
     return [SummonsView(s, [PartLine(p, p.light(now)) for p in s.parties.all()]) for s in summonses]
+def callbacks_of_case(case: Case) -> QuerySet[Callback]:
+    """The callbacks of a case the reader was given through ``case_get_for_user``, newest first."""
+    return case.callbacks.select_related("called_by__staff_profile").order_by("-called_at", "-id")
 
 
 def is_dispatcher_of(user, case: Case) -> bool:

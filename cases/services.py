@@ -28,7 +28,7 @@ from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, Grid, StreetUnit
 
 from . import routing, selectors
-from .deadlines import extended_clock, step_clock
+from .deadlines import extended_clock, response_due, step_clock
 from .journal import Journal
 from .models import Case, CaseCounter, CaseParty, Category, Route, Summons
 from .workflow import (
@@ -261,7 +261,8 @@ class Outcome:
     touched: list[tuple[Case, str, dict]] = field(default_factory=list)
 
 
-def _lock_visible(actor, number: str) -> Case:
+def lock_visible(actor, number: str) -> Case:
+    """The case, locked for this transaction, if the actor may see it (Http404 otherwise)."""
     visible = Case.objects.visible_to(actor).filter(number=number)
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=visible.values("pk")).first()
@@ -277,7 +278,7 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     the step's owner), Conflict (wrong state or stale version) or ValidationError (bad fields)."""
     data = data or {}
     now = now or timezone.now()
-    case = _lock_visible(actor, number)
+    case = lock_visible(actor, number)
     from_status, from_tier = case.status, case.tier
     outcome = CASE_WORKFLOW.act(actor, case, action, data, version=version, now=now) or Outcome()
     if data.get("comment") and action != Action.COMMENT:
@@ -388,11 +389,19 @@ def _dispatch(case: Case, step: Step) -> Outcome:
     department, station, assignee = _resolve_addressee(case, step.data)
     case.department, case.station, case.assignee = department, station, assignee
     case.dispatched_at = step.now
+    # The response is measured against the last dispatch: a returned or escalated case is answered anew.
+    case.response_due_at, case.accepted_at = response_due(case.urgency == Urgency.URGENT, step.now), None
     start_step(case, step.now)
     addressee = assignee.username if assignee else (station.code if station else department.code)
     return Outcome({"to": addressee}, [case_notice(
         Notification.Kind.ASSIGNED, selectors.handlers_of(case),
         _("Case %(number)s was dispatched to you: %(title)s") % {"number": case.number, "title": case.title}, case)])
+
+
+@CASE_WORKFLOW.effect(Action.ACCEPT)
+def _accept(case: Case, step: Step) -> Outcome:
+    case.accepted_at = step.now  # the handling clock runs on from the dispatch: accepting does not restart it
+    return Outcome()
 
 
 @CASE_WORKFLOW.effect(Action.RETURN)
@@ -474,6 +483,22 @@ def end_summons(case: Case, now: dt.datetime) -> None:
     Summons.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
     case.joint = False
     case.forget_parties()
+@CASE_WORKFLOW.effect(Action.REOPEN)
+def _reopen(case: Case, step: Step) -> Outcome:
+    """Back to whoever handled it, as a rework: the closure and the rating were of a result the resident says did
+    not solve the problem, so they are cleared (the trail keeps both) and the case is closed and rated anew."""
+    reason = text_field(step.data, "reason")
+    payload = {"reason": reason, "closed_at": case.closed_at.isoformat()}
+    if case.satisfaction is not None:
+        payload["cleared_satisfaction"] = case.satisfaction
+    case.rework_count += 1
+    case.closed_at = case.evaluated_at = case.unsolved_callback_at = None
+    case.satisfaction, case.satisfaction_comment, case.satisfaction_defaulted = None, "", False
+    start_step(case, step.now)
+    return Outcome(payload, [case_notice(
+        Notification.Kind.REWORK, selectors.handlers_of(case),
+        _("Case %(number)s was reopened after a callback: %(reason)s") % {"number": case.number, "reason": reason},
+        case)])
 
 
 def apply_escalation(case, now, reason: str, owners=selectors) -> tuple[dict, list[Notice]]:

@@ -33,6 +33,7 @@ from .models import Attachment, Case, CaseEvent
 from .workflow import (
     ABSORB,
     ATTACH,
+    CALLBACK,
     CREATE,
     SYSTEM_ESCALATE,
     SYSTEM_EVALUATE,
@@ -242,9 +243,22 @@ def _deny_extension(event, actor, payload, ctx):
 
 def _evaluate(event, actor, payload, ctx):
     rating = satisfaction_words(payload.get("satisfaction"))
+    if payload.get("callback"):  # the rating the reporter gave on a callback (callbacks.py)
+        return _says(_("%(actor)s recorded the reporter's rating from the callback: %(rating)s"), actor=actor,
+                     rating=rating)
     if _is_resident(event, ctx.case) and actor == _("A resident"):
         return _says(_("Resident's rating: %(rating)s"), rating=rating)
     return _says(_("%(actor)s rated it: %(rating)s"), actor=_resident(event, actor, ctx.case), rating=rating)
+
+
+def _callback(event, actor, payload, ctx):
+    if not payload.get("reached"):
+        return _says(_("%(actor)s called the reporter back: not reached"), actor=actor)
+    answer = _("solved") if payload.get("solved") else _("not solved")
+    if payload.get("satisfaction") is None:
+        return _says(_("%(actor)s called the reporter back: %(answer)s"), actor=actor, answer=answer)
+    return _says(_("%(actor)s called the reporter back: %(answer)s, %(rating)s"), actor=actor, answer=answer,
+                 rating=satisfaction_words(payload.get("satisfaction")))
 
 
 def _attach(event, actor, payload, ctx):
@@ -286,6 +300,8 @@ SENTENCES: dict[str, Sentence] = {
     Action.APPROVE_EXTENSION: _approve_extension,
     Action.DENY_EXTENSION: _deny_extension,
     Action.EVALUATE: _evaluate,
+    Action.REOPEN: _simple(gettext_noop("%(actor)s reopened it after the callback and sent it back for rework")),
+    CALLBACK: _callback,
     Action.COMMENT: _simple(gettext_noop("%(actor)s added a comment")),
     SYSTEM_WARN: _system(gettext_noop("System: due soon (yellow light), due %(due)s")),
     SYSTEM_OVERDUE: _system(gettext_noop("System: overdue (red light), was due %(due)s")),
@@ -301,7 +317,8 @@ def _notes(event: CaseEvent, payload: dict) -> list[tuple[str, str]]:
     notes = []
     if event.action == SYSTEM_ESCALATE:
         return notes
-    for key, label in (("reason", _("Reason")), ("result", _("Result")), ("comment", _("Comment"))):
+    for key, label in (("reason", _("Reason")), ("result", _("Result")), ("comment", _("Comment")),
+                       ("note", _("Note"))):
         text = str(payload.get(key) or "").strip()
         if text:
             notes.append((label, text))

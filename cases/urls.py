@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/created/", views.case_created, name="created"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),
+    path("<str:number>/callbacks/", views.case_callback, name="callback"),
     path("<str:number>/photos/", views.case_photo_upload, name="photo-upload"),
     path("<str:number>/photos/<int:pk>/", views.case_photo, name="photo"),
 ]

@@ -24,7 +24,7 @@ from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
 
-from . import attachments, duplicates, forms, inbox, selectors, services, trail
+from . import attachments, callbacks, duplicates, forms, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Case, Category, Route
 from .routing import RoutingDirectory, routing_health, routing_table
@@ -172,8 +172,9 @@ def case_export(request, fmt: str):
     return response
 
 
-def _detail_context(request, case, bound_action=None, bound_form=None):
+def _detail_context(request, case, bound_action=None, bound_form=None, callback_form=None):
     actions = sorted(services.available_actions(request.user, case), key=inbox.ACTION_ORDER.index)
+    may_call_back = case.status in callbacks.CALLED_BACK and callbacks.may_call_back(request.user, case)
     action_forms = []
     for action in actions:
         form = bound_form if action == bound_action else forms.for_action(action, case)
@@ -190,6 +191,9 @@ def _detail_context(request, case, bound_action=None, bound_form=None):
         "summonses": selectors.summonses_of(case),
         "can_add_photo": request.user.has_perm("cases.add_attachment") and case.status not in (
             Status.EVALUATED, Status.REJECTED),
+        "callbacks": list(selectors.callbacks_of_case(case)) if request.user.has_perm("cases.view_callback") else [],
+        "callback_form": callback_form or (forms.CallbackForm() if may_call_back else None),
+        "reopen_held_back": dict(services.CASE_WORKFLOW.held_back(request.user, case)).get(str(Action.REOPEN.label)),
     }
 
 
@@ -226,6 +230,32 @@ def case_act(request, number: str, action: str):
             return redirect("cases:detail", number=number)
     case = selectors.case_get_for_user(request.user, number)
     return render(request, "cases/detail.html", _detail_context(request, case, action, form), status=status)
+
+
+@staff_page("cases.add_callback")
+def case_callback(request, number: str):
+    """Record a callback (回访) from the case page; a refused one shows the page again with why."""
+    case = selectors.case_get_for_user(request.user, number)
+    if request.method != "POST":
+        return redirect("cases:detail", number=number)
+    form = forms.CallbackForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            callbacks.callback_record(actor=request.user, number=number, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            status = 403
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        else:
+            messages.success(request, _("Callback recorded."))
+            return redirect(f"{reverse('cases:detail', args=[number])}#callbacks")
+    case = selectors.case_get_for_user(request.user, number)
+    return render(request, "cases/detail.html", _detail_context(request, case, callback_form=form), status=status)
 
 
 @staff_page("cases.add_attachment")

@@ -5,10 +5,13 @@ helper: ``services.case_act`` enforces it and ``services.available_actions`` ask
 through the same check. The seven steps of the source: 信息采集 collect → 案卷建立 file →
 任务派遣 dispatch → 任务处理 handle → 处理反馈 feedback → 核查结案 verify → 考核评价 evaluate.
 """
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
+from django.conf import settings
 from django.db.models import TextChoices
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.workflow import Transition
@@ -74,6 +77,7 @@ class Action(TextChoices):
     APPROVE_EXTENSION = "approve_extension", _("Approve extension")
     DENY_EXTENSION = "deny_extension", _("Deny extension")
     EVALUATE = "evaluate", _("Evaluate")
+    REOPEN = "reopen", _("Reopen after callback")
     COMMENT = "comment", _("Comment")
     SUMMON = "summon", _("Summon units (吹哨)")
     REPORT_IN = "report_in", _("Report in (报到)")
@@ -154,6 +158,21 @@ def _part_refusal(user, case, *states: str) -> str | None:
     if party is None or party.status in states:
         return None
     return _("Your unit's part is already “%(state)s”.") % {"state": party.get_status_display()}
+def reopen_window_end(case) -> dt.datetime | None:
+    """Until when a closed case may be reopened (``CASE_REOPEN_WINDOW_DAYS`` calendar days after closure)."""
+    return case.closed_at + dt.timedelta(days=settings.CASE_REOPEN_WINDOW_DAYS) if case.closed_at else None
+
+
+def callback_found_unsolved(case) -> str | None:
+    """A case is reopened on the resident's word: a reached callback since its closure said the problem is not
+    solved, and the window after closure is still open."""
+    unsolved_at = case.unsolved_callback_at
+    if case.closed_at is None or unsolved_at is None or unsolved_at < case.closed_at:
+        return _("Only a case whose callback since closure found the problem unsolved can be reopened.")
+    if timezone.now() > reopen_window_end(case):
+        return _("Reopening is possible for %(days)s days after closure; that time has passed.") % {
+            "days": settings.CASE_REOPEN_WINDOW_DAYS}
+    return None
 
 
 T = CaseTransition
@@ -192,6 +211,8 @@ TRANSITIONS: dict[str, CaseTransition] = {
                              guard=extension_pending),
     Action.EVALUATE: T((Status.CLOSED,), Status.EVALUATED, Owner.EVALUATOR, Action.EVALUATE.label,
                        needs=("satisfaction",)),
+    Action.REOPEN: T((Status.CLOSED, Status.EVALUATED), Status.HANDLING, Owner.DISPATCHER, Action.REOPEN.label,
+                     needs=("reason",), guard=callback_found_unsolved),
     Action.COMMENT: T(tuple(Status.values), None, Owner.VIEWER, Action.COMMENT.label, needs=("comment",)),
 }
 
@@ -203,6 +224,7 @@ SYSTEM_EVALUATE = "default_evaluate"
 CREATE = "create"
 ATTACH = "attach"
 ABSORB = "absorb"  # recorded on the case another one was merged into
+CALLBACK = "callback"  # a call back to the reporter after closure (callbacks.py)
 
 
 def escalation_target_status(status: str) -> str:

@@ -33,6 +33,8 @@ Definitions (shown on every scorecard, see ``INDICATORS``):
   cut-off. A case nobody rated in time is evaluated by default (``CASE_DEFAULT_SATISFACTION``); such
   default ratings are counted separately and left out of the mean and the share unless the rule
   version says ``count_default_ratings``. Satisfied means a rating of 4 or 5.
+- the three rates (三率) — response, resolution, satisfaction rate — of the same cohort at the same
+  cut-off, as ``cases.rates`` defines and computes them (one definition for the dashboard and here).
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -42,6 +44,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Case
+from cases.rates import RateCounts, found_unsolved_q, rate_counts, responded_on_time_q, response_due_q
 from core.calendar import working_clock_sql
 from core.models import CalendarDay
 
@@ -92,6 +96,15 @@ INDICATORS = [
               drill="satisfied"),
     Indicator("defaulted", _("Default ratings"),
               _("Cases evaluated by default because nobody rated them in time."), drill="defaulted"),
+    Indicator("response_rate", _("Response rate"),
+              _("Dispatched cases accepted within their response limit / dispatched cases whose response was due."),
+              kind="rate", drill="late_response"),
+    Indicator("resolution_rate", _("Resolution rate"),
+              _("Reached callbacks in which the reporter confirms the problem solved / reached callbacks."),
+              kind="rate", drill="found_unsolved"),
+    Indicator("satisfaction_rate", _("Satisfaction rate"),
+              _("Rated cases rated 4 or 5 / rated cases; a case without a rating of its own (default ratings "
+                "aside) is rated by its latest reached callback."), kind="rate", drill="rated"),
 ]
 INDICATOR_BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
@@ -245,6 +258,15 @@ def case_counts(*, start: dt.datetime, end: dt.datetime, as_of: dt.datetime,
     return result
 
 
+def rates_by_unit(*, start: dt.datetime, end: dt.datetime, as_of: dt.datetime,
+                  levels: list[str] | None = None) -> dict[tuple[str, int], RateCounts]:
+    """{(level, unit id): RateCounts} of the three rates for the same cohort and cut-off as ``case_counts``
+    (two aggregates per level, see ``cases.rates``)."""
+    cohort = Case.objects.filter(cohort_q(start=start, end=end, as_of=as_of))
+    return {(level, unit): counts for level in (levels or list(LEVELS))
+            for unit, counts in rate_counts(cohort, as_of=as_of, group_by=LEVELS[level]).items()}
+
+
 def _positional(sql: str, params: dict) -> tuple[str, list]:
     """SQLite's driver takes positional parameters: turn each %(name)s into %s, in order."""
     import re
@@ -285,6 +307,8 @@ def drill_q(key: str, *, as_of: dt.datetime, count_default_ratings: bool = False
         "rated": rated,
         "satisfied": rated & Q(satisfaction__gte=SATISFIED_FROM),
         "defaulted": Q(evaluated_at__lt=as_of, satisfaction__isnull=False, satisfaction_defaulted=True),
+        "late_response": response_due_q(as_of) & ~responded_on_time_q(as_of),
+        "found_unsolved": found_unsolved_q(as_of),
     }[key]
 
 
@@ -294,5 +318,6 @@ DRILL_LABELS = {
     "not_on_time": _("Filed but not closed on time"), "overdue": _("Overdue cases"), "reworked": _("Reworked cases"),
     "returned": _("Returned cases"), "escalated": _("Escalated cases"), "extended": _("Extended cases"),
     "rated": _("Ratings counted"), "satisfied": _("Satisfied ratings"), "defaulted": _("Default ratings"),
+    "late_response": _("Not accepted within the response limit"), "found_unsolved": _("Found unsolved on a callback"),
 }
 DRILLS = list(DRILL_LABELS)

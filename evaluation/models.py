@@ -452,6 +452,16 @@ class SubjectResult(AppendOnlyModel):
                                               null=True)
     satisfaction_mean = models.DecimalField(_("mean satisfaction"), max_digits=3, decimal_places=2, null=True)
     satisfied_share = models.DecimalField(_("share satisfied"), max_digits=5, decimal_places=4, null=True)
+    # The three rates (三率) and the counts behind them, as cases.rates computes them.
+    responses = models.PositiveIntegerField(_("responses due"), default=0)
+    responded_on_time = models.PositiveIntegerField(_("accepted on time"), default=0)
+    response_rate = models.DecimalField(_("response rate"), max_digits=5, decimal_places=4, null=True)
+    callbacks_reached = models.PositiveIntegerField(_("callbacks reached"), default=0)
+    callbacks_solved = models.PositiveIntegerField(_("callbacks confirming solved"), default=0)
+    resolution_rate = models.DecimalField(_("resolution rate"), max_digits=5, decimal_places=4, null=True)
+    rates_rated = models.PositiveIntegerField(_("cases rated (with callbacks)"), default=0)
+    rates_satisfied = models.PositiveIntegerField(_("cases rated satisfied (with callbacks)"), default=0)
+    satisfaction_rate = models.DecimalField(_("satisfaction rate"), max_digits=5, decimal_places=4, null=True)
 
     sheets = models.PositiveIntegerField(_("score sheets received"), default=0)
     two_way_score = models.DecimalField(_("two-way score"), max_digits=5, decimal_places=2, null=True)

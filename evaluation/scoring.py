@@ -44,19 +44,29 @@ COMPONENTS = [
               _("Mean, over the flows that rate the unit, of the weighted totals of the sheets submitted in "
                 "that flow (sheets not submitted by the deadline are left out).")),
     Component("survey", _("Third-party survey"), _("Satisfied respondents / sample × 100.")),
+    # The 12345 hotline's three rates (三率), as cases.rates defines them; weighted 0 by default, so that a rule
+    # version adopts them by giving them weight.
+    Component("response", _("Response"), _("Response rate × 100.")),
+    Component("resolution", _("Resolution"), _("Resolution rate × 100.")),
+    Component("satisfaction_rate", _("Satisfaction rate (with callbacks)"), _("Satisfaction rate × 100.")),
 ]
+THREE_RATES = {"response": "response_rate", "resolution": "resolution_rate", "satisfaction_rate": "satisfaction_rate"}
 COMPONENT_KEYS = [component.key for component in COMPONENTS]
 KINDS = ["grid", "street", "department", "station"]
 
 DEFAULT_WEIGHTS = {
     "grid": {"closure": 20, "on_time": 20, "rework": 5, "return": 0, "escalation": 5, "handling": 10,
-             "satisfaction": 10, "two_way": 15, "survey": 15},
+             "satisfaction": 10, "two_way": 15, "survey": 15,
+             "response": 0, "resolution": 0, "satisfaction_rate": 0},
     "street": {"closure": 20, "on_time": 15, "rework": 5, "return": 5, "escalation": 5, "handling": 10,
-               "satisfaction": 10, "two_way": 15, "survey": 15},
+               "satisfaction": 10, "two_way": 15, "survey": 15,
+               "response": 0, "resolution": 0, "satisfaction_rate": 0},
     "department": {"closure": 20, "on_time": 20, "rework": 10, "return": 5, "escalation": 0, "handling": 10,
-                   "satisfaction": 10, "two_way": 15, "survey": 10},
+                   "satisfaction": 10, "two_way": 15, "survey": 10,
+                   "response": 0, "resolution": 0, "satisfaction_rate": 0},
     "station": {"closure": 20, "on_time": 20, "rework": 10, "return": 5, "escalation": 0, "handling": 10,
-                "satisfaction": 10, "two_way": 15, "survey": 10},
+                "satisfaction": 10, "two_way": 15, "survey": 10,
+                   "response": 0, "resolution": 0, "satisfaction_rate": 0},
 }
 DEFAULT_PARAMETERS = {
     "handling_hours_full": "8",  # mean working hours to closure scoring 100
@@ -196,7 +206,9 @@ def _percent(rate: Decimal | None) -> Decimal | None:
 
 
 def components(fig: Figures, two_way: Decimal | None, survey_share: Decimal | None,
-               parameters: dict) -> dict[str, Decimal | None]:
+               parameters: dict, three_rates: dict[str, Decimal | None] | None = None) -> dict[str, Decimal | None]:
+    """``three_rates``: {"response_rate", "resolution_rate", "satisfaction_rate"} of the unit (None: not known)."""
+    three_rates = three_rates or {}
     return {
         "closure": _percent(fig.closure_rate),
         "on_time": _percent(fig.on_time_rate),
@@ -207,6 +219,7 @@ def components(fig: Figures, two_way: Decimal | None, survey_share: Decimal | No
         "satisfaction": _percent(fig.satisfied_share),
         "two_way": two_way,
         "survey": _percent(survey_share),
+        **{key: _percent(three_rates.get(rate)) for key, rate in THREE_RATES.items()},
     }
 
 

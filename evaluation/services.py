@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import defaultdict
+from dataclasses import astuple
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.rates import RateCounts
 from core.calendar import calendar_digest, calendar_sync
 from core.errors import Conflict
 from core.models import Notification
@@ -26,7 +28,7 @@ from grids.models import Department, Grid, StreetUnit
 
 from . import bonus as bonus_math
 from . import periods, scoring
-from .indicators import CaseCounts, case_counts
+from .indicators import CaseCounts, case_counts, rates_by_unit
 from .models import (
     BonusLine,
     BonusRule,
@@ -346,6 +348,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
     inputs: the same cases, sheets, survey, calendar and rule give the same rows and fingerprint."""
     calendar_sync(until=timezone.localdate(as_of))
     counts = case_counts(start=period.start, end=period.end, as_of=as_of)
+    three_rates = rates_by_unit(start=period.start, end=period.end, as_of=as_of)
     round_id, two_way = _two_way_inputs(period)
     survey, survey_rows = _survey_inputs(period)
     parameters, weights = rule.parameters, rule.weights
@@ -357,7 +360,10 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
         two_way_score, two_way_detail = scoring.two_way_score(flow_inputs)
         survey_row = survey_rows.get((kind, code))
         survey_share = scoring.ratio(survey_row.satisfied, survey_row.sample_size) if survey_row else None
-        parts = scoring.components(fig, two_way_score, survey_share, parameters)
+        unit_rates = three_rates.get((kind, pk), RateCounts())
+        rate_values = {"response_rate": unit_rates.response_rate, "resolution_rate": unit_rates.resolution_rate,
+                       "satisfaction_rate": unit_rates.satisfaction_rate}
+        parts = scoring.components(fig, two_way_score, survey_share, parameters, rate_values)
         results.append(SubjectResult(
             kind=kind, code=code, name=name, street_code=street_code if kind != SubjectKind.DEPARTMENT else "",
             department_code=department_code,
@@ -370,6 +376,9 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
             return_rate=fig.return_rate, escalation_rate=fig.escalation_rate,
             mean_handling_hours=fig.mean_handling_hours, satisfaction_mean=fig.satisfaction_mean,
             satisfied_share=fig.satisfied_share,
+            responses=unit_rates.responses, responded_on_time=unit_rates.responded_on_time,
+            callbacks_reached=unit_rates.reached, callbacks_solved=unit_rates.solved, rates_rated=unit_rates.rated,
+            rates_satisfied=unit_rates.satisfied, **rate_values,
             sheets=sum(n for n, _total in flow_inputs.values()), two_way_score=two_way_score, two_way=two_way_detail,
             survey_sample=survey_row.sample_size if survey_row else 0,
             survey_satisfied=survey_row.satisfied if survey_row else 0, survey_share=survey_share,
@@ -377,7 +386,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
             components={key: (None if value is None else str(value)) for key, value in parts.items()},
             composite=scoring.composite(parts, weights[kind]),
         ))
-        fingerprint_units.append([kind, code, name, unit_counts.as_list(),
+        fingerprint_units.append([kind, code, name, unit_counts.as_list(), list(astuple(unit_rates)),
                                   {flow: [n, str(total)] for flow, (n, total) in sorted(flow_inputs.items())},
                                   [survey_row.sample_size, survey_row.satisfied, survey_row.mean_score]
                                   if survey_row else None])
@@ -493,7 +502,9 @@ def run_publish(*, actor, run_id: int, now: dt.datetime | None = None) -> Result
 FIGURE_FIELDS = ["collected", "filed", "closed", "on_time_closed", "overdue", "reworked", "returned", "escalated",
                  "extended", "handling_seconds", "rated", "defaulted", "satisfied", "satisfaction_sum",
                  "closure_rate", "on_time_rate", "rework_rate", "return_rate", "escalation_rate",
-                 "mean_handling_hours", "satisfaction_mean", "satisfied_share", "sheets", "two_way_score",
+                 "mean_handling_hours", "satisfaction_mean", "satisfied_share", "responses", "responded_on_time",
+                 "response_rate", "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated",
+                 "rates_satisfied", "satisfaction_rate", "sheets", "two_way_score",
                  "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score", "components",
                  "composite", "rank", "rank_in_street"]
 

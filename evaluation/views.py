@@ -242,6 +242,8 @@ def _stored_count(result, drill: str):
         return result.filed - result.closed
     if drill == "not_on_time":
         return result.filed - result.on_time_closed
+    if drill == "late_response":
+        return result.responses - result.responded_on_time
     return None
 
 

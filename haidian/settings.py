@@ -403,6 +403,11 @@ CASE_ESCALATION_GRACE_HOURS = float(os.environ.get("CASE_ESCALATION_GRACE_HOURS"
 CASE_EVALUATION_WINDOW_HOURS = float(os.environ.get("CASE_EVALUATION_WINDOW_HOURS", "72"))
 # A closed case nobody rates within the window counts as this (and is flagged as defaulted).
 CASE_DEFAULT_SATISFACTION = int(os.environ.get("CASE_DEFAULT_SATISFACTION", "5"))
+# A dispatched case is to be accepted (响应) within this many working hours, urgent ones within clock hours.
+CASE_RESPONSE_HOURS = float(os.environ.get("CASE_RESPONSE_HOURS", "2"))
+CASE_URGENT_RESPONSE_HOURS = float(os.environ.get("CASE_URGENT_RESPONSE_HOURS", "0.5"))
+# A closed case whose callback finds the problem unsolved may be reopened this many calendar days after closure.
+CASE_REOPEN_WINDOW_DAYS = int(os.environ.get("CASE_REOPEN_WINDOW_DAYS", "15"))
 CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 # A photo's pixels are capped too: a small file can decode to gigabytes (a "decompression bomb").
 CASE_ATTACHMENT_MAX_PIXELS = int(os.environ.get("CASE_ATTACHMENT_MAX_PIXELS", str(50_000_000)))

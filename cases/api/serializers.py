@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from core.api import AvailableActionsField
 
-from ..models import Attachment, Case, CaseEvent, CaseParty, Category, Route, Summons
+from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, Route, Summons
 from ..services import CASE_WORKFLOW
 from ..workflow import Source, Status, Urgency, Whistle
 
@@ -62,7 +62,7 @@ class ActionIn(serializers.Serializer):
     result = serializers.CharField(required=False, allow_blank=True, max_length=4000,
                                    help_text=_("feedback / handle_on_spot"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text=_("reject / return / rework / escalate / request_extension"))
+                                   help_text=_("reject / return / rework / reopen / escalate / request_extension"))
     until = serializers.CharField(required=False, allow_blank=True, max_length=40,
                                   help_text=_("request_extension: new due date-time (ISO 8601)"))
     into = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=_("merge: case number"))
@@ -206,3 +206,27 @@ class AttachmentOut(serializers.ModelSerializer):
         url = reverse("cases:photo", kwargs={"number": attachment.case.number, "pk": attachment.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+class CallbackIn(serializers.Serializer):
+    """A callback to the reporter of a closed case."""
+
+    reached = serializers.BooleanField(help_text=_("Whether the reporter was reached"))
+    solved = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                      help_text=_("Reached only: does the reporter confirm the problem is solved?"))
+    satisfaction = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=5,
+                                            help_text=_("Reached only: the reporter's satisfaction, 1–5; recorded as "
+                                                        "the case's rating if the case has none yet"))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class CallbackOut(serializers.ModelSerializer):
+    called_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Callback
+        fields = ["id", "reached", "solved", "satisfaction", "note", "called_by", "called_at"]
+
+    def get_called_by(self, callback) -> str:
+        profile = getattr(callback.called_by, "staff_profile", None)
+        return profile.full_name if profile else callback.called_by.get_username()

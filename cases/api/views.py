@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 
-from .. import attachments, duplicates, routing, selectors, services
+from .. import attachments, callbacks, duplicates, routing, selectors, services
 from ..filters import CaseFilter
 from ..models import Case, Category
 from ..workflow import Action
@@ -45,6 +45,12 @@ ACTION_EXAMPLES = [
     OpenApiExample("party_feedback", value={"result": "本单位已完成现场执法"}, request_only=True),
     OpenApiExample("rework of a joint case", value={"reason": "现场仍有垃圾", "party": "environment-110108009"},
                    request_only=True),
+    OpenApiExample("reopen", value={"reason": "回访居民反映垃圾仍未清运"}, request_only=True),
+]
+CALLBACK_EXAMPLES = [
+    OpenApiExample("not reached", value={"reached": False, "note": "电话无人接听"}, request_only=True),
+    OpenApiExample("reached, not solved", value={"reached": True, "solved": False, "satisfaction": 2,
+                                                 "note": "居民反映垃圾仍在"}, request_only=True),
 ]
 
 
@@ -61,7 +67,9 @@ class CaseViewSet(ScopedViewSet):
     queryset = Case.objects.all()
     # Who may take which action is the workflow's answer (403 there); reading the case is enough here.
     action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"],
-                    "dispatch_options": ["cases.view_case"], "duplicates": ["cases.view_case"]}
+                    "dispatch_options": ["cases.view_case"], "duplicates": ["cases.view_case"],
+                    # who may record one on which case is callbacks.may_call_back's answer (403 there)
+                    "callbacks": ["cases.view_case", "cases.view_callback"]}
 
     def get_queryset(self):
         return selectors.with_relations(super().get_queryset())
@@ -107,10 +115,13 @@ class CaseViewSet(ScopedViewSet):
         description="Actions: " + ", ".join(f"`{a.value}`" for a in Action) + ". Wrong state or stale `version` → "
                     "409; not your step → 403; a case you cannot see → 404; bad fields → 400. Fields by action: "
                     "`dispatch` department|assignee; `feedback`/`handle_on_spot` result; `reject`/`return`/"
-                    "`rework`/`escalate` reason; `request_extension` until + reason; `merge` into; `evaluate` "
-                    "satisfaction (+ comment); `comment` comment. Joint handling (吹哨报到): `summon` kind + lead + "
-                    "co_handlers; each summoned unit's `report_in`, `party_feedback` result, `party_return` reason "
-                    "(acting twice, or after the case moved on → 409); a joint case's `rework` names the `party`.",
+                    "`rework`/`escalate`/`reopen` reason; `request_extension` until + reason; `merge` into; "
+                    "`evaluate` satisfaction (+ comment); `comment` comment. `reopen` takes a closed or evaluated "
+                    "case back to its handler for rework: only after a reached callback since closure found the "
+                    "problem unsolved, within CASE_REOPEN_WINDOW_DAYS (15) calendar days of closure (else 409). "
+                    "Joint handling (吹哨报到): `summon` kind + lead + co_handlers; each summoned unit's `report_in`, "
+                    "`party_feedback` result, `party_return` reason (acting twice, or after the case moved on → 409); "
+                    "a joint case's `rework` names the `party`.",
         request=serializers.ActionIn,
         responses={200: serializers.CaseOut},
         parameters=[OpenApiParameter("action_name", str, OpenApiParameter.PATH, enum=[a.value for a in Action])],
@@ -146,6 +157,27 @@ class CaseViewSet(ScopedViewSet):
     def events(self, request, number=None):
         case = selectors.case_get_for_user(request.user, number)
         return Response(serializers.EventOut(case.events.order_by("seq"), many=True).data)
+
+    @extend_schema(
+        summary="Callbacks of the case (GET) / record a callback (POST)",
+        description="A callback (回访) is recorded on a closed or evaluated case (else 409) by its dispatcher or the "
+                    "district command centre (else 403). `solved` and `satisfaction` are given only when the "
+                    "reporter was reached (`solved` is then required). A reached callback with `solved: false` lets "
+                    "the dispatcher `reopen` the case; a satisfaction on a closed case nobody has rated is recorded "
+                    "as its rating (a rating already given is never overwritten).",
+        request=serializers.CallbackIn,
+        responses={200: serializers.CallbackOut(many=True), 201: serializers.CallbackOut},
+        examples=CALLBACK_EXAMPLES,
+        tags=["cases"],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def callbacks(self, request, number=None):
+        if request.method == "GET":
+            case = selectors.case_get_for_user(request.user, number)
+            return Response(serializers.CallbackOut(selectors.callbacks_of_case(case), many=True).data)
+        callback = callbacks.callback_record(actor=request.user, number=number,
+                                             **self.validated(serializers.CallbackIn))
+        return Response(serializers.CallbackOut(callback).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Photos of the case (GET) / add a photo (POST, multipart)",

@@ -143,7 +143,9 @@ RESULT_FIELDS = ["id", "run", "period", "kind", "code", "name", "street_code", "
                  "rank", "rank_in_street", "collected", "filed", "closed", "closure_rate", "on_time_closed",
                  "on_time_rate", "overdue", "reworked", "rework_rate", "returned", "return_rate", "escalated",
                  "escalation_rate", "extended", "mean_handling_hours", "rated", "satisfaction_mean", "satisfied",
-                 "satisfied_share", "defaulted", "sheets", "two_way_score", "two_way", "survey_sample",
+                 "satisfied_share", "defaulted", "responses", "responded_on_time", "response_rate",
+                 "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated", "rates_satisfied",
+                 "satisfaction_rate", "sheets", "two_way_score", "two_way", "survey_sample",
                  "survey_satisfied", "survey_share", "survey_score", "components"]
 
 

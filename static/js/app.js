@@ -220,6 +220,10 @@
     set("lights.yellow", data.lights.yellow);
     set("lights.red", data.lights.red);
     set("on_time_rate", data.on_time_rate === null ? null : data.on_time_rate + "%");
+    ["response", "resolution", "satisfaction"].forEach(function (k) {
+      var rate = data.three_rates[k];
+      set("three_rates." + k, rate === null ? null : rate + "%");
+    });
     Object.keys(data.by_status).forEach(function (k) { set("by_status." + k, data.by_status[k]); });
     Object.keys(data.by_tier).forEach(function (k) { set("by_tier." + k, data.by_tier[k]); });
     trend.setOption({

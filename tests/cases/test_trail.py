@@ -13,7 +13,7 @@ from cases.attachments import case_attach
 from cases.models import CaseEvent
 from cases.services import case_evaluate_by_token
 from cases.sweeps import sweep_deadlines
-from cases.workflow import ABSORB, ATTACH, CREATE, Action
+from cases.workflow import ABSORB, ATTACH, CALLBACK, CREATE, Action
 from tests.reading import codes_and_english
 from tests.conftest import SECTION_A
 
@@ -27,13 +27,14 @@ PHOTO_HASH = "cd" * 32
 UNTIL = "2026-12-04T17:00:00+08:00"
 OTHER = "HD20261201000042"
 SYSTEM_KINDS = [value for name, value in vars(workflow).items() if name.startswith("SYSTEM_")]
-ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, *SYSTEM_KINDS]
+ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, CALLBACK, *SYSTEM_KINDS]
 
 # A typical payload of every kind the journal writes (see services, attachments, sweeps).
 PAYLOADS = {
     CREATE: {"grid": "110108009001001", "category": "E0101"},
     ATTACH: {"stage": "before", "sha256": PHOTO_HASH, "size": 23922},
     ABSORB: {"merged": OTHER},
+    CALLBACK: {"callback": 1, "reached": True, "solved": False, "satisfaction": 2, "note": "仍有残留"},
     Action.FILE: {},
     Action.REJECT: {"reason": "不属于受理范围"},
     Action.MERGE: {"into": OTHER},
@@ -49,6 +50,7 @@ PAYLOADS = {
     Action.APPROVE_EXTENSION: {"until": UNTIL},
     Action.DENY_EXTENSION: {"until": UNTIL, "reason": ""},
     Action.EVALUATE: {"satisfaction": 4, "comment": "", "defaulted": False},
+    Action.REOPEN: {"reason": "回访未解决", "closed_at": UNTIL},
     Action.COMMENT: {"comment": "已电话联系当事人"},
     Action.SUMMON: {"kind": "emergency", "lead": STATION_A, "co_handlers": [SECTION_A],
                     "report_due_at": "2026-12-04T09:30:00+08:00"},
@@ -110,6 +112,8 @@ def test_sentences_say_what_happened_in_words(cast):
     assert read[Action.MERGE] == f"李网格 合并至 {OTHER}"
     assert read[workflow.SYSTEM_WARN] == "系统：临近期限（黄灯），期限 12月4日 17:00"
     assert read[Action.EVALUATE] == "李网格 评价：满意（4 分）"
+    assert read[CALLBACK] == "李网格 回访报告人：未解决，不满意（2 分）"
+    assert read[Action.REOPEN] == "李网格 根据回访重新打开案件，退回返工"
     assert read[workflow.SYSTEM_EVALUATE] == "系统：评价期满无人评价，默认评价为 非常满意（5 分）"
 
 

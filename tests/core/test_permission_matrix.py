@@ -167,6 +167,7 @@ TABLE: dict[str, Rule] = {
     "case-attachments": scoped(obj="case"),
     "case-events": scoped(obj="case"),
     "case-summonses": scoped(obj="case"),
+    "case-callbacks": scoped(obj="case"),
     "case-dispatch-options": scoped(obj="case"),
     # At street A's case (its category, its point): whoever may not see that case must not be told of it.
     "case-duplicates": scoped(query="category=E0101&lat={lat_a}&lng={lng_a}"),
@@ -314,6 +315,8 @@ TABLE: dict[str, Rule] = {
     "cases:detail": scoped(obj="case"),
     "cases:created": scoped(obj="case"),
     "cases:act": redirect(obj="case", args={"action": "comment"}),
+    # Recording a callback is a POST; a GET goes back to the case page (the callers: dispatchers and the district).
+    "cases:callback": redirect({CS, SD, DC}, obj="case"),
     # The upload form's GET sends the reader to the case page, which answers for the scope itself.
     "cases:photo-upload": redirect(REPORTERS, obj="case", scoped_obj=False),
     "cases:photo": scoped(obj="attachment"),
