@@ -259,7 +259,8 @@ class Outcome:
     touched: list[tuple[Case, str, dict]] = field(default_factory=list)
 
 
-def _lock_visible(actor, number: str) -> Case:
+def lock_visible(actor, number: str) -> Case:
+    """The case to change, locked; Http404 if the actor cannot see it."""
     visible = Case.objects.visible_to(actor).filter(number=number)
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=visible.values("pk")).first()
@@ -275,7 +276,7 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     the step's owner), Conflict (wrong state or stale version) or ValidationError (bad fields)."""
     data = data or {}
     now = now or timezone.now()
-    case = _lock_visible(actor, number)
+    case = lock_visible(actor, number)
     from_status, from_tier = case.status, case.tier
     outcome = CASE_WORKFLOW.act(actor, case, action, data, version=version, now=now) or Outcome()
     if data.get("comment") and action != Action.COMMENT:

@@ -148,6 +148,7 @@ SYSTEM_EVALUATE = "default_evaluate"
 CREATE = "create"
 ATTACH = "attach"
 ABSORB = "absorb"  # recorded on the case another one was merged into
+FOLLOW_UP = "follow_up"  # a caller called again about the open case (the hotline desk's 追加来电)
 
 
 def escalation_target_status(status: str) -> str:

@@ -13,7 +13,7 @@ from cases.attachments import case_attach
 from cases.models import CaseEvent
 from cases.services import case_evaluate_by_token
 from cases.sweeps import sweep_deadlines
-from cases.workflow import ABSORB, ATTACH, CREATE, Action
+from cases.workflow import ABSORB, ATTACH, CREATE, FOLLOW_UP, Action
 from tests.reading import codes_and_english
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
@@ -26,13 +26,14 @@ PHOTO_HASH = "cd" * 32
 UNTIL = "2026-12-04T17:00:00+08:00"
 OTHER = "HD20261201000042"
 SYSTEM_KINDS = [value for name, value in vars(workflow).items() if name.startswith("SYSTEM_")]
-ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, *SYSTEM_KINDS]
+ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, FOLLOW_UP, *SYSTEM_KINDS]
 
 # A typical payload of every kind the journal writes (see services, attachments, sweeps).
 PAYLOADS = {
     CREATE: {"grid": "110108009001001", "category": "E0101"},
     ATTACH: {"stage": "before", "sha256": PHOTO_HASH, "size": 23922},
     ABSORB: {"merged": OTHER},
+    FOLLOW_UP: {"caller_name": "刘女士", "phone": "13801012345", "note": "仍未处理"},
     Action.FILE: {},
     Action.REJECT: {"reason": "不属于受理范围"},
     Action.MERGE: {"into": OTHER},
