@@ -31,9 +31,9 @@ from .services import apply_evaluation, case_notice, lock_visible, parse_satisfa
 from .workflow import CALLBACK, Action, Status, reopen_window_end
 
 CALLED_BACK = (Status.CLOSED, Status.EVALUATED)
-# Who records callbacks besides the case's own dispatcher (the dispatching unit of its tier). Allowing one more
-# role — the hotline's call taker, say — is adding it here (and giving the role cases.add_callback).
-CALLBACK_ROLES = frozenset({Role.DISTRICT_COMMANDER})
+# Who records callbacks besides the case's own dispatcher (the dispatching unit of its tier): the district centre
+# and the hotline desk, which calls back district-wide. Another role is added here (and given cases.add_callback).
+CALLBACK_ROLES = frozenset({Role.DISTRICT_COMMANDER, Role.CALL_TAKER})
 
 
 def may_call_back(user, case: Case) -> bool:

@@ -1,11 +1,14 @@
-"""The one filter of case lists: the API's query parameters and the inbox page's filter form alike."""
+"""The one filter of case lists (the API's query parameters and the inbox page's filter form alike), and the
+catalogue's search."""
 import django_filters
-from django.db.models import Q
+from django.db.models import Case as DbCase
+from django.db.models import Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import UtcIsoDateTimeFilter
 from grids.models import Department, Grid, StreetUnit
 
+from . import selectors
 from .models import Case, Category
 from .workflow import Light, Source, Status, Tier
 
@@ -60,3 +63,18 @@ class CaseFilter(django_filters.FilterSet):
         if value.upper().startswith("HD") and value[2:].isdigit():
             return queryset.filter(number=value.upper())
         return queryset.filter(Q(title__icontains=value) | Q(address__icontains=value))
+
+
+class CategoryFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", help_text=_("Code, words of the name, or the pinyin initials of the name "
+                                            "(e.g. “bllj” for 暴露垃圾); the closest matches first"))
+
+    class Meta:
+        model = Category
+        fields = ["kind"]
+
+    def filter_search(self, queryset, name, value):
+        codes = selectors.category_codes_matching(value)
+        rank = DbCase(*(When(code=code, then=Value(index)) for index, code in enumerate(codes)), default=Value(0))
+        return queryset.filter(code__in=codes).order_by(rank, "code") if codes else queryset.none()

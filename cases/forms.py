@@ -4,12 +4,14 @@ from collections import Counter
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Grid
 
+from .hotline import normalised_phone
 from .models import Case, Category
 from .routing import RoutingDirectory
 from .trail import satisfaction_words
@@ -97,6 +99,46 @@ class NewCaseForm(forms.Form):
         cleaned = super().clean()
         if (cleaned.get("lat") is None) != (cleaned.get("lng") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither (your grid's centre is used)."))
+        return cleaned
+
+
+class CallForm(forms.Form):
+    """Who is calling and what they say: what the desk records, whether the call becomes a case or a follow-up."""
+
+    phone = forms.CharField(label=_("Caller's phone"), max_length=40, widget=forms.TextInput(attrs={
+        "type": "tel", "inputmode": "tel", "autocomplete": "off"}))
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
+    description = forms.CharField(label=_("What the caller says"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_phone(self):
+        try:
+            return normalised_phone(self.cleaned_data["phone"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["phone"]) from error
+
+
+class HotlineCaseForm(CallForm):
+    """A call that becomes a new case (the hotline desk): the call, and the case's title, kind, urgency and place."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ChoiceField(label=_("Category"))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=48)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("lat") is None or cleaned.get("lng") is None:
+            raise forms.ValidationError(_("Give the place: tap it on the map, or search a grid or community."))
         return cleaned
 
 

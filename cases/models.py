@@ -236,6 +236,8 @@ class Case(models.Model):
     escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extensions"), default=0)
     overdue_steps = models.PositiveSmallIntegerField(_("steps overdue"), default=0)
+    # Calls about the case after it was reported (the hotline desk's 追加来电, cases/hotline.py).
+    follow_up_count = models.PositiveSmallIntegerField(_("follow-up calls"), default=0)
 
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1–5)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -266,6 +268,7 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-id"]
+        permissions = [("record_follow_up", _("Can record a caller's follow-up call on a case"))]
         indexes = [
             models.Index(fields=["street", "-id"], name="case_street_id_idx"),
             models.Index(fields=["grid", "-id"], name="case_grid_id_idx"),
@@ -275,6 +278,9 @@ class Case(models.Model):
             models.Index(fields=["status", "tier"], name="case_status_tier_idx"),
             models.Index(fields=["category", "-id"], name="case_category_id_idx"),
             models.Index(fields=["reporter", "-id"], name="case_reporter_id_idx"),
+            # A caller's earlier cases at the hotline desk (cases/hotline.py), newest first.
+            models.Index(fields=["reporter_phone", "-created_at"], name="case_reporter_phone_idx",
+                         condition=~Q(reporter_phone="")),
             # Only open cases with a clock carry next_due_at: the sweep's scan is proportional
             # to what falls due, not to how many cases exist.
             models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),

@@ -8,12 +8,20 @@ ACTING = ["cases.view_case", "cases.add_case", "cases.change_case", "cases.view_
 # micro-cycle, so it calls back on those cases too.
 CALLING_BACK = [*ACTING, "cases.add_callback"]
 
+# The hotline desk: a caller's call recorded on their open case (cases/hotline.py). The call-taker files cases and
+# records calls but takes no step of the workflow (no change_case).
+FOLLOW_UP = "cases.record_follow_up"
+# The desk calls back after closure (回访) too.
+CALL_TAKING = ["cases.view_case", "cases.add_case", "cases.view_category", "cases.view_caseevent",
+               "cases.view_attachment", FOLLOW_UP, "cases.view_callback", "cases.add_callback"]
+
 ROLE_PERMISSIONS = {
     Role.GRID_WORKER: ACTING,
-    Role.COMMUNITY_STAFF: CALLING_BACK,
-    Role.STREET_DISPATCHER: CALLING_BACK,
+    Role.COMMUNITY_STAFF: [*CALLING_BACK, FOLLOW_UP],
+    Role.STREET_DISPATCHER: [*CALLING_BACK, FOLLOW_UP],
     Role.DEPARTMENT_HANDLER: ACTING,
-    Role.DISTRICT_COMMANDER: CALLING_BACK,
+    Role.DISTRICT_COMMANDER: [*CALLING_BACK, FOLLOW_UP],
+    Role.CALL_TAKER: CALL_TAKING,
     Role.EVALUATOR: [],
     Role.AUDITOR: [],
 }

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from pypinyin import Style, lazy_pinyin
 
 from core.roles import Role, role_of
 from core.scoping import scope_of
@@ -161,23 +162,62 @@ class StepOwnerDirectory:
 
 
 CATEGORY_CACHE_SECONDS = 60
-_categories: tuple[float, dict[str, Category]] | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A per-process copy of the active catalogue (a few dozen rows read on every report and every keystroke of the
+    desk's category search), with each name's pinyin initials worked out once per copy."""
+
+    read_at: float
+    by_code: dict[str, Category]
+    initials: dict[str, str]  # code -> "bllj" for 暴露垃圾
+
+
+_catalogue: Catalogue | None = None
+
+
+def pinyin_initials(name: str) -> str:
+    """The first letters of a name's syllables, as a call-taker types them: 暴露垃圾 → "bllj" (other characters are
+    left out)."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
+def catalogue() -> Catalogue:
+    """The cached catalogue (refreshed after a minute, or when a category is saved in this process)."""
+    global _catalogue
+    cached = _catalogue
+    if cached is None or time.monotonic() - cached.read_at > CATEGORY_CACHE_SECONDS:
+        by_code = {c.code: c for c in categories_active()}
+        cached = Catalogue(time.monotonic(), by_code, {code: pinyin_initials(c.name) for code, c in by_code.items()})
+        _catalogue = cached
+    return cached
 
 
 def active_category(code: str) -> Category | None:
-    """An active category by code, from a per-process copy of the catalogue (a few dozen rows
-    read on every report; refreshed after a minute or when a category is saved here)."""
-    global _categories
-    cached = _categories
-    if cached is None or time.monotonic() - cached[0] > CATEGORY_CACHE_SECONDS:
-        cached = (time.monotonic(), {c.code: c for c in categories_active()})
-        _categories = cached
-    return cached[1].get(code)
+    """An active category by code, from the cached catalogue."""
+    return catalogue().by_code.get(code)
+
+
+def category_codes_matching(text: str) -> list[str]:
+    """Codes of the active categories a call-taker's search finds: by code, by words of the name, or by the pinyin
+    initials of the name ("ljd", "bllj"); those whose code, name or initials start with it first."""
+    text = text.strip().lower()
+    if not text:
+        return []
+    copy, found = catalogue(), []
+    for code, category in copy.by_code.items():
+        name, initials = category.name.lower(), copy.initials[code]
+        if code.lower().startswith(text) or name.startswith(text) or initials.startswith(text):
+            found.append((0, code))
+        elif text in name or text in initials:
+            found.append((1, code))
+    return [code for _rank, code in sorted(found)]
 
 
 def forget_categories(**kwargs) -> None:
-    global _categories
-    _categories = None
+    global _catalogue
+    _catalogue = None
 
 
 def categories_active() -> QuerySet[Category]:

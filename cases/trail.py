@@ -1,7 +1,7 @@
 """How a case's trail (流转记录) reads: one sentence per event, in the reader's language.
 
 Every kind of event the journal writes — the workflow's actions (``workflow.Action``), creation,
-photos, merges seen from the case merged into, the deadline sweep's system actions and a
+photos, merges seen from the case merged into, a caller's follow-up call, the deadline sweep's system actions and a
 resident's rating — has a sentence here (``SENTENCES``; a test iterates over all kinds). The
 sentence says who did what in words ("李网格 立案", "派遣至 学院路城管分队，限 2 个工作日"); what
 was written with it (a reason, a result, a comment) follows as notes; a change of status or tier
@@ -35,6 +35,7 @@ from .workflow import (
     ATTACH,
     CALLBACK,
     CREATE,
+    FOLLOW_UP,
     SYSTEM_ESCALATE,
     SYSTEM_EVALUATE,
     SYSTEM_OVERDUE,
@@ -266,6 +267,11 @@ def _attach(event, actor, payload, ctx):
     return _says(_("%(actor)s added a photo (%(stage)s)"), actor=_resident(event, actor, ctx.case), stage=stage)
 
 
+def _follow_up(event, actor, payload, ctx):
+    caller = str(payload.get("caller_name") or "").strip() or _("the caller")
+    return _says(_("%(actor)s took another call from %(caller)s about this case"), actor=actor, caller=caller)
+
+
 def _simple(template: str) -> Sentence:
     """A sentence that needs only the actor (the template is looked up in the reader's language)."""
     return lambda event, actor, payload, ctx: _says(_(template), actor=actor)
@@ -281,6 +287,7 @@ SENTENCES: dict[str, Sentence] = {
     CREATE: _create,
     ATTACH: _attach,
     ABSORB: _absorb,
+    FOLLOW_UP: _follow_up,
     Action.FILE: _simple(gettext_noop("%(actor)s filed the case")),
     Action.REJECT: _simple(gettext_noop("%(actor)s did not file the case")),
     Action.MERGE: _merge,
@@ -317,8 +324,8 @@ def _notes(event: CaseEvent, payload: dict) -> list[tuple[str, str]]:
     notes = []
     if event.action == SYSTEM_ESCALATE:
         return notes
-    for key, label in (("reason", _("Reason")), ("result", _("Result")), ("comment", _("Comment")),
-                       ("note", _("Note"))):
+    note = _("The caller says") if event.action == FOLLOW_UP else _("Note")
+    for key, label in (("reason", _("Reason")), ("result", _("Result")), ("comment", _("Comment")), ("note", note)):
         text = str(payload.get(key) or "").strip()
         if text:
             notes.append((label, text))

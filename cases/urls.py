@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_inbox, name="inbox"),
     path("new/", views.case_new, name="new"),
+    path("desk/", views.case_desk, name="desk"),
     path("must-report/", views.case_must_report, name="must-report"),
     path("bulk-dispatch/", views.case_bulk_dispatch, name="bulk-dispatch"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.case_export, name="export"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("<str:number>/created/", views.case_created, name="created"),
     path("<str:number>/act/<str:action>/", views.case_act, name="act"),
     path("<str:number>/callbacks/", views.case_callback, name="callback"),
+    path("<str:number>/follow-up/", views.case_follow_up, name="follow-up"),
     path("<str:number>/photos/", views.case_photo_upload, name="photo-upload"),
     path("<str:number>/photos/<int:pk>/", views.case_photo, name="photo"),
 ]

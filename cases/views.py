@@ -24,9 +24,10 @@ from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
 
-from . import attachments, callbacks, duplicates, forms, inbox, selectors, services, trail
+from . import attachments, callbacks, duplicates, forms, hotline, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Case, Category, Route
+from .roles import FOLLOW_UP
 from .routing import RoutingDirectory, routing_health, routing_table
 from .workflow import OPEN, Action, Light, Source, Status, Tier
 
@@ -329,6 +330,72 @@ def _create_with_photo(request, form, data: services.NewCase, key: str | None):
             error = ValidationError({"photo": error.error_dict["file"]})  # the form calls the file "photo"
         errors_onto_form(form, error)
         return None
+
+
+def _caller_history(request, phone: str) -> dict:
+    """The caller's earlier cases the desk shows (None before a number is typed), or why the number is not one."""
+    if not phone.strip():
+        return {"callers": None}
+    try:
+        return {"callers": list(hotline.caller_cases(request.user, phone)), "open_statuses": OPEN}
+    except ValidationError as error:
+        return {"callers": None, "phone_errors": error.message_dict["phone"]}
+
+
+def _desk(request, form, status: int = 200, refusals=()):
+    context = {"form": form, "refusals": refusals,
+               **_caller_history(request, form["phone"].value() or request.GET.get("phone", ""))}
+    return render(request, "cases/desk.html", context, status=status)
+
+
+@staff_page("cases.add_case", FOLLOW_UP)
+def case_desk(request):
+    """The hotline desk (热线受理台), one screen per call: the caller's number brings up their earlier cases; a call
+    about an open one is recorded on it (``case_follow_up``), any other becomes a new case from the hotline."""
+    if request.htmx:  # the number as it is typed: their earlier cases only
+        return render(request, "cases/_caller_history.html", _caller_history(request, request.GET.get("phone", "")))
+    if request.method != "POST":
+        return _desk(request, forms.HotlineCaseForm(initial={"key": secrets.token_hex(8),
+                                                             "phone": request.GET.get("phone", "")}))
+    form = forms.HotlineCaseForm(request.POST)
+    if "lookup" in request.POST:  # without scripts, the number is looked up by this button
+        return _desk(request, forms.HotlineCaseForm(initial=request.POST.dict()))
+    if not form.is_valid():
+        return _desk(request, form, 400)
+    data = form.cleaned_data
+    try:
+        case, _created = services.case_create(actor=request.user, data=services.NewCase(
+            title=data["title"], description=data["description"], category=data["category"], lat=data["lat"],
+            lng=data["lng"], address=data["address"], source=Source.HOTLINE, urgency=data["urgency"],
+            reporter_name=data["caller_name"], reporter_phone=data["phone"]), creation_key=data["key"] or None)
+    except ValidationError as error:
+        errors_onto_form(form, error)
+        return _desk(request, form, 400)
+    return redirect("cases:created", number=case.number)
+
+
+@staff_page(FOLLOW_UP)
+def case_follow_up(request, number: str):
+    """追加来电: the desk's call recorded on the caller's open case; refused, the desk shows why with the call kept."""
+    if request.method != "POST":
+        return redirect("cases:desk")
+    call = forms.CallForm(request.POST)
+    if call.is_valid():
+        try:
+            hotline.case_follow_up(actor=request.user, number=number, phone=call.cleaned_data["phone"],
+                                   caller_name=call.cleaned_data["caller_name"],
+                                   note=call.cleaned_data["description"])
+        except ValidationError as error:
+            return _desk(request, forms.HotlineCaseForm(initial=request.POST.dict()), 400, error.messages)
+        except PermissionDenied as error:
+            return _desk(request, forms.HotlineCaseForm(initial=request.POST.dict()), 403, [str(error)])
+        except Conflict as error:
+            return _desk(request, forms.HotlineCaseForm(initial=request.POST.dict()), 409, [error.message])
+        messages.success(request, _("The call was added to case %(number)s; whoever handles it now has been told.")
+                         % {"number": number})
+        return redirect("cases:desk")
+    refusals = [f"{call.fields[name].label}: {' '.join(errors)}" for name, errors in call.errors.items()]
+    return _desk(request, forms.HotlineCaseForm(initial=request.POST.dict()), 400, refusals)
 
 
 @staff_page("cases.add_case")

@@ -225,6 +225,7 @@ CREATE = "create"
 ATTACH = "attach"
 ABSORB = "absorb"  # recorded on the case another one was merged into
 CALLBACK = "callback"  # a call back to the reporter after closure (callbacks.py)
+FOLLOW_UP = "follow_up"  # a caller called again about the open case (the hotline desk's 追加来电)
 
 
 def escalation_target_status(status: str) -> str:

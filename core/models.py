@@ -96,6 +96,7 @@ class Notification(models.Model):
         OVERDUE = "overdue", _("Overdue")
         EXTENSION = "extension", _("Extension")
         COMMENT = "comment", _("Comment")
+        FOLLOW_UP = "follow_up", _("Caller called again")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

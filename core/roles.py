@@ -21,6 +21,7 @@ class Role(TextChoices):
     STREET_DISPATCHER = "street_dispatcher", _("Street sub-centre dispatcher")
     DEPARTMENT_HANDLER = "department_handler", _("Department handler")
     DISTRICT_COMMANDER = "district_commander", _("District command centre")
+    CALL_TAKER = "call_taker", _("Hotline call-taker")
     EVALUATOR = "evaluator", _("Evaluator")
     AUDITOR = "auditor", _("Auditor")
 

@@ -41,6 +41,7 @@ HOME_OF_ROLE = {
     Role.STREET_DISPATCHER: "cases:inbox",
     Role.DEPARTMENT_HANDLER: "cases:inbox",
     Role.DISTRICT_COMMANDER: "cases:dashboard",
+    Role.CALL_TAKER: "cases:desk",
     Role.EVALUATOR: "cases:dashboard",
     Role.AUDITOR: "cases:dashboard",
 }

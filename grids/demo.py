@@ -47,6 +47,7 @@ DEMO_ACCOUNTS = [
                 department=f"environment-{XUEYUANLU}"),
     DemoAccount("bureau", Role.DEPARTMENT_HANDLER, "城管大队", "刘大队", department="urban_enforcement"),
     DemoAccount("commander", Role.DISTRICT_COMMANDER, "区指挥中心", "周指挥"),
+    DemoAccount("hotline", Role.CALL_TAKER, "区事务热线", "宋热线"),
     DemoAccount("evaluator", Role.EVALUATOR, "区考评办", "吴考评"),
     DemoAccount("auditor", Role.AUDITOR, "区审计", "郑审计"),
 ]

@@ -17,6 +17,7 @@ ROLE_PERMISSIONS = {
     Role.COMMUNITY_STAFF: READ_STRUCTURE,
     Role.STREET_DISPATCHER: READ_STRUCTURE,
     Role.DEPARTMENT_HANDLER: READ_STRUCTURE,
+    Role.CALL_TAKER: READ_STRUCTURE,  # the desk finds a caller's place by grid and community names
 }
 
 

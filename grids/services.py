@@ -16,7 +16,7 @@ from .models import Department, Grid, StaffProfile, StreetUnit
 User = get_user_model()
 
 GRID_ROLES = {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_DISPATCHER}
-DISTRICT_WIDE_ROLES = {Role.DISTRICT_COMMANDER, Role.EVALUATOR, Role.AUDITOR}
+DISTRICT_WIDE_ROLES = {Role.DISTRICT_COMMANDER, Role.CALL_TAKER, Role.EVALUATOR, Role.AUDITOR}
 
 
 @dataclass(frozen=True)

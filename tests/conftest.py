@@ -5,7 +5,7 @@ The cast, by scope:
 - ``worker_a`` serves one unit grid of A; ``community_a`` the community around it;
 - ``dispatcher_a`` / ``dispatcher_b`` the two street sub-centres;
 - ``station_a`` the 城管分队 in A; ``section_a`` A's own 环境保护科; ``bureau`` the whole 城管大队;
-- ``commander``, ``evaluator``, ``auditor`` the district.
+- ``commander``, ``call_taker`` (the events hotline), ``evaluator``, ``auditor`` the district.
 """
 from contextlib import contextmanager
 
@@ -94,6 +94,7 @@ def make_cast():
         section_a = _make("section_a", Role.DEPARTMENT_HANDLER, department=SECTION_A)
         bureau = _make("bureau", Role.DEPARTMENT_HANDLER, department="urban_enforcement")
         commander = _make("commander", Role.DISTRICT_COMMANDER)
+        call_taker = _make("call_taker", Role.CALL_TAKER)
         evaluator = _make("evaluator", Role.EVALUATOR)
         auditor = _make("auditor", Role.AUDITOR)
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,9 +7,10 @@ from rest_framework import serializers
 
 from core.api import AvailableActionsField
 
+from ..hotline import normalised_phone
 from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, Route, Summons
 from ..services import CASE_WORKFLOW
-from ..workflow import Source, Status, Urgency, Whistle
+from ..workflow import OPEN, Source, Status, Urgency, Whistle
 
 
 class CategoryOut(serializers.ModelSerializer):
@@ -134,8 +136,9 @@ class CaseOut(serializers.ModelSerializer):
         fields = [
             "number", "title", "description", "category", "category_name", "source", "urgency", "status", "tier",
             "grid", "grid_name", "street", "lat", "lng", "address", "department", "station", "assignee",
-            "merged_into", "joint", "result", "light", "warn_at", "due_at", "extension_requested_until", "rework_count",
-            "return_count", "escalation_count", "extension_count", "overdue_steps", "satisfaction",
+            "merged_into", "joint", "result", "light", "warn_at", "due_at", "extension_requested_until",
+            "rework_count", "return_count", "escalation_count", "extension_count", "overdue_steps", "follow_up_count",
+            "satisfaction",
             "satisfaction_comment", "satisfaction_defaulted", "created_at", "filed_at", "dispatched_at",
             "fed_back_at", "closed_at", "evaluated_at", "updated_at", "version", "actions",
         ]
@@ -157,6 +160,40 @@ class DuplicateOut(serializers.Serializer):
     address = serializers.CharField(source="case.address")
     created_at = serializers.DateTimeField(source="case.created_at")
     distance_m = serializers.IntegerField(help_text=_("Metres from the point being reported"))
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalised_phone(value)
+    except ValidationError as error:
+        raise serializers.ValidationError(error.message_dict["phone"]) from error
+
+
+class CallerIn(serializers.Serializer):
+    phone = serializers.CharField(max_length=40, validators=[_phone],
+                                  help_text=_("The caller's number; spaces and dashes are ignored"))
+
+
+class CallerCaseOut(serializers.ModelSerializer):
+    """A case reported earlier from the caller's number, as the hotline desk lists it."""
+
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    open = serializers.SerializerMethodField(help_text=_("Still open: a call about it may be recorded on it "
+                                                         "(follow-ups) instead of reported anew"))
+
+    class Meta:
+        model = Case
+        fields = ["number", "title", "category_name", "status", "status_label", "created_at", "open"]
+
+    def get_open(self, case) -> bool:
+        return case.status in OPEN
+
+
+class CallFollowUpIn(serializers.Serializer):
+    phone = serializers.CharField(max_length=40, validators=[_phone], help_text=_("The caller's number"))
+    caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, help_text=_("What the caller says this time"))
 
 
 class CaseCreatedOut(CaseOut):

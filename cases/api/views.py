@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 
-from .. import attachments, callbacks, duplicates, routing, selectors, services
-from ..filters import CaseFilter
+from .. import attachments, callbacks, duplicates, hotline, routing, selectors, services
+from ..filters import CaseFilter, CategoryFilter
 from ..models import Case, Category
 from ..workflow import Action
 from . import serializers
@@ -69,7 +69,8 @@ class CaseViewSet(ScopedViewSet):
     action_perms = {"act": ["cases.view_case"], "events": ["cases.view_case"], "attachments": ["cases.view_case"],
                     "dispatch_options": ["cases.view_case"], "duplicates": ["cases.view_case"],
                     # who may record one on which case is callbacks.may_call_back's answer (403 there)
-                    "callbacks": ["cases.view_case", "cases.view_callback"]}
+                    "callbacks": ["cases.view_case", "cases.view_callback"],
+                    "callers": ["cases.view_case"], "follow_ups": ["cases.view_case"]}
 
     def get_queryset(self):
         return selectors.with_relations(super().get_queryset())
@@ -109,6 +110,28 @@ class CaseViewSet(ScopedViewSet):
         nearby = duplicates.possible_duplicates(request.user, category_id=query["category"].pk, lat=query["lat"],
                                                 lng=query["lng"])
         return Response(serializers.DuplicateOut(nearby, many=True).data)
+
+    @extend_schema(summary="A caller's earlier cases, newest first (the hotline desk)",
+                   description="The cases reported from this phone number that you may see (at most 20). An open one "
+                               "can take the call as a follow-up instead of a new case.",
+                   parameters=[serializers.CallerIn], responses=serializers.CallerCaseOut(many=True), tags=["cases"])
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def callers(self, request):
+        query = self.validated(serializers.CallerIn, data=request.query_params)
+        return Response(serializers.CallerCaseOut(hotline.caller_cases(request.user, query["phone"]), many=True).data)
+
+    @extend_schema(summary="Record a caller's call about an open case (追加来电)",
+                   description="Appends a `follow_up` event to the trail, counts it on the case and tells whoever owns "
+                               "the current step. A case you cannot see → 404; your role takes no calls → 403; the "
+                               "case is no longer open → 409 (take the call as a new case); bad fields → 400.",
+                   request=serializers.CallFollowUpIn, responses={201: serializers.CaseOut},
+                   examples=[OpenApiExample("a caller asks again", request_only=True, value={
+                       "phone": "13801012345", "caller_name": "刘女士", "note": "垃圾仍未清运，催办"})],
+                   tags=["cases"])
+    @action(detail=True, methods=["post"], url_path="follow-ups")
+    def follow_ups(self, request, number=None):
+        case = hotline.case_follow_up(actor=request.user, number=number, **self.validated(serializers.CallFollowUpIn))
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Take an action on a case",
@@ -207,5 +230,6 @@ class CategoryViewSet(ScopedViewSet):
 
     lookup_field = "code"
     output_serializer_class = serializers.CategoryOut
+    filterset_class = CategoryFilter
     pagination_class = None
     queryset = Category.objects.filter(active=True).select_related("parent", "department")

@@ -117,6 +117,11 @@
     }
     [category, lat, lng].forEach(function (el) { if (el) el.addEventListener("change", suggestDuplicates); });
     pmap.on("click", function (e) { place(e.latlng.lat, e.latlng.lng); });
+    // Another control chose the point (the hotline desk's place search): {detail: {lat, lng}}.
+    pickMap.addEventListener("place", function (e) {
+      place(e.detail.lat, e.detail.lng);
+      pmap.setView([e.detail.lat, e.detail.lng], 15);
+    });
     if (lat.value && lng.value) place(parseFloat(lat.value), parseFloat(lng.value));
     if (navigator.geolocation && button) {
       button.hidden = false;
@@ -127,6 +132,56 @@
         }, function (err) { located.textContent = err.message; }, { enableHighAccuracy: true, timeout: 10000 });
       });
     }
+  }
+
+  // ---- the hotline desk: find a category by words or pinyin initials, a place by grid or community -----
+  // As the call-taker types, ask the API (an answer to an older query is dropped) and list the rows ``rows(data)``
+  // keeps as buttons; a tap chooses one.
+  function searchBox(input, results, url, rows, choose) {
+    var timer = null, asked = 0;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var text = input.value.trim(), mine = ++asked;
+        if (!text) { results.replaceChildren(); return; }
+        fetch(url(text), { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (data) {
+            if (mine !== asked) return;
+            results.replaceChildren();
+            rows(data).slice(0, 8).forEach(function (row) {
+              var item = document.createElement("li"), button = document.createElement("button");
+              button.type = "button"; button.className = "btn btn-quiet"; button.textContent = row.name;
+              button.addEventListener("click", function () { choose(row); results.replaceChildren(); });
+              item.append(button);
+              results.append(item);
+            });
+          }).catch(function () {});
+      }, 250);
+    });
+  }
+  var categorySearch = document.getElementById("category-search");
+  if (categorySearch) {
+    var categorySelect = document.getElementById("id_category");
+    searchBox(categorySearch, document.getElementById("category-matches"), function (text) {
+      return categorySearch.dataset.url + "?" + new URLSearchParams({ search: text });
+    }, function (data) {
+      return data.filter(function (row) { return row.parent; });  // a case takes a subclass
+    }, function (row) {
+      categorySelect.value = row.code;
+      categorySelect.dispatchEvent(new Event("change"));
+      categorySearch.value = row.name;
+    });
+  }
+  var placeSearch = document.getElementById("place-search");
+  if (placeSearch && pickMap) {
+    var address = document.getElementById("id_address");
+    searchBox(placeSearch, document.getElementById("place-matches"), function (text) {
+      return placeSearch.dataset.url + "?" + new URLSearchParams({ level: 3, search: text, page_size: 8 });
+    }, function (data) { return data.results || []; }, function (row) {
+      pickMap.dispatchEvent(new CustomEvent("place", { detail: { lat: row.centroid_lat, lng: row.centroid_lng } }));
+      if (address && !address.value) address.value = row.name;
+      placeSearch.value = row.name;
+    });
   }
 
   // ---- the command-centre dashboard -----------------------------------------------------------

@@ -13,9 +13,9 @@ from cases.attachments import case_attach
 from cases.models import CaseEvent
 from cases.services import case_evaluate_by_token
 from cases.sweeps import sweep_deadlines
-from cases.workflow import ABSORB, ATTACH, CALLBACK, CREATE, Action
-from tests.reading import codes_and_english
+from cases.workflow import ABSORB, ATTACH, CALLBACK, CREATE, FOLLOW_UP, Action
 from tests.conftest import SECTION_A
+from tests.reading import codes_and_english
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
 from .test_attachments import png_bytes
@@ -27,7 +27,7 @@ PHOTO_HASH = "cd" * 32
 UNTIL = "2026-12-04T17:00:00+08:00"
 OTHER = "HD20261201000042"
 SYSTEM_KINDS = [value for name, value in vars(workflow).items() if name.startswith("SYSTEM_")]
-ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, CALLBACK, *SYSTEM_KINDS]
+ALL_KINDS = [*Action.values, CREATE, ATTACH, ABSORB, CALLBACK, FOLLOW_UP, *SYSTEM_KINDS]
 
 # A typical payload of every kind the journal writes (see services, attachments, sweeps).
 PAYLOADS = {
@@ -35,6 +35,7 @@ PAYLOADS = {
     ATTACH: {"stage": "before", "sha256": PHOTO_HASH, "size": 23922},
     ABSORB: {"merged": OTHER},
     CALLBACK: {"callback": 1, "reached": True, "solved": False, "satisfaction": 2, "note": "仍有残留"},
+    FOLLOW_UP: {"caller_name": "刘女士", "phone": "13801012345", "note": "仍未处理"},
     Action.FILE: {},
     Action.REJECT: {"reason": "不属于受理范围"},
     Action.MERGE: {"into": OTHER},
@@ -106,7 +107,8 @@ def test_sentences_say_what_happened_in_words(cast):
     assert read[Action.FILE] == "李网格 立案"
     assert read[Action.DISPATCH].startswith("李网格 派遣至 学院路城管分队，限 ")
     assert read[Action.REQUEST_EXTENSION] == "李网格 申请延期至 12月4日 17:00"
-    assert read[Action.SUMMON] == "李网格 吹响应急哨，召集 学院路城管分队（牵头）、学院路环境保护科，限 12月4日 09:30 前报到"
+    assert read[Action.SUMMON] == ("李网格 吹响应急哨，召集 学院路城管分队（牵头）、学院路环境保护科，"
+                                   "限 12月4日 09:30 前报到")
     assert read[Action.REPORT_IN] == "李网格 代表 学院路城管分队 报到，已超时（时限 12月4日 09:30）"
     assert read[Action.PARTY_RETURN] == "李网格 代表牵头单位 学院路城管分队 退回任务，本次召集结束"
     assert read[Action.MERGE] == f"李网格 合并至 {OTHER}"

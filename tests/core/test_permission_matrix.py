@@ -87,6 +87,7 @@ EVALUATED = EVERY_ROLE - {GW}  # the units assessed read their results and fill 
 ASSESSORS = frozenset({CS, SD}) | DISTRICT  # community workers' quarterly assessments
 REPORTERS = EVERY_ROLE - {EV, AU}  # report cases, add photos, take workflow actions
 COMMAND = frozenset({SD}) | DISTRICT  # the command-centre dashboard: a street's sub-centre or the district
+DESK = frozenset({CS, SD, DC})  # the hotline desk: the dispatchers (and the call-takers, who are not in PEOPLE)
 
 # ---------------------------------------------------------------------------------------- the table
 
@@ -169,6 +170,9 @@ TABLE: dict[str, Rule] = {
     "case-summonses": scoped(obj="case"),
     "case-callbacks": scoped(obj="case"),
     "case-dispatch-options": scoped(obj="case"),
+    # A caller's earlier cases: whoever reads cases, each within their scope (tests/cases/test_hotline_desk.py).
+    "case-callers": scoped(query="phone=13800000000"),
+    "case-follow-ups": post_only(obj="case"),
     # At street A's case (its category, its point): whoever may not see that case must not be told of it.
     "case-duplicates": scoped(query="category=E0101&lat={lat_a}&lng={lng_a}"),
     "category-list": public(),
@@ -305,6 +309,7 @@ TABLE: dict[str, Rule] = {
     "home": anon_ok(status=LOGGED_IN_GO_TO_THEIR_DESK),
     "cases:inbox": scoped(rows="case", query="view=all"),
     "cases:new": public(REPORTERS),
+    "cases:desk": public(DESK),
     "cases:must-report": redirect(REPORTERS),
     "cases:bulk-dispatch": redirect(REPORTERS),
     "cases:export": scoped(rows="case", args={"fmt": "csv"}, query="view=all"),
@@ -319,6 +324,8 @@ TABLE: dict[str, Rule] = {
     "cases:callback": redirect({CS, SD, DC}, obj="case"),
     # The upload form's GET sends the reader to the case page, which answers for the scope itself.
     "cases:photo-upload": redirect(REPORTERS, obj="case", scoped_obj=False),
+    # So does the desk's follow-up button; a call for a case out of sight is refused by the service (404).
+    "cases:follow-up": redirect(DESK, obj="case", scoped_obj=False),
     "cases:photo": scoped(obj="attachment"),
     "cases:grid": scoped(obj="grid"),
     "grids:geojson": scoped(rows="grid"),

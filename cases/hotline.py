@@ -1,0 +1,85 @@
+"""The hotline desk (一线, 事务热线): who is calling, what they reported before, and a call about an open case.
+
+A caller is known by their phone number: the desk shows the cases reported from that number that the call-taker
+may see, newest first. A call about one of those that is still open is recorded on it (追加来电, the journal's
+``follow_up``) instead of becoming a second case: it is counted on the case and told to whoever owns the step now.
+Numbers are kept as the desk normalises them, so that "138-0101-2345" and "138 0101 2345" are one caller.
+"""
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict
+from core.models import Notification
+
+from . import selectors
+from .journal import Journal
+from .models import Case
+from .roles import FOLLOW_UP as FOLLOW_UP_PERMISSION
+from .services import case_notice, lock_visible
+from .workflow import FOLLOW_UP, OPEN, WITH_HANDLER
+
+CALLER_HISTORY = 20  # earlier cases shown for one number
+PHONE = re.compile(r"\+?\d{3,19}")
+PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+NOTE_LIMIT = 2000
+NAME_LIMIT = 50
+
+
+def normalised_phone(text: str) -> str:
+    """A phone number as the desk keeps it: digits (and a leading +), separators dropped; ValidationError if it
+    is not one."""
+    phone = PHONE_SEPARATORS.sub("", str(text or ""))
+    if not PHONE.fullmatch(phone):
+        raise ValidationError({"phone": _("Give a phone number of 3 to 20 digits.")})
+    return phone
+
+
+def caller_cases(user, phone: str) -> QuerySet[Case]:
+    """The cases reported from this number that ``user`` may see, newest first (a partial index on the number)."""
+    return (Case.objects.visible_to(user).filter(reporter_phone=normalised_phone(phone))
+            .select_related("category").only("number", "title", "status", "tier", "created_at", "category__name")
+            .order_by("-created_at")[:CALLER_HISTORY])
+
+
+def step_owners(case: Case) -> QuerySet:
+    """Who owns the case's current step: the handlers while it is with them, else its tier's dispatchers."""
+    return selectors.handlers_of(case) if case.status in WITH_HANDLER else selectors.dispatchers_of(case)
+
+
+def _text(value, name: str, limit: int, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError({name: _("This field is required.")})
+    if len(text) > limit:
+        raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
+    return text
+
+
+@transaction.atomic
+def case_follow_up(*, actor, number: str, phone: str, note: str, caller_name: str = "",
+                   now: dt.datetime | None = None) -> Case:
+    """Record a caller's call about an open case on that case. Raises Http404 (not visible), PermissionDenied
+    (the role takes no calls), Conflict (the case is no longer open) or ValidationError (bad fields)."""
+    now = now or timezone.now()
+    case = lock_visible(actor, number)
+    if not actor.has_perm(FOLLOW_UP_PERMISSION):
+        raise PermissionDenied(_("Your role may not record calls."))
+    if case.status not in OPEN:
+        raise Conflict(_("Case %(number)s is no longer open (“%(status)s”): take the call as a new case.")
+                       % {"number": case.number, "status": case.get_status_display()}, code="wrong_state")
+    payload = {"caller_name": _text(caller_name, "caller_name", NAME_LIMIT), "phone": normalised_phone(phone),
+               "note": _text(note, "note", NOTE_LIMIT, required=True)}
+    case.follow_up_count += 1
+    message = _("Case %(number)s: the caller called again: %(note)s") % {"number": case.number,
+                                                                       "note": payload["note"]}
+    journal = Journal(now)
+    journal.note(case, FOLLOW_UP, actor=actor, from_status=case.status, from_tier=case.tier, payload=payload,
+                 notices=[case_notice(Notification.Kind.FOLLOW_UP, step_owners(case), message, case)])
+    journal.write()
+    return case
