@@ -163,6 +163,16 @@ def for_action(action: str, case: Case, data=None) -> ActionForm:
     return form
 
 
+# The free-text field a reply template (常用语) of an action fills in.
+REPLY_FIELDS = {Action.FEEDBACK: "result", Action.RETURN: "reason", Action.REJECT: "reason", Action.REWORK: "reason"}
+
+
+def offer_replies(form: ActionForm, action: str, replies: list) -> None:
+    """Hand the action's form the reply templates to pick from (``cases/_reply_templates.html`` shows them)."""
+    if replies and action in REPLY_FIELDS:
+        form.replies, form.reply_field = replies, form[REPLY_FIELDS[action]]
+
+
 def action_data(action: str, form: ActionForm) -> dict:
     """The service's body from a valid form (the dispatch target split into department/assignee)."""
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "to") and v not in (None, "")}

@@ -167,6 +167,7 @@ TABLE: dict[str, Rule] = {
     "case-attachments": scoped(obj="case"),
     "case-events": scoped(obj="case"),
     "case-dispatch-options": scoped(obj="case"),
+    "case-reply-templates": scoped(obj="case", query="action=feedback"),
     # At street A's case (its category, its point): whoever may not see that case must not be told of it.
     "case-duplicates": scoped(query="category=E0101&lat={lat_a}&lng={lng_a}"),
     "category-list": public(),
