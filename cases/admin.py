@@ -2,8 +2,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
+from core.scoping import scope_of
 
-from .models import Case, CaseEvent, Category, Open311Client, Route
+from .models import Case, CaseEvent, Category, Open311Client, ReplyTemplate, Route, department_of
 
 
 class RouteInline(admin.TabularInline):
@@ -63,3 +64,38 @@ class Open311ClientAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # keys are issued with `manage.py create_open311_key NAME`, which prints them once
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    """Each department keeps its own reply templates: its staff (with the model permissions and an admin login) see
+    and change only their department's, and what they add is their department's. The district-wide ones (no
+    department) are the district's and superusers' to keep."""
+
+    list_display = ["title", "action", "department", "rank", "active"]
+    list_editable = ["rank", "active"]
+    search_fields = ["title", "text"]
+    ordering = ["department", "action", "rank"]
+
+    @staticmethod
+    def _district(request) -> bool:
+        return scope_of(request.user).everywhere
+
+    def get_queryset(self, request):
+        return ReplyTemplate.objects.visible_to(request.user, "change").select_related("department")
+
+    def get_list_filter(self, request):
+        return ["action", "active", "department"] if self._district(request) else ["action", "active"]
+
+    def get_exclude(self, request, obj=None):
+        return None if self._district(request) else ["department"]
+
+    def has_add_permission(self, request):
+        # Someone outside the district who has no department would add district-wide wording: not theirs to keep.
+        return super().has_add_permission(request) and (
+            self._district(request) or department_of(request.user) is not None)
+
+    def save_model(self, request, obj, form, change):
+        if not self._district(request):
+            obj.department_id = department_of(request.user)
+        super().save_model(request, obj, form, change)

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from core.calendar import add_working_time, is_workday, working_periods, working_time_between
 from grids.demo import DEMO_DEPARTMENTS, DEMO_STREETS, DemoStreet, street_usernames
-from grids.models import Grid
+from grids.models import Department, Grid
 
 from . import routing, selectors
 from .deadlines import step_limit_hours
-from .models import Case
+from .models import Case, ReplyTemplate
 from .services import NewCase, case_act, case_create, case_evaluate_by_token, stored_creation_key
 from .sweeps import sweep_deadlines
 from .workflow import STEP_OF_STATUS, TRANSITIONS, Source, Status, Urgency, escalation_target_status
@@ -441,6 +441,37 @@ def seed_demo_cases(*, streets: int | None = None, now: dt.datetime | None = Non
             tellings[number].take(index)
     sweep_deadlines(now=now)
     return len(tellings), 0
+
+
+# Reply templates (常用语): the district's, for everyone, and 城管大队's own (the ``bureau`` login keeps them).
+DISTRICT_WIDE = ""
+DEMO_REPLY_TEMPLATES = [
+    (DISTRICT_WIDE, "feedback", "已处置完毕", "案件{case_number}反映的问题已处置完毕，现场已恢复正常，请核查。"),
+    (DISTRICT_WIDE, "feedback", "已督促整改", "已联系责任方，督促其于{deadline}前整改到位，由{grid}的网格员跟踪复查。"),
+    (DISTRICT_WIDE, "return", "不属于本单位职责", "经核实，该问题不属于本单位职责范围，请改派相关部门处理。"),
+    (DISTRICT_WIDE, "reject", "重复上报", "该问题已有在办案件，本次上报不予立案。"),
+    (DISTRICT_WIDE, "reject", "反映不属实", "经现场核查，反映情况不属实，不予立案。"),
+    (DISTRICT_WIDE, "rework", "处置不到位", "现场核查发现问题仍未解决，请重新处置并上传处置后照片。"),
+    (DISTRICT_WIDE, "callback", "回访告知结果",
+     "您反映的问题（案件{case_number}）已处理完毕，感谢您对网格工作的支持。"),
+    ("urban_enforcement", "feedback", "违建已拆除",
+     "执法队员已到场，违法建设已由当事人自行拆除，现场复查无误（{grid}）。"),
+    ("urban_enforcement", "feedback", "已立案查处", "已对当事人立案查处，责令其于{deadline}前改正。"),
+    ("urban_enforcement", "return", "属产权单位管理", "该问题属产权单位管理范围，请派遣至物业或产权单位处理。"),
+]
+
+
+def seed_demo_reply_templates() -> tuple[int, int]:
+    """The demo's reply templates that do not exist yet (found by department, action and title); wording a
+    department has since changed is kept. Returns (created, 0)."""
+    departments = dict(Department.objects.filter(
+        code__in={code for code, *_rest in DEMO_REPLY_TEMPLATES if code}).values_list("code", "id"))
+    existing = set(ReplyTemplate.objects.values_list("department_id", "action", "title"))
+    new = [ReplyTemplate(department_id=departments.get(code), action=action, title=title, text=text, rank=rank)
+           for rank, (code, action, title, text) in enumerate(DEMO_REPLY_TEMPLATES, start=1)
+           if (departments.get(code), action, title) not in existing and (not code or code in departments)]
+    ReplyTemplate.objects.bulk_create(new)
+    return len(new), 0
 
 
 def summary() -> str:

@@ -221,6 +221,17 @@ def _summon_fields(form: ActionForm, case: Case) -> None:
     form.fields["lead"] = forms.ChoiceField(label=_("Lead unit"), choices=[("", "—")] + units)
     form.fields["co_handlers"] = forms.MultipleChoiceField(label=_("Co-handling units"), choices=units,
                                                            widget=forms.CheckboxSelectMultiple)
+# The free-text field a reply template (常用语) of an action fills in.
+REPLY_FIELDS = {Action.FEEDBACK: "result", Action.RETURN: "reason", Action.REJECT: "reason", Action.REWORK: "reason",
+                Action.PARTY_FEEDBACK: "result", Action.PARTY_RETURN: "reason"}
+# A summoned unit's feedback and return take the templates of a handler's.
+REPLY_USE = {Action.PARTY_FEEDBACK: Action.FEEDBACK, Action.PARTY_RETURN: Action.RETURN}
+
+
+def offer_replies(form: ActionForm, action: str, replies: list) -> None:
+    """Hand the action's form the reply templates to pick from (``cases/_reply_templates.html`` shows them)."""
+    if replies and action in REPLY_FIELDS:
+        form.replies, form.reply_field = replies, form[REPLY_FIELDS[action]]
 
 
 def action_data(action: str, form: ActionForm) -> dict:

@@ -17,10 +17,11 @@ from simple_history.models import HistoricalRecords
 from core import tracking
 from core.models import AppendOnlyModel
 from core.roles import Role, role_of
-from core.scoping import EVERY_ROW, Rows, Scope, ScopedQuerySet, ScopePath, scope_of
+from core.scoping import EVERY_ROW, NO_ROW, VIEW, Rows, Scope, ScopedQuerySet, ScopePath, scope_of
 from grids.models import Grid, StreetUnit
 
-from .workflow import OPEN, Light, PartyRole, PartyStatus, Source, Status, Tier, Urgency, Whistle
+from .replies import unknown_placeholders
+from .workflow import OPEN, Action, Light, PartyRole, PartyStatus, Source, Status, Tier, Urgency, Whistle
 
 
 class Category(models.Model):
@@ -528,3 +529,61 @@ class Open311Client(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def department_of(user) -> int | None:
+    """The id of the professional department a person works for (a station's staff: the station's department)."""
+    profile = getattr(user, "staff_profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.department_id if profile else None
+
+
+def reply_template_rows(user, scope: Scope, action: str) -> Rows:
+    """The district (and superusers) see and manage every template; anyone else sees the district-wide ones and
+    their own department's, and manages only their own department's."""
+    if scope.everywhere:
+        return EVERY_ROW
+    department_id = department_of(user)
+    own = Rows.where(Q(department_id=department_id)) if department_id else NO_ROW
+    return own | Rows.where(Q(department__isnull=True)) if action == VIEW else own
+
+
+class ReplyTemplate(models.Model):
+    """A stock wording (常用语) for the free text of an action: a feedback's result, a return's, rejection's or
+    rework's reason, a callback's note. A department keeps its own; those without a department are the district's,
+    for everyone. The text may name the case's facts as placeholders (``replies.PLACEHOLDERS``)."""
+
+    class Use(models.TextChoices):
+        FEEDBACK = Action.FEEDBACK.value, Action.FEEDBACK.label
+        RETURN = Action.RETURN.value, Action.RETURN.label
+        REJECT = Action.REJECT.value, Action.REJECT.label
+        REWORK = Action.REWORK.value, Action.REWORK.label
+        CALLBACK = "callback", _("Callback")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(rule=reply_template_rows)
+
+    department = models.ForeignKey(
+        "grids.Department", verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reply_templates", help_text=_("Empty: a district-wide wording, offered to everyone."))
+    action = models.CharField(_("used for"), max_length=16, choices=Use.choices)
+    title = models.CharField(_("title"), max_length=40, help_text=_("What the picker shows."))
+    text = models.TextField(
+        _("text"), max_length=2000,
+        help_text=_("Placeholders: {case_number} the case number, {deadline} its due time, {grid} its grid's name."))
+    rank = models.PositiveSmallIntegerField(_("order"), default=10, help_text=_("Smaller numbers are listed first."))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["action", "rank", "id"]
+        indexes = [models.Index(fields=["action", "department", "rank"], name="reply_template_offer_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        unknown = unknown_placeholders(self.text)
+        if unknown:
+            raise ValidationError({"text": _("Unknown placeholder(s): %(names)s. Use {case_number}, {deadline} or "
+                                             "{grid}.") % {"names": ", ".join(unknown)}})

@@ -33,8 +33,9 @@ def seed(*, demo: bool = False) -> SeedReport:
     forget_categories()  # bulk writes send no post_save
     report.add("routes", _seed_routes())
     if demo:
-        from .demo import seed_demo_cases
+        from .demo import seed_demo_cases, seed_demo_reply_templates
 
+        report.add("demo reply templates", seed_demo_reply_templates())
         report.add("demo cases", seed_demo_cases())
     return report
 

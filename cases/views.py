@@ -176,9 +176,11 @@ def case_export(request, fmt: str):
 def _detail_context(request, case, bound_action=None, bound_form=None, callback_form=None):
     actions = sorted(services.available_actions(request.user, case), key=inbox.ACTION_ORDER.index)
     may_call_back = case.status in callbacks.CALLED_BACK and callbacks.may_call_back(request.user, case)
+    replies = selectors.reply_templates_offered(request.user, case, [forms.REPLY_USE.get(a, a) for a in actions])
     action_forms = []
     for action in actions:
         form = bound_form if action == bound_action else forms.for_action(action, case)
+        forms.offer_replies(form, action, replies.get(forms.REPLY_USE.get(action, action), []))
         action_forms.append((action, Action(action).label, form))
     asked = request.GET.get("action")  # an inbox row's button opens that action's form
     return {
@@ -188,6 +190,9 @@ def _detail_context(request, case, bound_action=None, bound_form=None, callback_
         "photos": case.attachments.all(),
         "action_forms": action_forms,
         "open_action": bound_action or (asked if asked in actions else None),
+        # One step from a suggestion to a merge: the open cases this one may duplicate (cases/duplicates.py).
+        "merge_into": duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat,
+                                                     lng=case.lng, exclude=case) if Action.MERGE in actions else [],
         "grid_boundary": Grid.objects.filter(pk=case.grid_id).values_list("boundary", flat=True).first(),
         "summonses": selectors.summonses_of(case),
         "can_add_photo": request.user.has_perm("cases.add_attachment") and case.status not in (

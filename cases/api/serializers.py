@@ -8,7 +8,7 @@ from rest_framework import serializers
 from core.api import AvailableActionsField
 
 from ..hotline import normalised_phone
-from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, Route, Summons
+from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, ReplyTemplate, Route, Summons
 from ..services import CASE_WORKFLOW
 from ..workflow import OPEN, Source, Status, Urgency, Whistle
 
@@ -145,10 +145,22 @@ class CaseOut(serializers.ModelSerializer):
 
 
 class DuplicatesIn(serializers.Serializer):
+    """Either the report being filed (category, lat, lng) or a case already reported (case)."""
+
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(parent__isnull=False),
-                                            help_text=_("The subclass code being reported, e.g. E0102"))
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lng = serializers.FloatField(min_value=-180, max_value=180)
+                                            required=False, help_text=_("The subclass code being reported, e.g. E0102"))
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False)
+    case = serializers.CharField(max_length=20, required=False,
+                                 help_text=_("A case number: the possible duplicates of that case (itself excluded), "
+                                             "each telling whether you may merge the case into it"))
+
+    def validate(self, data):
+        if "case" not in data:
+            missing = {name: [_("This field is required.")] for name in ("category", "lat", "lng") if name not in data}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return data
 
 
 class DuplicateOut(serializers.Serializer):
@@ -160,6 +172,11 @@ class DuplicateOut(serializers.Serializer):
     address = serializers.CharField(source="case.address")
     created_at = serializers.DateTimeField(source="case.created_at")
     distance_m = serializers.IntegerField(help_text=_("Metres from the point being reported"))
+    may_merge_into = serializers.SerializerMethodField(
+        help_text=_("Whether you may merge the case asked about into this one now (the merge action, into=number)"))
+
+    def get_may_merge_into(self, duplicate) -> bool:
+        return bool(self.context.get("may_merge"))
 
 
 def _phone(value: str) -> str:
@@ -206,7 +223,19 @@ class CaseCreatedOut(CaseOut):
 
     @extend_schema_field(DuplicateOut(many=True))
     def get_possible_duplicates(self, case):
-        return DuplicateOut(self.context.get("duplicates", []), many=True).data
+        return DuplicateOut(self.context.get("duplicates", []), many=True, context=self.context).data
+
+
+class ReplyTemplatesIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ReplyTemplate.Use.choices,
+                                     help_text=_("The action whose free text the templates fill"))
+
+
+class ReplyTemplateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    text = serializers.CharField(help_text=_("Filled in for this case: number, due time, grid"))
+    district_wide = serializers.BooleanField(help_text=_("A district-wide wording; else your department's own"))
 
 
 class CaseRowOut(CaseOut):

@@ -70,7 +70,8 @@ class CaseViewSet(ScopedViewSet):
                     "dispatch_options": ["cases.view_case"], "duplicates": ["cases.view_case"],
                     # who may record one on which case is callbacks.may_call_back's answer (403 there)
                     "callbacks": ["cases.view_case", "cases.view_callback"],
-                    "callers": ["cases.view_case"], "follow_ups": ["cases.view_case"]}
+                    "callers": ["cases.view_case"], "follow_ups": ["cases.view_case"],
+                    "reply_templates": ["cases.view_case"]}
 
     def get_queryset(self):
         return selectors.with_relations(super().get_queryset())
@@ -95,21 +96,48 @@ class CaseViewSet(ScopedViewSet):
                                              creation_key=key)
         nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
                                                 exclude=case)
-        data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby}).data
+        data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
+                                                         "may_merge": self._may_merge(case)}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    def _may_merge(self, case) -> bool:
+        return Action.MERGE in services.available_actions(self.request.user, case)
+
     @extend_schema(summary="Open cases that may be the one being reported (same category, near, recent)",
-                   description="Ask while filing: the open cases you may see of this category within "
-                               "CASE_DUPLICATE_RADIUS_M (100 m) of the point and reported in the last "
-                               "CASE_DUPLICATE_DAYS (7) days, nearest first. A suggestion never blocks filing.",
+                   description="Ask while filing (category, lat, lng): the open cases you may see of this category "
+                               "within CASE_DUPLICATE_RADIUS_M (100 m) of the point and reported in the last "
+                               "CASE_DUPLICATE_DAYS (7) days, nearest first. A suggestion never blocks filing. Or ask "
+                               "about a case already reported (case=number; 404 if you cannot see it): its possible "
+                               "duplicates, itself excluded, with `may_merge_into` true when you may merge it into "
+                               "them now (POST actions/merge/ with into=number).",
                    parameters=[serializers.DuplicatesIn], responses=serializers.DuplicateOut(many=True),
                    tags=["cases"])
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def duplicates(self, request):
         query = self.validated(serializers.DuplicatesIn, data=request.query_params)
-        nearby = duplicates.possible_duplicates(request.user, category_id=query["category"].pk, lat=query["lat"],
-                                                lng=query["lng"])
-        return Response(serializers.DuplicateOut(nearby, many=True).data)
+        if "case" in query:
+            case = selectors.case_get_for_user(request.user, query["case"])
+            nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat,
+                                                    lng=case.lng, exclude=case)
+            context = {"may_merge": self._may_merge(case)}
+        else:
+            nearby = duplicates.possible_duplicates(request.user, category_id=query["category"].pk, lat=query["lat"],
+                                                    lng=query["lng"])
+            context = {}
+        return Response(serializers.DuplicateOut(nearby, many=True, context=context).data)
+
+    @extend_schema(summary="Reply templates (常用语) for an action's free text, filled in for this case",
+                   description="The active templates for `action` that you may use: your department's own and the "
+                               "district-wide ones (never another department's), with {case_number}, {deadline} and "
+                               "{grid} filled in. Send the chosen text, edited or not, as the action's result/reason.",
+                   parameters=[serializers.ReplyTemplatesIn], responses=serializers.ReplyTemplateOut(many=True),
+                   tags=["cases"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None, url_path="reply-templates")
+    def reply_templates(self, request, number=None):
+        case = selectors.case_get_for_user(request.user, number)
+        use = self.validated(serializers.ReplyTemplatesIn, data=request.query_params)["action"]
+        offered = selectors.reply_templates_offered(request.user, case, [use]).get(use, [])
+        return Response(serializers.ReplyTemplateOut(offered, many=True).data)
 
     @extend_schema(summary="A caller's earlier cases, newest first (the hotline desk)",
                    description="The cases reported from this phone number that you may see (at most 20). An open one "

@@ -41,6 +41,24 @@
     });
   }
 
+  // ---- reply templates (常用语) of an action form: picking one fills the free-text field ---------
+  // The text stays editable. What the user typed is kept: a pick replaces the field only while it is empty or
+  // still holds the previous pick; otherwise the wording is added on a new line.
+  document.querySelectorAll(".reply-templates[data-fills]").forEach(function (box) {
+    var select = box.querySelector("select"), field = document.getElementById(box.dataset.fills), picked = "";
+    if (!select || !field) return;
+    box.hidden = false;
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex], text = option ? option.dataset.text : "";
+      if (!text) return;
+      var current = field.value.trim();
+      field.value = current && field.value !== picked ? field.value.replace(/\s+$/, "") + "\n" + text : text;
+      picked = field.value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+    });
+  });
+
   if (!window.L) return;
 
   // ---- maps (no tiles: grid outlines are the map) -------------------------------------------

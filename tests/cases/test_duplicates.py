@@ -1,16 +1,18 @@
 """Duplicate suggestions at intake: the same category, near and recent, open, in the reader's scope; never a block,
 and a dispatcher merges in one step."""
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from cases.duplicates import METRES_PER_DEGREE
 from cases.models import Case
 from grids.models import Grid
 from tests.conftest import GRID_A, GRID_B
 
-from .conftest import MICRO_CATEGORY, SMALL_CATEGORY, act, new_case
+from .conftest import MICRO_CATEGORY, SMALL_CATEGORY, STATION_A, act, new_case, trail
 
 pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases/"
@@ -81,3 +83,72 @@ def test_the_phone_page_after_reporting_names_the_possible_duplicates(client, ca
     assert "可能是同一问题" in page and first.number in page and "相距 0 米" in page
     alone = new_case(cast.worker_a, category=MICRO_CATEGORY)
     assert "可能是同一问题" not in client.get(reverse("cases:created", args=[alone.number])).content.decode()
+
+
+def merge_forms(page: str) -> list[str]:
+    """The numbers the case page offers to merge this case into, one confirmed form each."""
+    return re.findall(r'<input type="hidden" name="merge-into" value="([^"]+)">', page)
+
+
+def test_the_dispatcher_merges_a_suggested_duplicate_from_the_case_page_and_both_trails_say_so(client, cast):
+    first, second = new_case(cast.worker_a, title="东门垃圾"), new_case(cast.worker_a, title="东门又有垃圾")
+    other_kind = new_case(cast.worker_a, category=MICRO_CATEGORY)
+    client.force_login(cast.dispatcher_a)
+    page = client.get(reverse("cases:detail", args=[second.number])).content.decode()
+    assert merge_forms(page) == [first.number]  # never itself, never another kind of problem
+    assert "合并到此案件" in page and "确认合并" in page and other_kind.number not in page
+
+    response = client.post(reverse("cases:act", args=[second.number, "merge"]),
+                           {"merge-into": first.number, "merge-version": second.version})
+    assert response.status_code == 302
+    merged = Case.objects.get(pk=second.pk)
+    assert (merged.status, merged.merged_into_id) == ("rejected", first.pk)
+    assert trail(merged) == [("create", "", "collected", "small"), ("merge", "collected", "rejected", "small")]
+    assert trail(first) == [("create", "", "collected", "small"), ("absorb", "collected", "collected", "small")]
+    assert Case.objects.get(pk=first.pk).events.order_by("seq").last().payload == {"merged": second.number}
+
+    # The merged case shows where it went; the case it went into names it in its timeline.
+    page = client.get(reverse("cases:detail", args=[second.number])).content.decode()
+    assert "已合并至" in page and f'href="/cases/{first.number}/"' in page and not merge_forms(page)
+    assert f"合并至 {first.number}" in strip_tags(page)
+    target = client.get(reverse("cases:detail", args=[first.number])).content.decode()
+    assert "合并至本案" in target and second.number in target
+    assert not merge_forms(target)  # the merged case is no longer open: nothing left to merge with
+
+
+def test_only_who_may_merge_is_offered_the_merge_and_only_before_dispatch(client, cast):
+    first, second = new_case(cast.worker_a), new_case(cast.worker_a)
+    client.force_login(cast.worker_a)  # the reporter sees the case, but merging is the dispatcher's
+    assert not merge_forms(client.get(reverse("cases:detail", args=[second.number])).content.decode())
+    act(cast.dispatcher_a, second, "file")
+    act(cast.dispatcher_a, second, "dispatch", department=STATION_A)
+    client.force_login(cast.dispatcher_a)
+    assert not merge_forms(client.get(reverse("cases:detail", args=[second.number])).content.decode())
+    # The one still waiting to be filed may go into the one already dispatched.
+    assert merge_forms(client.get(reverse("cases:detail", args=[first.number])).content.decode()) == [second.number]
+
+
+def test_the_api_tells_of_a_cases_duplicates_and_whether_it_may_be_merged_into_them(api_as, cast):
+    first, second = new_case(cast.worker_a), new_case(cast.worker_a)
+    dispatcher = api_as(cast.dispatcher_a)
+    found = dispatcher.get(f"{CASES}duplicates/", {"case": second.number}).json()
+    assert [(d["number"], d["may_merge_into"]) for d in found] == [(first.number, True)]
+    assert [(d["number"], d["may_merge_into"]) for d in api_as(cast.worker_a).get(
+        f"{CASES}duplicates/", {"case": second.number}).json()] == [(first.number, False)]
+    assert api_as(cast.dispatcher_b).get(f"{CASES}duplicates/", {"case": second.number}).status_code == 404
+    dispatcher = api_as(cast.dispatcher_a)  # (one client, logged in as each in turn)
+    merged = dispatcher.post(f"{CASES}{second.number}/actions/merge/", {"into": found[0]["number"]}, format="json")
+    assert merged.status_code == 200 and merged.json()["merged_into"] == first.number
+    assert dispatcher.get(f"{CASES}duplicates/", {"case": first.number}).json() == []
+    events = dispatcher.get(f"{CASES}{first.number}/events/").json()
+    assert events[-1]["action"] == "absorb" and events[-1]["payload"] == {"merged": second.number}
+
+
+def test_the_report_answer_says_whether_its_reporter_may_merge_it(api_as, cast):
+    first = report(api_as(cast.worker_a))
+    by_worker = report(api_as(cast.worker_a), north_m=20)
+    assert [(d["number"], d["may_merge_into"]) for d in by_worker["possible_duplicates"]] == [(first["number"], False)]
+    by_dispatcher = report(api_as(cast.dispatcher_a), north_m=30)  # filed at once by the street's own dispatcher
+    assert by_dispatcher["status"] == "filed"
+    assert {(d["number"], d["may_merge_into"]) for d in by_dispatcher["possible_duplicates"]} == {
+        (first["number"], True), (by_worker["number"], True)}

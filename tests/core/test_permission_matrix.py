@@ -173,6 +173,7 @@ TABLE: dict[str, Rule] = {
     # A caller's earlier cases: whoever reads cases, each within their scope (tests/cases/test_hotline_desk.py).
     "case-callers": scoped(query="phone=13800000000"),
     "case-follow-ups": post_only(obj="case"),
+    "case-reply-templates": scoped(obj="case", query="action=feedback"),
     # At street A's case (its category, its point): whoever may not see that case must not be told of it.
     "case-duplicates": scoped(query="category=E0101&lat={lat_a}&lng={lng_a}"),
     "category-list": public(),
