@@ -22,14 +22,14 @@ QUERIES = [
 ]
 
 
-def _viewer(username: str, role: str, grid: str):
+def _viewer(username: str, role: str, grid: str = "", department: str = ""):
     from django.contrib.auth import get_user_model
 
     from core.tokens import token_issue
     from grids.services import staff_create
 
     user = get_user_model().objects.filter(username=username).first() or staff_create(
-        username=username, role=role, password=None, grid_code=grid)
+        username=username, role=role, password=None, grid_code=grid, department_code=department)
     return token_issue(user, name="bench")[1]
 
 
@@ -50,7 +50,10 @@ def run_lists(*, repeats: int) -> list[str]:
     at_point = {"category": point["category__code"], "lat": point["lat"], "lng": point["lng"]}
     viewers = [
         ("street dispatcher (学院路)", _viewer("bench-dispatcher", "street_dispatcher", XUEYUANLU)),
-        ("district commander", _viewer("bench-commander", "district_commander", "")),
+        ("district commander", _viewer("bench-commander", "district_commander")),
+        # A station's handler sees its station's and department's cases and the joint cases it was summoned to.
+        ("station handler (学院路城管分队)", _viewer("bench-station", "department_handler",
+                                                 department=f"urban_enforcement-{XUEYUANLU}")),
     ]
     lines = []
     with gunicorn(workers=2) as address:

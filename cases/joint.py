@@ -53,6 +53,7 @@ def _summon(case: Case, step: Step) -> Outcome:
         for role, (department, station) in units)
     case.department, case.station = units[0][1]
     case.assignee, case.joint, case.dispatched_at = None, True, step.now
+    case.response_due_at = case.accepted_at = None  # each unit's report-in is its response (rates.py)
     case.forget_parties()
     start_step(case, step.now)
     message = _("%(whistle)s: case %(number)s, report in by %(due)s: %(title)s") % {

@@ -160,9 +160,11 @@ def case_grid_rows(user, scope: Scope, action: str) -> Rows:
     streets = [pk for pk, level in levels.items() if level == Grid.Level.STREET]
     units = [pk for pk, level in levels.items() if level == Grid.Level.UNIT]
     rows = scope.id_rows("street_id", frozenset(streets)) | scope.id_rows("grid_id", frozenset(units))
-    if scope.station_ids or scope.department_ids:  # units summoned to a joint case see it (a small table)
+    if scope.station_ids or scope.department_ids:
+        # Units summoned to a joint case see it while it is joint. The flag keeps the clause on an index (the partial
+        # case_joint_idx) so that a handler's list stays an index scan however many cases there are.
         summoned = Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
-        rows |= Rows.where(Q(pk__in=CaseParty.objects.filter(summoned).values("case_id")))
+        rows |= Rows.where(Q(joint=True, pk__in=CaseParty.objects.filter(summoned).values("case_id")))
     return rows if streets else rows | Rows.where(Q(reporter_id=user.pk))
 
 
@@ -290,6 +292,7 @@ class Case(models.Model):
             models.Index(fields=["light", "due_at"], name="case_light_due_idx", condition=~Q(light="green")),
             models.Index(fields=["street", "-id"], name="case_street_lit_idx", condition=~Q(light="green")),
             models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
+            models.Index(fields=["-id"], name="case_joint_idx", condition=Q(joint=True)),
             # Duplicate suggestions at intake (cases/duplicates.py): open cases of one category, newest first, read
             # only as far back as the suggestion window and then narrowed by a box around the point.
             models.Index(fields=["category", "-created_at", "lat", "lng"], name="case_open_category_recent_idx",

@@ -10,7 +10,9 @@ the cases and one over their callbacks, grouped by a unit column if asked — ne
   ``CASE_URGENT_RESPONSE_HOURS`` clock hours, see ``deadlines.response_due``); the last dispatch counts.
   A response is *due* once it was given or its time has passed before the cut-off; it is *on time* when
   ``accepted_at`` is at or before ``response_due_at``. Cases handled on the spot were never dispatched
-  and are not counted.
+  and are not counted. A case summoned to several units (吹哨报到) has one response per unit: its report-in
+  (报到), due by the time the whistle set, and counted for that unit; a unit that returned its part without
+  reporting in, or whose summons ended before its time was up, owes none.
 - 解决率 resolution rate = reached callbacks in which the reporter confirms the problem is solved /
   reached callbacks, made before the cut-off. Every reached callback counts: a case found unsolved,
   reopened and later confirmed solved counts once each way.
@@ -27,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from .models import Callback, Case
+from .models import Callback, Case, CaseParty
 
 SATISFIED_FROM = 4
 RATE = Decimal("0.0001")
@@ -101,7 +103,8 @@ def rate_counts(cases: QuerySet[Case], *, as_of: dt.datetime, group_by: str | No
     callbacks = Callback.objects.filter(case__in=cases.order_by().values("pk"), reached=True,
                                         called_at__lt=as_of).order_by()
     if group_by is None:
-        return {None: RateCounts(**rated.aggregate(**case_sums), **callbacks.aggregate(**callback_sums))}
+        whole = RateCounts(**rated.aggregate(**case_sums), **callbacks.aggregate(**callback_sums))
+        return {None: whole + RateCounts(**_report_ins(cases, as_of).aggregate(**_report_in_sums(as_of)))}
     found: dict = {}
     for row in rated.values(group_by).annotate(**case_sums):
         unit = row.pop(group_by)
@@ -109,5 +112,30 @@ def rate_counts(cases: QuerySet[Case], *, as_of: dt.datetime, group_by: str | No
     for row in callbacks.values(f"case__{group_by}").annotate(**callback_sums):
         unit = row.pop(f"case__{group_by}")
         found[unit] = found.get(unit, RateCounts()) + RateCounts(**row)
+    for row in _report_ins_by_unit(cases, as_of, group_by):
+        unit = row.pop("unit")
+        found[unit] = found.get(unit, RateCounts()) + RateCounts(**row)
     found.pop(None, None)  # cases never dispatched to a department or station
     return found
+
+
+def _report_ins(cases: QuerySet[Case], as_of: dt.datetime) -> QuerySet[CaseParty]:
+    """The summoned units' parts that owe a report-in (a response) by the cut-off."""
+    owed = ~Q(status="returned", reported_at__isnull=True) & ~Q(
+        reported_at__isnull=True, summons__ended_at__lte=F("summons__report_due_at"))
+    return CaseParty.objects.filter(owed, case__in=cases.order_by().values("pk"),
+                                    summons__summoned_at__lt=as_of).order_by()
+
+
+def _report_in_sums(as_of: dt.datetime) -> dict:
+    due = Q(reported_at__lt=as_of) | Q(summons__report_due_at__lt=as_of)
+    on_time = Q(reported_at__lt=as_of, reported_at__lte=F("summons__report_due_at"))
+    return {"responses": Count("id", filter=due), "responded_on_time": Count("id", filter=on_time)}
+
+
+def _report_ins_by_unit(cases: QuerySet[Case], as_of: dt.datetime, group_by: str):
+    """The report-ins grouped by the summoned unit itself (a department or station column) or by its case's grid or
+    street."""
+    unit = group_by if group_by in ("department_id", "station_id") else f"case__{group_by}"
+    return (_report_ins(cases, as_of).values(unit).annotate(**_report_in_sums(as_of))
+            .values("responses", "responded_on_time", unit=F(unit)))

@@ -41,6 +41,9 @@ ROLE_PERMISSIONS = {
     Role.COMMUNITY_STAFF: COMMUNITY_WORK,
     Role.STREET_DISPATCHER: [*COMMUNITY_WORK, *_perms("add", "volunteerorg"), *_perms("change", "volunteerorg")],
     Role.DEPARTMENT_HANDLER: _perms("view", *CIRCLE),
+    # The hotline answers residents about what the district runs for them (activities, practical matters, the
+    # service circles); it changes nothing here and never reads residents' records.
+    Role.CALL_TAKER: [perm for perm in READ_ALL if perm not in SENSITIVE_VIEW],
     Role.DISTRICT_COMMANDER: [
         *SENSITIVE_VIEW,
         *_perms("add", *CIRCLE, "volunteerorg"), *_perms("change", *CIRCLE, "volunteerorg", "visitcategory"),

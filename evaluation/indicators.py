@@ -97,7 +97,8 @@ INDICATORS = [
     Indicator("defaulted", _("Default ratings"),
               _("Cases evaluated by default because nobody rated them in time."), drill="defaulted"),
     Indicator("response_rate", _("Response rate"),
-              _("Dispatched cases accepted within their response limit / dispatched cases whose response was due."),
+              _("Dispatched cases accepted within their response limit, and units summoned to a joint case that "
+                "reported in within their whistle's time / the responses due."),
               kind="rate", drill="late_response"),
     Indicator("resolution_rate", _("Resolution rate"),
               _("Reached callbacks in which the reporter confirms the problem solved / reached callbacks."),

@@ -40,15 +40,15 @@ COMPONENTS = [
               _("100 when the mean working hours to closure are at most the rule's “full” hours, 0 at its "
                 "“zero” hours or more, linear in between.")),
     Component("satisfaction", _("Resident satisfaction"), _("Share satisfied × 100 (ratings counted).")),
-    Component("two_way", _("Two-way assessment"),
-              _("Mean, over the flows that rate the unit, of the weighted totals of the sheets submitted in "
-                "that flow (sheets not submitted by the deadline are left out).")),
-    Component("survey", _("Third-party survey"), _("Satisfied respondents / sample × 100.")),
     # The 12345 hotline's three rates (三率), as cases.rates defines them; weighted 0 by default, so that a rule
     # version adopts them by giving them weight.
     Component("response", _("Response"), _("Response rate × 100.")),
     Component("resolution", _("Resolution"), _("Resolution rate × 100.")),
     Component("satisfaction_rate", _("Satisfaction rate (with callbacks)"), _("Satisfaction rate × 100.")),
+    Component("two_way", _("Two-way assessment"),
+              _("Mean, over the flows that rate the unit, of the weighted totals of the sheets submitted in "
+                "that flow (sheets not submitted by the deadline are left out).")),
+    Component("survey", _("Third-party survey"), _("Satisfied respondents / sample × 100.")),
 ]
 THREE_RATES = {"response": "response_rate", "resolution": "resolution_rate", "satisfaction_rate": "satisfaction_rate"}
 COMPONENT_KEYS = [component.key for component in COMPONENTS]

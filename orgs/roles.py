@@ -15,6 +15,7 @@ READ_ALL = _perms("view", *MODELS)
 
 ROLE_PERMISSIONS = {
     Role.GRID_WORKER: _perms("view", "socialorganisation"),
+    Role.CALL_TAKER: _perms("view", "socialorganisation"),
     Role.COMMUNITY_STAFF: [*_perms("view", "socialorganisation", "complaint"), *_perms("add", "complaint")],
     Role.STREET_DISPATCHER: [
         *READ_ALL, *_perms("add", "socialorganisation", "complaint"),

@@ -92,4 +92,8 @@ class Migration(migrations.Migration):
             model_name='caseparty',
             constraint=models.UniqueConstraint(condition=models.Q(('role', 'lead')), fields=('summons',), name='one_lead_per_summons'),
         ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('joint', True)), fields=['-id'], name='case_joint_idx'),
+        ),
     ]

@@ -320,7 +320,7 @@ def test_a_whistle_summons_the_team_and_a_section_who_report_in_and_feed_back(op
     desk.select_option("#id_summon-lead", "joint_team-110108009")
     desk.check("#action-summon input[name='summon-co_handlers'][value='environment-110108009']")
     desk.click("#action-summon button[type=submit]")
-    joint = desk.locator(".card", has_text="联合处置").first.inner_text()
+    joint = desk.locator("[id^=summons-]").inner_text()
     assert "攻坚哨" in joint and "学院路联合执法队" in joint and "牵头单位" in joint and "已召集" in joint
 
     for username, result in (("enforcer", "联合执法队已依法取缔占道摊位"), ("section", "已清扫现场")):

@@ -175,7 +175,7 @@ def test_a_lead_that_returns_ends_the_summons(cast, filed, team_member):
     assert case.status == Status.FILED and not case.joint and case.station is None and case.return_count == 1
     assert parts(case) == {STATION_A: "returned", SECTION_A: "withdrawn", TEAM_A: "withdrawn"}
     assert Summons.objects.get(case=case).ended_at is not None
-    with pytest.raises(PermissionDenied):  # the section's part ended with the summons
+    with pytest.raises(Http404):  # the section's part ended with the summons, and the case left its sight
         act(cast.section_a, case, "party_feedback", now=MORNING, result="x")
     # The dispatcher may whistle again.
     summon(cast, case, lead=SECTION_A, co=(STATION_A,))
@@ -259,3 +259,25 @@ def test_the_api_summons_and_each_unit_acts_on_its_part(cast, filed, team_member
     assert summonses[0]["kind"] == "routine" and summonses[0]["ended_at"] is None
     assert [(p["unit"], p["role"], p["status"]) for p in summonses[0]["parties"]] == [
         (TEAM_A, "lead", "handling"), (SECTION_A, "co", "summoned"), (STATION_A, "co", "summoned")]
+
+
+def test_each_units_report_in_is_its_response_in_the_three_rates(cast, filed, team_member):
+    """The lateness of a report-in counts in the unit's response rate (响应率), the department's and station's
+    assessment indicator: on time for the lead, late for the section; the team returned without reporting in."""
+    from cases.rates import rate_counts
+    from grids.models import StreetUnit
+
+    case = summon(cast, filed)  # 攻坚哨: report in within two working hours
+    act(cast.station_a, case, "report_in", now=MORNING + dt.timedelta(minutes=20))
+    act(cast.section_a, case, "report_in", now=MORNING + dt.timedelta(hours=3))
+    act(team_member, case, "party_return", now=MORNING + dt.timedelta(minutes=5), reason="不属于执法范围")
+    cohort, later = Case.objects.filter(pk=case.pk), MORNING + dt.timedelta(days=1)
+    units = {u.code: u.pk for u in StreetUnit.objects.filter(code__in=[STATION_A, SECTION_A, TEAM_A])}
+    by_station = rate_counts(cohort, as_of=later, group_by="station_id")
+    assert {code: (by_station[pk].responses, by_station[pk].responded_on_time)
+            for code, pk in units.items() if pk in by_station} == {STATION_A: (1, 1), SECTION_A: (1, 0)}
+    whole = rate_counts(cohort, as_of=later)[None]
+    assert (whole.responses, whole.responded_on_time, str(whole.response_rate)) == (2, 1, "0.5000")
+    # Before the section's time is up and before it reports in, its response is not yet due.
+    early = rate_counts(cohort, as_of=MORNING + dt.timedelta(minutes=30))[None]
+    assert (early.responses, early.responded_on_time) == (1, 1)

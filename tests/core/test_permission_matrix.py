@@ -35,7 +35,7 @@ from tests.conftest import GRID_A, GRID_A2, GRID_B, STREET_A, STREET_B, built_fo
 # --------------------------------------------------------------------------------------------- people
 
 GW, CS, SD, DH = Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.STREET_DISPATCHER, Role.DEPARTMENT_HANDLER
-DC, EV, AU = Role.DISTRICT_COMMANDER, Role.EVALUATOR, Role.AUDITOR
+DC, EV, AU, CT = Role.DISTRICT_COMMANDER, Role.EVALUATOR, Role.AUDITOR, Role.CALL_TAKER
 ANONYMOUS = None
 
 STREET = {"A": STREET_A, "B": STREET_B}
@@ -68,7 +68,7 @@ PEOPLE = [
     *(Person(f"{key}_{area.lower()}", role, area) for key, role in
       (("worker", GW), ("community", CS), ("dispatcher", SD), ("station", DH)) for area in "AB"),
     Person("commander", DC, None), Person("evaluator", EV, None), Person("auditor", AU, None),
-    Person("anonymous", ANONYMOUS, None),
+    Person("call_taker", CT, None), Person("anonymous", ANONYMOUS, None),
 ]
 
 # Who reads what (role model permissions, as the district would hand them out).
@@ -83,11 +83,13 @@ ORG_READERS = EVERY_ROLE - {DH}
 COMPLAINT_READERS = frozenset({CS, SD}) | DISTRICT
 ORG_OFFICE = frozenset({SD}) | DISTRICT  # incubation, catalogue, purchases, awards
 ORG_FOUNDERS = frozenset({SD, DC})
-EVALUATED = EVERY_ROLE - {GW}  # the units assessed read their results and fill in their sheets
+EVALUATED = EVERY_ROLE - {GW, CT}  # the units assessed read their results and fill in their sheets
 ASSESSORS = frozenset({CS, SD}) | DISTRICT  # community workers' quarterly assessments
-REPORTERS = EVERY_ROLE - {EV, AU}  # report cases, add photos, take workflow actions
-COMMAND = frozenset({SD}) | DISTRICT  # the command-centre dashboard: a street's sub-centre or the district
-DESK = frozenset({CS, SD, DC})  # the hotline desk: the dispatchers (and the call-takers, who are not in PEOPLE)
+REPORTERS = EVERY_ROLE - {EV, AU}  # report cases
+ACTORS = REPORTERS - {CT}  # add photos, take workflow actions: the hotline desk files cases and takes no step
+# The command-centre dashboard: a street's sub-centre or the district, the hotline desk included (the three rates).
+COMMAND = frozenset({SD, CT}) | DISTRICT
+DESK = frozenset({CS, SD, DC, CT})  # the hotline desk: the call-takers and the dispatchers
 
 # ---------------------------------------------------------------------------------------- the table
 
@@ -312,7 +314,7 @@ TABLE: dict[str, Rule] = {
     "cases:new": public(REPORTERS),
     "cases:desk": public(DESK),
     "cases:must-report": redirect(REPORTERS),
-    "cases:bulk-dispatch": redirect(REPORTERS),
+    "cases:bulk-dispatch": redirect(ACTORS),
     "cases:export": scoped(rows="case", args={"fmt": "csv"}, query="view=all"),
     "/cases/notifications/": moved(),
     "cases:dashboard": scoped(COMMAND),
@@ -322,9 +324,9 @@ TABLE: dict[str, Rule] = {
     "cases:created": scoped(obj="case"),
     "cases:act": redirect(obj="case", args={"action": "comment"}),
     # Recording a callback is a POST; a GET goes back to the case page (the callers: dispatchers and the district).
-    "cases:callback": redirect({CS, SD, DC}, obj="case"),
+    "cases:callback": redirect({CS, SD, DC, CT}, obj="case"),
     # The upload form's GET sends the reader to the case page, which answers for the scope itself.
-    "cases:photo-upload": redirect(REPORTERS, obj="case", scoped_obj=False),
+    "cases:photo-upload": redirect(ACTORS, obj="case", scoped_obj=False),
     # So does the desk's follow-up button; a call for a case out of sight is refused by the service (404).
     "cases:follow-up": redirect(DESK, obj="case", scoped_obj=False),
     "cases:photo": scoped(obj="attachment"),

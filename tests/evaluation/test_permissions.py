@@ -80,7 +80,8 @@ def test_a_street_lists_its_street_grids_and_stations_only(published, api_as, ca
     assert all(row["street_code"] == STREET_A for row in rows)
     assert GRID_B not in {row["code"] for row in rows}
     all_rows = api_as(cast.evaluator).get(url).json()
-    assert all_rows["count"] == 643 + 29 + 13 + 232 + 203  # grids, streets, departments, stations, sections
+    # grids, streets, departments, stations, sections, joint enforcement teams
+    assert all_rows["count"] == 643 + 29 + 13 + 232 + 203 + 29
 
 
 def test_departments_and_stations_see_themselves(published, api_as, cast):
