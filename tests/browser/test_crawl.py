@@ -89,6 +89,7 @@ CAST = [
     ("commander", Role.DISTRICT_COMMANDER, "", "", "朱明辉"),
     ("evaluator", Role.EVALUATOR, "", "", "秦文静"),
     ("auditor", Role.AUDITOR, "", "", "尤海涛"),
+    ("call_taker", Role.CALL_TAKER, "", "", "许晓岚"),
 ]
 # Who crawls as each role; None is the anonymous visitor (a resident).
 ROLES = {
@@ -100,6 +101,7 @@ ROLES = {
     Role.DISTRICT_COMMANDER.value: "commander",
     Role.EVALUATOR.value: "evaluator",
     Role.AUDITOR.value: "auditor",
+    Role.CALL_TAKER.value: "call_taker",
 }
 LANGUAGES = {"zh-hans": "", "en": "/en"}
 # A page each role's role may not open at all (tests/core/test_permission_matrix.py): it must answer 403 in the shell.
@@ -109,6 +111,7 @@ FORBIDDEN = {
     Role.DEPARTMENT_HANDLER.value: "/community/households/",
     Role.EVALUATOR.value: "/community/households/",
     Role.AUDITOR.value: "/community/households/",
+    Role.CALL_TAKER.value: "/community/households/",
 }
 NOT_FOUND = "/crawl-no-such-page/"
 
