@@ -21,12 +21,11 @@ from . import selectors
 from .journal import Journal
 from .models import Case
 from .roles import FOLLOW_UP as FOLLOW_UP_PERMISSION
-from .services import case_notice, lock_visible
+from .services import case_notice, lock_visible, stored_phone
 from .workflow import FOLLOW_UP, OPEN, WITH_HANDLER
 
 CALLER_HISTORY = 20  # earlier cases shown for one number
 PHONE = re.compile(r"\+?\d{3,19}")
-PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
 NOTE_LIMIT = 2000
 NAME_LIMIT = 50
 
@@ -34,7 +33,7 @@ NAME_LIMIT = 50
 def normalised_phone(text: str) -> str:
     """A phone number as the desk keeps it: digits (and a leading +), separators dropped; ValidationError if it
     is not one."""
-    phone = PHONE_SEPARATORS.sub("", str(text or ""))
+    phone = stored_phone(text)
     if not PHONE.fullmatch(phone):
         raise ValidationError({"phone": _("Give a phone number of 3 to 20 digits.")})
     return phone

@@ -8,6 +8,8 @@ same effects and the same journal.
 """
 import datetime as dt
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -113,6 +115,15 @@ class NewCase:
     reporter_email: str = ""
 
 
+PHONE_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def stored_phone(text: str) -> str:
+    """A reporter's phone number as cases keep it, whoever took it (the desk, the public page, Open311): full-width
+    characters made plain and separators dropped, so that the desk finds a caller's earlier cases by the number."""
+    return PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
 def allocate_case_number(now: dt.datetime) -> str:
     """HD + local date + a daily serial, from a counter row updated in its own short transaction."""
     day = timezone.localtime(now).date()
@@ -201,8 +212,9 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
 def _insert_case(actor, data, category, grid, number, creation_key, open311_client, now) -> Case:
     case = Case(
         number=number, title=data.title, description=data.description, category=category, source=data.source,
-        urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name, reporter_phone=data.reporter_phone,
-        reporter_email=data.reporter_email, creation_key=creation_key, created_by=actor,
+        urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name,
+        reporter_phone=stored_phone(data.reporter_phone), reporter_email=data.reporter_email,
+        creation_key=creation_key, created_by=actor,
         open311_client=open311_client, lat=data.lat, lng=data.lng, address=data.address, grid=grid,
         street=grid.parent, tier=category.default_tier, status=Status.COLLECTED, created_at=now, updated_at=now,
     )

@@ -202,3 +202,14 @@ def test_calls_taken_at_once_are_all_counted(seeded):
     assert Case.objects.get(pk=case.pk).follow_up_count == 6
     assert CaseEvent.objects.filter(case=case, action=FOLLOW_UP).count() == 6
     assert verify_trails([case.number])[1] == []
+
+
+def test_a_number_reported_with_separators_elsewhere_finds_its_caller(cast, api_as):
+    """A resident's number typed on the public page or sent by Open311 as "138-0101-2345" or in full-width digits
+    is kept as the desk keeps it, so the desk still finds the caller's cases."""
+    from tests.cases.conftest import new_case
+
+    case = new_case(cast.worker_a, reporter_phone="１３８ 0101-2345", source="web")
+    assert case.reporter_phone == "13801012345"
+    found = api_as(cast.call_taker).get("/api/v1/cases/callers/", {"phone": "138 0101 2345"}).json()
+    assert case.number in [row["number"] for row in found]
