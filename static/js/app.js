@@ -128,6 +128,15 @@
           link.href = duplicates.dataset.case.replace("NUMBER", d.number);
           link.textContent = d.number;
           item.append(link, " " + d.title + " · " + duplicates.dataset.away.replace("METRES", d.distance_m));
+          if (duplicates.dataset.followUp) {  // the hotline desk: the call may be about that case
+            var add = document.createElement("button");
+            add.className = "btn";
+            add.type = "submit";
+            add.formNoValidate = true;
+            add.setAttribute("formaction", duplicates.dataset.followUp.replace("NUMBER", d.number));
+            add.textContent = duplicates.dataset.followUpLabel;
+            item.append(" ", add);
+          }
           list.append(item);
         });
         duplicates.hidden = found.length === 0;

@@ -83,3 +83,25 @@ def test_a_callers_second_call_is_added_to_their_open_case_on_a_phone(open_as, l
     case = Case.objects.get(pk=earlier_call.pk)
     assert case.follow_up_count == 1 and case.events.filter(action=FOLLOW_UP).count() == 1
     assert Case.objects.count() == 1
+
+
+def test_a_neighbours_call_about_the_same_problem_is_added_from_the_duplicate_hint(open_as, live_server,
+                                                                                   earlier_call):
+    """Another number, the same rubbish: the desk's hint names the open case nearby and takes the call onto it."""
+    desk = open_as("hotline", PASSWORD, device=DESKTOP)
+    desk.fill("#id_phone", "139 2222 3333")
+    desk.locator("#caller-none").wait_for()
+    desk.fill("#id_caller_name", "邻居赵先生")
+    desk.fill("#id_description", "东门的垃圾还在，味道很大")
+    desk.fill("#category-search", "bllj")
+    desk.locator("#category-matches button", has_text="暴露垃圾").click()
+    community = Grid.objects.select_related("community").get(code=GRID).community.name
+    desk.fill("#place-search", community)
+    desk.locator("#place-matches button").first.click()
+    hint = desk.locator("#duplicates li", has_text=earlier_call.number)
+    hint.wait_for()
+    hint.get_by_role("button", name="追加来电").click()
+    desk.locator(".messages").wait_for()
+    case = Case.objects.get(pk=earlier_call.pk)
+    assert case.follow_up_count == 1 and Case.objects.count() == 1
+    assert case.events.get(action=FOLLOW_UP).payload["phone"] == "13922223333"
