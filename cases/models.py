@@ -390,8 +390,6 @@ class CaseParty(models.Model):
         verbose_name = _("summoned unit")
         verbose_name_plural = _("summoned units")
         ordering = ["case_id", "summons_id", "-role", "pk"]  # the lead ("lead" > "co") first
-        indexes = [models.Index(fields=["station"], name="party_station_idx"),
-                   models.Index(fields=["department"], name="party_department_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(department__isnull=False) | Q(station__isnull=False),
                                    name="party_names_a_unit"),

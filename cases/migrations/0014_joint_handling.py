@@ -76,14 +76,6 @@ class Migration(migrations.Migration):
             model_name='summons',
             constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case',), name='one_summons_in_force_per_case'),
         ),
-        migrations.AddIndex(
-            model_name='caseparty',
-            index=models.Index(fields=['station'], name='party_station_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='caseparty',
-            index=models.Index(fields=['department'], name='party_department_idx'),
-        ),
         migrations.AddConstraint(
             model_name='caseparty',
             constraint=models.CheckConstraint(condition=models.Q(('department__isnull', False), ('station__isnull', False), _connector='OR'), name='party_names_a_unit'),
