@@ -37,8 +37,8 @@ def main() -> None:
 
         seed_platform()
         result = generate(cases=args.cases, closed_share=args.closed_share)
-        print(f"generated {result['cases']:,} cases and {result['events']:,} events in {result['seconds']:.0f} s "
-              f"({result['statuses']})")
+        print(f"generated {result['cases']:,} cases ({result['joint']:,} handled jointly) and {result['events']:,} "
+              f"events in {result['seconds']:.0f} s ({result['statuses']})")
     if args.what in ("all", "lists"):
         from .lists import run_lists
 

@@ -1,7 +1,9 @@
 """Loads a district-scale case history with PostgreSQL COPY: cases with their hash-chained events.
 
 Open cases are spread over the five open statuses with running clocks in the future (nothing due);
-``closed_share`` of the cases are closed and evaluated instead (for evaluation benchmarks).
+``closed_share`` of the cases are closed and evaluated instead (for evaluation benchmarks). One in
+``JOINT_EVERY`` dispatched or handling case is handled jointly (吹哨报到): its street's 城管分队 leads, the
+environment section co-handles, so that a handler's list reads the summoned units' clause against real rows.
 """
 import datetime as dt
 import random
@@ -12,6 +14,7 @@ from collections import Counter
 WORKFLOW_STEPS = ["create", "file", "dispatch", "accept", "feedback", "verify", "evaluate"]
 STATUS_AFTER = ["collected", "filed", "dispatched", "handling", "fed_back", "closed", "evaluated"]
 OPEN_MIX = [("collected", 0.10), ("filed", 0.15), ("dispatched", 0.25), ("handling", 0.35), ("fed_back", 0.15)]
+JOINT_EVERY = 100
 
 
 def _pick(rng, mix):
@@ -88,9 +91,36 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
             FROM cases_caseevent e WHERE e.case_id = c.id AND e.seq = c.event_count
         """)
         CaseCounter.objects.bulk_create([CaseCounter(day=d, last=n) for d, n in serial_by_day.items()])
-        cursor.execute("ANALYZE cases_case; ANALYZE cases_caseevent;")
+        joint = _summon_some(now)
+        cursor.execute("ANALYZE cases_case; ANALYZE cases_caseevent; ANALYZE cases_caseparty;")
     return {"cases": cases, "events": sum(len(t) for _i, _n, t in events_buffer), "statuses": dict(statuses),
-            "seconds": time.monotonic() - started}
+            "joint": joint, "seconds": time.monotonic() - started}
+
+
+def _summon_some(now) -> int:
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Case, CaseParty, Summons
+    from core.roles import Role
+    from grids.models import StreetUnit
+    from grids.services import staff_create
+
+    summoner = get_user_model().objects.filter(username="bench-summoner").first() or staff_create(
+        username="bench-summoner", role=Role.DISTRICT_COMMANDER, password=None)
+    leads = dict(StreetUnit.objects.filter(department__code="urban_enforcement").values_list("street_id", "id"))
+    sections = dict(StreetUnit.objects.filter(section="environment").values_list("street_id", "id"))
+    department = StreetUnit.objects.filter(department__code="urban_enforcement").values_list(
+        "department_id", flat=True).first()
+    ids = list(Case.objects.filter(status__in=["dispatched", "handling"]).order_by("id")
+               .values_list("id", "street_id")[::JOINT_EVERY])
+    summonses = Summons.objects.bulk_create(
+        Summons(case_id=pk, kind="hard", summoned_by=summoner, summoned_at=now, report_due_at=now)
+        for pk, _street in ids)
+    CaseParty.objects.bulk_create(party for summons, (pk, street) in zip(summonses, ids, strict=True) for party in (
+        CaseParty(summons=summons, case_id=pk, role="lead", department_id=department, station_id=leads[street]),
+        CaseParty(summons=summons, case_id=pk, role="co", station_id=sections[street])))
+    Case.objects.filter(id__in=[pk for pk, _street in ids]).update(joint=True)
+    return len(ids)
 
 
 def _case_row(rng, index, number, created, now, grid_id, street_id, category_id, tier, department_id, stations,

@@ -325,9 +325,9 @@ class Case(models.Model):
         """The units of the summons in force, the lead first (read once per instance)."""
         if not self.joint:
             return []
-        if "_current_parties" not in self.__dict__:
+        if "_current_parties" not in self.__dict__:  # prefetched by selectors.with_relations for lists
             self.__dict__["_current_parties"] = list(
-                self.parties.filter(summons__ended_at__isnull=True).select_related("department", "station")
+                self.parties.filter(summons__ended_at__isnull=True).select_related("department", "station", "summons")
                 .order_by("-role", "pk"))
         return self.__dict__["_current_parties"]
 

@@ -35,7 +35,16 @@ def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.prefetch_related(
         Prefetch("grid", queryset=grids), Prefetch("street", queryset=grids), "category", "department", "station",
         "assignee", Prefetch("merged_into", queryset=Case.objects.only("id", "number")),
+        # What the workflow asks of a joint case's row (who may act for which summoned unit): one query a page,
+        # not one a joint case.
+        Prefetch("parties", queryset=current_parties(), to_attr="_current_parties"),
     )
+
+
+def current_parties() -> QuerySet[CaseParty]:
+    """Summoned units of the summons in force, the lead ("lead" > "co") first."""
+    return (CaseParty.objects.filter(summons__ended_at__isnull=True).select_related("department", "station", "summons")
+            .order_by("-role", "pk"))
 
 
 def case_get_for_user(user, number: str) -> Case:
