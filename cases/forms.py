@@ -15,7 +15,7 @@ from .hotline import normalised_phone
 from .models import Case, Category
 from .routing import RoutingDirectory
 from .trail import satisfaction_words
-from .workflow import Action, Light, PartyStatus, Status, Tier, Urgency, Whistle
+from .workflow import CALLBACK, Action, Light, PartyStatus, Status, Tier, Urgency, Whistle
 
 User = get_user_model()
 
@@ -223,7 +223,7 @@ def _summon_fields(form: ActionForm, case: Case) -> None:
                                                            widget=forms.CheckboxSelectMultiple)
 # The free-text field a reply template (常用语) of an action fills in.
 REPLY_FIELDS = {Action.FEEDBACK: "result", Action.RETURN: "reason", Action.REJECT: "reason", Action.REWORK: "reason",
-                Action.PARTY_FEEDBACK: "result", Action.PARTY_RETURN: "reason"}
+                Action.PARTY_FEEDBACK: "result", Action.PARTY_RETURN: "reason", CALLBACK: "note"}
 # A summoned unit's feedback and return take the templates of a handler's.
 REPLY_USE = {Action.PARTY_FEEDBACK: Action.FEEDBACK, Action.PARTY_RETURN: Action.RETURN}
 

@@ -29,7 +29,7 @@ from .dashboard import dashboard_figures, figures_as_json
 from .models import Attachment, Case, Category, Route
 from .roles import FOLLOW_UP
 from .routing import RoutingDirectory, routing_health, routing_table
-from .workflow import OPEN, Action, Light, Source, Status, Tier
+from .workflow import CALLBACK, OPEN, Action, Light, Source, Status, Tier
 
 EXPORT_LIMIT = 50_000
 GAPS_SHOWN = 200  # the routing page lists this many dead ends, then counts the rest
@@ -176,7 +176,8 @@ def case_export(request, fmt: str):
 def _detail_context(request, case, bound_action=None, bound_form=None, callback_form=None):
     actions = sorted(services.available_actions(request.user, case), key=inbox.ACTION_ORDER.index)
     may_call_back = case.status in callbacks.CALLED_BACK and callbacks.may_call_back(request.user, case)
-    replies = selectors.reply_templates_offered(request.user, case, [forms.REPLY_USE.get(a, a) for a in actions])
+    replies = selectors.reply_templates_offered(
+        request.user, case, [forms.REPLY_USE.get(a, a) for a in actions] + ([CALLBACK] if may_call_back else []))
     action_forms = []
     for action in actions:
         form = bound_form if action == bound_action else forms.for_action(action, case)
@@ -198,9 +199,15 @@ def _detail_context(request, case, bound_action=None, bound_form=None, callback_
         "can_add_photo": request.user.has_perm("cases.add_attachment") and case.status not in (
             Status.EVALUATED, Status.REJECTED),
         "callbacks": list(selectors.callbacks_of_case(case)) if request.user.has_perm("cases.view_callback") else [],
-        "callback_form": callback_form or (forms.CallbackForm() if may_call_back else None),
+        "callback_form": _callback_form(callback_form or (forms.CallbackForm() if may_call_back else None), replies),
         "reopen_held_back": dict(services.CASE_WORKFLOW.held_back(request.user, case)).get(str(Action.REOPEN.label)),
     }
+
+
+def _callback_form(form, replies):
+    if form is not None:
+        forms.offer_replies(form, CALLBACK, replies.get(CALLBACK, []))
+    return form
 
 
 @staff_page("cases.view_case")

@@ -259,3 +259,30 @@ def test_the_demo_seeds_templates_once(cast):
     assert seed_demo_reply_templates() == (0, 0)
     assert ReplyTemplate.objects.get(title="重复上报").text == "本单位改过的说法"
     assert all(not unknown_placeholders(t.text) for t in ReplyTemplate.objects.all())
+
+
+def test_a_callback_and_a_summoned_units_feedback_offer_their_templates(client, cast, templates):
+    """The callback form (回访) offers the callback wording; a unit summoned to a joint case feeds back its part with
+    the feedback wording its department keeps."""
+    from tests.cases.test_joint_handling import MORNING, summon
+    from tests.conftest import SECTION_A
+
+    ReplyTemplate.objects.create(action="callback", title="回访已解决", text="{case_number}：居民确认已解决。")
+    joint = new_case(cast.worker_a, now=MORNING)
+    act(cast.dispatcher_a, joint, "file", now=MORNING)
+    summon(cast, joint, co=(SECTION_A,))
+    act(cast.station_a, joint, "report_in")
+    client.force_login(cast.station_a)
+    page = client.get(reverse("cases:detail", args=[joint.number])).content.decode()
+    assert list(options(page, "party_feedback")) == ["违建已拆除", "已处置完毕"]
+    assert 'data-fills="id_party_feedback-result"' in page
+
+    closed = new_case(cast.worker_a)
+    act(cast.dispatcher_a, closed, "file")
+    act(cast.dispatcher_a, closed, "dispatch", department=STATION_A)
+    act(cast.station_a, closed, "accept")
+    act(cast.station_a, closed, "feedback", result="已处理")
+    act(cast.dispatcher_a, closed, "verify")
+    client.force_login(cast.dispatcher_a)
+    page = client.get(reverse("cases:detail", args=[closed.number])).content.decode()
+    assert options(page, "callback") == {"回访已解决": f"{closed.number}：居民确认已解决。"}
