@@ -86,6 +86,12 @@ def responded_on_time_q(as_of: dt.datetime) -> Q:
     return Q(accepted_at__lt=as_of, accepted_at__lte=F("response_due_at")) & response_due_q(as_of)
 
 
+def late_report_in_q(as_of: dt.datetime) -> Q:
+    """Cases with a summoned unit whose report-in was due before the cut-off and not made in time."""
+    return Q(Exists(CaseParty.objects.filter(_OWED, _report_in_due(as_of), ~_reported_in_time(as_of),
+                                             case=OuterRef("pk"), summons__summoned_at__lt=as_of)))
+
+
 def found_unsolved_q(as_of: dt.datetime) -> Q:
     """Cases a reached callback before the cut-off found unsolved."""
     return Q(Exists(Callback.objects.filter(case=OuterRef("pk"), reached=True, solved=False, called_at__lt=as_of)))
@@ -119,18 +125,28 @@ def rate_counts(cases: QuerySet[Case], *, as_of: dt.datetime, group_by: str | No
     return found
 
 
+# A summoned unit owes a report-in unless it returned its part without one or its summons ended before the time.
+_OWED = ~Q(status="returned", reported_at__isnull=True) & ~Q(
+    reported_at__isnull=True, summons__ended_at__lte=F("summons__report_due_at"))
+
+
+def _report_in_due(as_of: dt.datetime) -> Q:
+    return Q(reported_at__lt=as_of) | Q(summons__report_due_at__lt=as_of)
+
+
+def _reported_in_time(as_of: dt.datetime) -> Q:
+    return Q(reported_at__lt=as_of, reported_at__lte=F("summons__report_due_at"))
+
+
 def _report_ins(cases: QuerySet[Case], as_of: dt.datetime) -> QuerySet[CaseParty]:
     """The summoned units' parts that owe a report-in (a response) by the cut-off."""
-    owed = ~Q(status="returned", reported_at__isnull=True) & ~Q(
-        reported_at__isnull=True, summons__ended_at__lte=F("summons__report_due_at"))
-    return CaseParty.objects.filter(owed, case__in=cases.order_by().values("pk"),
+    return CaseParty.objects.filter(_OWED, case__in=cases.order_by().values("pk"),
                                     summons__summoned_at__lt=as_of).order_by()
 
 
 def _report_in_sums(as_of: dt.datetime) -> dict:
-    due = Q(reported_at__lt=as_of) | Q(summons__report_due_at__lt=as_of)
-    on_time = Q(reported_at__lt=as_of, reported_at__lte=F("summons__report_due_at"))
-    return {"responses": Count("id", filter=due), "responded_on_time": Count("id", filter=on_time)}
+    return {"responses": Count("id", filter=_report_in_due(as_of)),
+            "responded_on_time": Count("id", filter=_reported_in_time(as_of))}
 
 
 def _report_ins_by_unit(cases: QuerySet[Case], as_of: dt.datetime, group_by: str):

@@ -45,7 +45,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from cases.rates import RateCounts, found_unsolved_q, rate_counts, responded_on_time_q, response_due_q
+from cases.rates import (
+    RateCounts,
+    found_unsolved_q,
+    late_report_in_q,
+    rate_counts,
+    responded_on_time_q,
+    response_due_q,
+)
 from core.calendar import working_clock_sql
 from core.models import CalendarDay
 
@@ -308,7 +315,7 @@ def drill_q(key: str, *, as_of: dt.datetime, count_default_ratings: bool = False
         "rated": rated,
         "satisfied": rated & Q(satisfaction__gte=SATISFIED_FROM),
         "defaulted": Q(evaluated_at__lt=as_of, satisfaction__isnull=False, satisfaction_defaulted=True),
-        "late_response": response_due_q(as_of) & ~responded_on_time_q(as_of),
+        "late_response": response_due_q(as_of) & ~responded_on_time_q(as_of) | late_report_in_q(as_of),
         "found_unsolved": found_unsolved_q(as_of),
     }[key]
 
@@ -319,6 +326,7 @@ DRILL_LABELS = {
     "not_on_time": _("Filed but not closed on time"), "overdue": _("Overdue cases"), "reworked": _("Reworked cases"),
     "returned": _("Returned cases"), "escalated": _("Escalated cases"), "extended": _("Extended cases"),
     "rated": _("Ratings counted"), "satisfied": _("Satisfied ratings"), "defaulted": _("Default ratings"),
-    "late_response": _("Not accepted within the response limit"), "found_unsolved": _("Found unsolved on a callback"),
+    "late_response": _("Not accepted, or not reported in, within the response limit"),
+    "found_unsolved": _("Found unsolved on a callback"),
 }
 DRILLS = list(DRILL_LABELS)

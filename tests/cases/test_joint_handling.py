@@ -278,6 +278,10 @@ def test_each_units_report_in_is_its_response_in_the_three_rates(cast, filed, te
             for code, pk in units.items() if pk in by_station} == {STATION_A: (1, 1), SECTION_A: (1, 0)}
     whole = rate_counts(cohort, as_of=later)[None]
     assert (whole.responses, whole.responded_on_time, str(whole.response_rate)) == (2, 1, "0.5000")
+    # The assessment's drill-down behind the rate lists the case.
+    from evaluation.indicators import drill_q
+    assert cohort.filter(drill_q("late_response", as_of=later)).exists()
+    assert not cohort.filter(drill_q("late_response", as_of=MORNING + dt.timedelta(minutes=30))).exists()
     # Before the section's time is up and before it reports in, its response is not yet due.
     early = rate_counts(cohort, as_of=MORNING + dt.timedelta(minutes=30))[None]
     assert (early.responses, early.responded_on_time) == (1, 1)
