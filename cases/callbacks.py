@@ -27,7 +27,7 @@ from core.roles import Role, role_of
 from . import selectors
 from .journal import Journal
 from .models import Callback, Case
-from .services import apply_evaluation, case_notice, lock_visible, parse_satisfaction
+from .services import apply_evaluation, case_notice, lock_visible, parse_satisfaction, text_field
 from .workflow import CALLBACK, Action, Status, reopen_window_end
 
 CALLED_BACK = (Status.CLOSED, Status.EVALUATED)
@@ -69,9 +69,10 @@ def _clean(reached, solved, satisfaction, note) -> tuple[bool, bool | None, int 
         satisfaction = None if satisfaction in (None, "") else parse_satisfaction(satisfaction)
     except ValidationError as error:
         errors.update(error.message_dict)
-    note = str(note or "").strip()
-    if len(note) > 2000:
-        errors["note"] = _("At most %(limit)s characters.") % {"limit": 2000}
+    try:
+        note = text_field({"note": note}, "note")
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if reached is None and "reached" not in errors:
         errors["reached"] = _("Say whether the reporter was reached.")
     elif reached is False:

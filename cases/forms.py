@@ -77,15 +77,21 @@ class CaseFilterForm(forms.Form):
         return code
 
 
+def typed_point() -> tuple[forms.FloatField, forms.FloatField]:
+    """Latitude and longitude fields a person may type (or a map fills), both optional."""
+    decimal = {"inputmode": "decimal"}
+    return (forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+                             widget=forms.TextInput(attrs=decimal)),
+            forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+                             widget=forms.TextInput(attrs=decimal)))
+
+
 class NewCaseForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lat, lng = typed_point()
     address = forms.CharField(label=_("Address"), max_length=200)
     photo = forms.FileField(label=_("Photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
@@ -125,10 +131,7 @@ class HotlineCaseForm(CallForm):
     category = forms.ChoiceField(label=_("Category"))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     address = forms.CharField(label=_("Address"), max_length=200)
-    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
-                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lat, lng = typed_point()
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=48)
 
     def __init__(self, *args, **kwargs):

@@ -21,7 +21,7 @@ from . import selectors
 from .journal import Journal
 from .models import Case
 from .roles import FOLLOW_UP as FOLLOW_UP_PERMISSION
-from .services import case_notice, lock_visible, stored_phone
+from .services import case_notice, lock_visible, stored_phone, text_field
 from .workflow import FOLLOW_UP, OPEN, WITH_HANDLER
 
 CALLER_HISTORY = 20  # earlier cases shown for one number
@@ -51,15 +51,6 @@ def step_owners(case: Case) -> QuerySet:
     return selectors.handlers_of(case) if case.status in WITH_HANDLER else selectors.dispatchers_of(case)
 
 
-def _text(value, name: str, limit: int, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationError({name: _("This field is required.")})
-    if len(text) > limit:
-        raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
-    return text
-
-
 @transaction.atomic
 def case_follow_up(*, actor, number: str, phone: str, note: str, caller_name: str = "",
                    now: dt.datetime | None = None) -> Case:
@@ -72,8 +63,9 @@ def case_follow_up(*, actor, number: str, phone: str, note: str, caller_name: st
     if case.status not in OPEN:
         raise Conflict(_("Case %(number)s is no longer open (“%(status)s”): take the call as a new case.")
                        % {"number": case.number, "status": case.get_status_display()}, code="wrong_state")
-    payload = {"caller_name": _text(caller_name, "caller_name", NAME_LIMIT), "phone": normalised_phone(phone),
-               "note": _text(note, "note", NOTE_LIMIT, required=True)}
+    call = {"caller_name": caller_name, "note": note}
+    payload = {"caller_name": text_field(call, "caller_name", NAME_LIMIT), "phone": normalised_phone(phone),
+               "note": text_field(call, "note", NOTE_LIMIT, required=True)}
     case.follow_up_count += 1
     message = _("Case %(number)s: the caller called again: %(note)s") % {"number": case.number,
                                                                        "note": payload["note"]}

@@ -18,7 +18,7 @@ from core.scoping import scope_of
 from grids.models import Grid
 
 from .filters import CaseFilter
-from .models import Case, CaseParty
+from .models import Case, CaseParty, units_served
 from .selectors import DISPATCHER_ROLE
 from .services import CASE_WORKFLOW, available_actions
 from .workflow import TRANSITIONS, Action, Owner, PartyStatus, extension_pending, no_extension_pending, single_handler
@@ -80,8 +80,7 @@ def _owner_rows(user) -> dict[Owner, Q | None]:
 def _party_rows(scope) -> Q:
     """Joint cases where the user's unit has a part still to report in or to feed back (``workflow._part_refusal``
     as a condition on rows)."""
-    units = Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
-    open_parts = CaseParty.objects.filter(units, summons__ended_at__isnull=True,
+    open_parts = CaseParty.objects.filter(units_served(scope), summons__ended_at__isnull=True,
                                           status__in=[PartyStatus.SUMMONED, PartyStatus.HANDLING])
     return Q(joint=True, pk__in=open_parts.values("case_id"))
 

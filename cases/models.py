@@ -163,9 +163,13 @@ def case_grid_rows(user, scope: Scope, action: str) -> Rows:
     if scope.station_ids or scope.department_ids:
         # Units summoned to a joint case see it while it is joint. The flag keeps the clause on an index (the partial
         # case_joint_idx) so that a handler's list stays an index scan however many cases there are.
-        summoned = Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
-        rows |= Rows.where(Q(joint=True, pk__in=CaseParty.objects.filter(summoned).values("case_id")))
+        rows |= Rows.where(Q(joint=True, pk__in=CaseParty.objects.filter(units_served(scope)).values("case_id")))
     return rows if streets else rows | Rows.where(Q(reporter_id=user.pk))
+
+
+def units_served(scope: Scope) -> Q:
+    """Summoned units (``CaseParty`` rows) the scope's stations and departments act for."""
+    return Q(station_id__in=sorted(scope.station_ids)) | Q(department_id__in=sorted(scope.department_ids))
 
 
 class Case(models.Model):
@@ -326,9 +330,7 @@ class Case(models.Model):
         if not self.joint:
             return []
         if "_current_parties" not in self.__dict__:  # prefetched by selectors.with_relations for lists
-            self.__dict__["_current_parties"] = list(
-                self.parties.filter(summons__ended_at__isnull=True).select_related("department", "station", "summons")
-                .order_by("-role", "pk"))
+            self.__dict__["_current_parties"] = list(parties_in_force().filter(case=self))
         return self.__dict__["_current_parties"]
 
     def forget_parties(self) -> None:
@@ -453,6 +455,12 @@ class Callback(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.case_id} {self.called_at:%Y-%m-%d %H:%M}"
+
+
+def parties_in_force() -> models.QuerySet:
+    """Summoned units of the summonses in force, the lead ("lead" > "co") first, with what a case's page reads."""
+    return (CaseParty.objects.filter(summons__ended_at__isnull=True).select_related("department", "station", "summons")
+            .order_by("-role", "pk"))
 
 
 class CaseCounter(models.Model):

@@ -17,7 +17,7 @@ from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.models import Grid
 
-from .models import Callback, Case, CaseParty, Category, ReplyTemplate, Summons, department_of
+from .models import Callback, Case, CaseParty, Category, ReplyTemplate, Summons, department_of, parties_in_force
 from .replies import Reply, case_values, render_reply
 from .workflow import Tier
 
@@ -37,14 +37,8 @@ def with_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
         "assignee", Prefetch("merged_into", queryset=Case.objects.only("id", "number")),
         # What the workflow asks of a joint case's row (who may act for which summoned unit): one query a page,
         # not one a joint case.
-        Prefetch("parties", queryset=current_parties(), to_attr="_current_parties"),
+        Prefetch("parties", queryset=parties_in_force(), to_attr="_current_parties"),
     )
-
-
-def current_parties() -> QuerySet[CaseParty]:
-    """Summoned units of the summons in force, the lead ("lead" > "co") first."""
-    return (CaseParty.objects.filter(summons__ended_at__isnull=True).select_related("department", "station", "summons")
-            .order_by("-role", "pk"))
 
 
 def case_get_for_user(user, number: str) -> Case:

@@ -304,8 +304,11 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     return case
 
 
-def text_field(data: dict, name: str, limit: int = 2000) -> str:
-    value = str(data.get(name, "")).strip()
+def text_field(data: dict, name: str, limit: int = 2000, required: bool = False) -> str:
+    """A free-text field of an action or a call, trimmed; ValidationError on the field if too long (or missing)."""
+    value = str(data.get(name) or "").strip()
+    if required and not value:
+        raise ValidationError({name: _("This field is required.")})
     if len(value) > limit:
         raise ValidationError({name: _("At most %(limit)s characters.") % {"limit": limit}})
     return value
