@@ -21,7 +21,7 @@ from .deadlines import report_in_due, step_clock
 from .models import Case, CaseParty, Summons
 from .services import CASE_WORKFLOW, Outcome, case_notice, end_summons, resolve_unit, start_step, text_field
 from .trail import moment
-from .workflow import Action, PartyRole, PartyStatus, Status, Urgency, Whistle
+from .workflow import ACTIVE_PARTY, Action, PartyRole, PartyStatus, Status, Urgency, Whistle
 
 
 def _codes(value) -> list[str]:
@@ -119,8 +119,7 @@ def _party_return(case: Case, step: Step) -> Outcome:
 def _when_parts_add_up(case: Case, step: Step, outcome: Outcome) -> Outcome:
     """Once the lead and every co-handler still in the summons have fed back, the case awaits verification, with
     their results together as its result."""
-    parts = [p for p in case.current_parties if p.status in (PartyStatus.SUMMONED, PartyStatus.HANDLING,
-                                                              PartyStatus.FED_BACK)]
+    parts = [p for p in case.current_parties if p.status in ACTIVE_PARTY]
     if case.status != Status.HANDLING or any(p.status != PartyStatus.FED_BACK for p in parts):
         return outcome
     case.status = Status.FED_BACK

@@ -107,6 +107,7 @@ class PartyStatus(TextChoices):
     WITHDRAWN = "withdrawn", _("Summons ended")
 
 
+# The parts still in a summons (not returned, not ended with it): the case is fed back when all of these are.
 ACTIVE_PARTY = (PartyStatus.SUMMONED, PartyStatus.HANDLING, PartyStatus.FED_BACK)
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from core.roles import Role
 
@@ -146,6 +146,3 @@ def team_enlist(*, team: StreetUnit, user) -> None:
         raise ValidationError({"user": _("A team's members are handlers of a department station in its street.")})
     assign_perm("grids.serve_station", user, team)
 
-
-def team_release(*, team: StreetUnit, user) -> None:
-    remove_perm("grids.serve_station", user, team)

@@ -285,3 +285,9 @@ def test_each_units_report_in_is_its_response_in_the_three_rates(cast, filed, te
     # Before the section's time is up and before it reports in, its response is not yet due.
     early = rate_counts(cohort, as_of=MORNING + dt.timedelta(minutes=30))[None]
     assert (early.responses, early.responded_on_time) == (1, 1)
+
+
+def test_the_admin_names_a_teams_members_and_their_stations(admin_client, team_member):
+    team = StreetUnit.objects.get(code=TEAM_A)
+    page = admin_client.get(f"/admin/grids/streetunit/{team.pk}/change/").content.decode()
+    assert "police_a（学院路派出所）" in page
