@@ -4,7 +4,9 @@ All open cases are read once, grouped by grid, status, tier and deadline light; 
 open cases on the dashboard (the total, by step, by tier, by light, the street ranking, the grid
 map) is summed from that table, so they add up to one another. It is kept for
 ``AGGREGATES_SECONDS`` (with the 30-day closures and trend) so that the screens refreshing
-themselves share one scan. Today's counts and the overdue lists are always live.
+themselves share one scan, and stored by the beat task that recomputes it every minute as the day's
+``DashboardSnapshot``, so that a cold cache costs one row, not a scan. Today's counts and the overdue lists are
+always live.
 
 What each figure counts ("today" is the Beijing calendar day, ``TIME_ZONE``):
 - open: cases not yet closed (collected, filed, dispatched, handling, fed back), by step and tier;
@@ -17,6 +19,7 @@ What each figure counts ("today" is the Beijing calendar day, ``TIME_ZONE``):
 """
 import datetime as dt
 from collections import defaultdict
+from dataclasses import asdict
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -27,13 +30,16 @@ from django.utils import timezone
 from core.scoping import scope_of
 from grids.models import Grid
 
-from .models import Case
+from .models import Case, DashboardSnapshot
 from .rates import RateCounts, rate_counts
 from .selectors import with_relations
 from .workflow import OPEN, Light, Status, Tier
 
 TREND_DAYS = 30
 AGGREGATES_SECONDS = 90  # the beat task refreshes it every minute
+# How old the stored snapshot may be and still stand in for a cold cache: with beat down for longer than this, the
+# first screen computes the figures itself.
+SNAPSHOT_SECONDS = 600
 
 
 def _aggregate(cases, since: dt.datetime) -> dict:
@@ -55,18 +61,48 @@ def _aggregate(cases, since: dt.datetime) -> dict:
 
 def district_aggregates(today: dt.date | None = None, refresh: bool = False) -> dict:
     """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's
-    dashboard is a slice of them, and a beat task recomputes them every minute."""
+    dashboard is a slice of them. A beat task recomputes them every minute and stores them as the day's
+    ``DashboardSnapshot``, which a cold cache reads before it falls back to computing them."""
     today = today or timezone.localdate()
     key = f"dashboard:district:{today}"
-    figures = None if refresh else cache.get(key)
+    figures = None if refresh else cache.get(key) or _stored_aggregates(today)
     if figures is None:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:  # room to aggregate in memory rather than on disk
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
-            figures = _aggregate(Case.objects.all(), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
-        cache.set(key, figures, AGGREGATES_SECONDS)
+        figures = _computed_aggregates(today)
+        DashboardSnapshot.objects.update_or_create(
+            day=today, defaults={"computed_at": timezone.now(), "figures": _encoded(figures)})
+        DashboardSnapshot.objects.filter(day__lt=today).delete()
+    cache.set(key, figures, AGGREGATES_SECONDS)
     return figures
+
+
+def _computed_aggregates(today: dt.date) -> dict:
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # room to aggregate in memory rather than on disk
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        return _aggregate(Case.objects.all(), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
+
+
+def _stored_aggregates(today: dt.date) -> dict | None:
+    fresh_from = timezone.now() - dt.timedelta(seconds=SNAPSHOT_SECONDS)
+    stored = DashboardSnapshot.objects.filter(day=today, computed_at__gte=fresh_from).values_list(
+        "figures", flat=True).first()
+    return None if stored is None else _decoded(stored)
+
+
+def _encoded(figures: dict) -> dict:
+    """The aggregates as JSON: days as ISO dates, the rates' counts as objects keyed by street id."""
+    return {**figures,
+            "rates": {str(street_id): asdict(counts) for street_id, counts in figures["rates"].items()},
+            "opened_per_day": [[s, day.isoformat(), n] for s, day, n in figures["opened_per_day"]],
+            "closed_per_day": [[s, day.isoformat(), n] for s, day, n in figures["closed_per_day"]]}
+
+
+def _decoded(stored: dict) -> dict:
+    return {**stored,
+            "rates": {int(street_id): RateCounts(**counts) for street_id, counts in stored["rates"].items()},
+            "opened_per_day": [(s, dt.date.fromisoformat(day), n) for s, day, n in stored["opened_per_day"]],
+            "closed_per_day": [(s, dt.date.fromisoformat(day), n) for s, day, n in stored["closed_per_day"]]}
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

@@ -596,3 +596,17 @@ class ReplyTemplate(models.Model):
         if unknown:
             raise ValidationError({"text": _("Unknown placeholder(s): %(names)s. Use {case_number}, {deadline} or "
                                              "{grid}.") % {"names": ", ".join(unknown)}})
+
+
+class DashboardSnapshot(models.Model):
+    """The district's dashboard aggregates of one Beijing day as the beat task last computed them. A cold cache (a
+    restarted Redis, the first screen after a quiet spell) reads them here in one row instead of scanning every
+    case; only today's row is kept."""
+
+    day = models.DateField(unique=True)
+    computed_at = models.DateTimeField()
+    figures = models.JSONField()
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
