@@ -51,7 +51,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connections
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -63,7 +62,7 @@ from evaluation.periods import QUARTER, containing
 from grids.demo import seed_demo_people
 from grids.models import Grid
 from grids.services import staff_create
-from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B
+from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B, restore_the_seed
 
 from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, axe_url, csp_violations
 
@@ -362,8 +361,7 @@ def site(django_db_setup, django_db_blocker):
                 server.stop()
                 server._live_server_modified_settings.disable()
             # Back to the session's seeded district for the tests that run after this module on this worker.
-            call_command("flush", interactive=False, verbosity=0)
-            seed_platform()
+            restore_the_seed()
             connections.close_all()
 
 
