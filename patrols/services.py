@@ -134,7 +134,7 @@ def _position_error(lat, lng) -> dict:
 
 
 @transaction.atomic
-def patrol_check_in(*, user, patrol: Patrol, lat: float | None, lng: float | None, point=None,
+def patrol_check_in(*, user, patrol: Patrol, lat: float | None = None, lng: float | None = None, point=None,
                     accuracy_m: float | None = None, note: str = "", photo: bytes | None = None,
                     now: dt.datetime | None = None) -> CheckIn:
     """Record where the patroller is, at a point of the grid or on the way. A position outside the grid, or
