@@ -58,8 +58,8 @@ class Coverage:
         return [plan for plan in self.plans if plan.behind]
 
     @property
-    def on_track(self) -> int:
-        return len(self.plans) - len(self.behind)
+    def behind_count(self) -> int:
+        return len(self.behind)
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

@@ -132,7 +132,7 @@ class StalePointOut(serializers.Serializer):
 
 class CoverageOut(serializers.Serializer):
     plans = PlanCoverageOut(many=True)
-    behind = serializers.IntegerField(source="behind.__len__")
+    behind = serializers.IntegerField(source="behind_count")
     points = serializers.IntegerField()
     stale_days = serializers.IntegerField(help_text=_("PATROL_POINT_STALE_DAYS"))
     stale_count = serializers.IntegerField()
