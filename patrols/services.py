@@ -6,6 +6,7 @@ outside the user's sight); a step that is not theirs is a 403 and a step the pat
 plan, a point or a patrol goes only into a unit grid its author serves (400 on ``grid`` otherwise).
 """
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -128,9 +129,10 @@ def _point_of(patrol: Patrol, point_id) -> PatrolPoint | None:
 
 
 def _position_error(lat, lng) -> dict:
-    missing = {name: _("The position is required: allow the phone to share its location.")
-               for name, value in (("lat", lat), ("lng", lng)) if value in (None, "")}
-    return missing
+    """Field messages for a missing (or not finite) position."""
+    return {name: _("The position is required: allow the phone to share its location.")
+            for name, value in (("lat", lat), ("lng", lng))
+            if not isinstance(value, int | float) or not math.isfinite(value)}
 
 
 @transaction.atomic

@@ -76,7 +76,11 @@ def patrol_start(request):
 def _patrol_page(request, patrol, check_in_form=None, end_form=None, status=200):
     points = list(selectors.points_of_grid(request.user, patrol.grid_id))
     actions = PATROL_WORKFLOW.available(request.user, patrol)
+    # A refused step whose form the page no longer offers (not theirs, or the patrol has ended) is said on top.
+    refusals = [error for form, shown in ((check_in_form, CHECK_IN in actions), (end_form, END in actions))
+                if form is not None and not shown for error in form.non_field_errors()]
     context = {
+        "refusals": refusals,
         "patrol": patrol,
         "check_ins": list(selectors.check_ins_of(patrol)),
         "points": points,

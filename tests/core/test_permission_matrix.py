@@ -534,8 +534,8 @@ def build_world() -> World:
     from grids.models import Grid, StaffProfile
     from grids.seeding import seed_staff
     from orgs import services as orgs
-    from patrols import services as patrols
     from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
+    from patrols import services as patrols
     from tests.cases.conftest import act, new_case
     from tests.orgs.conftest import make_organisation
 
