@@ -53,6 +53,7 @@ def test_it_walks_a_patrol_with_three_check_ins_one_flagged_and_a_problem_found(
     page = client.get(f"/patrols/{patrol_id}/")
     assert page.status_code == 200 and case.number in page.content.decode()
     assert f"/cases/new/?patrol={patrol_id}" in page.content.decode()
+    assert f'href="/patrols/{patrol_id}/"' in client.get(f"/cases/{case.number}/").content.decode()
 
     ended = api.post(f"{PATROLS}{patrol_id}/end/", {"summary": "巡查完毕"}, format="json")
     assert ended.status_code == 200 and ended.json()["status"] == "ended" and ended.json()["actions"] == []
