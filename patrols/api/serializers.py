@@ -108,7 +108,7 @@ class PatrolRowOut(PatrolOut):
         fields = ["id", "grid", "grid_name", "patroller", "status", "started_at", "ended_at", "actions"]
 
 
-class CoverageIn(serializers.Serializer):
+class PatrolCoverageIn(serializers.Serializer):
     grid = serializers.CharField(max_length=15, required=False, allow_blank=True,
                                  help_text=_("A street or unit grid code; empty: everything you see"))
 
@@ -130,7 +130,7 @@ class StalePointOut(serializers.Serializer):
     last_visit = serializers.DateTimeField(allow_null=True)
 
 
-class CoverageOut(serializers.Serializer):
+class PatrolCoverageOut(serializers.Serializer):
     plans = PlanCoverageOut(many=True)
     behind = serializers.IntegerField(source="behind_count")
     points = serializers.IntegerField()

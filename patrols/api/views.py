@@ -30,14 +30,14 @@ class PatrolPlanViewSet(ScopedViewSet):
     def create(self, request):
         return self.respond(services.plan_set(user=request.user, **self.validated()), status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[s.CoverageIn], responses=s.CoverageOut, tags=["patrols"],
+    @extend_schema(parameters=[s.PatrolCoverageIn], responses=s.PatrolCoverageOut, tags=["patrols"],
                    summary="Coverage: plans behind and points not visited lately")
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def coverage(self, request):
-        code = self.validated(s.CoverageIn, data=request.query_params).get("grid") or None
+        code = self.validated(s.PatrolCoverageIn, data=request.query_params).get("grid") or None
         if code:
             code = grid_get_for_user(request.user, code).code  # 404 outside the reader's sight
-        return Response(s.CoverageOut(coverage(request.user, code)).data)
+        return Response(s.PatrolCoverageOut(coverage(request.user, code)).data)
 
 
 @extend_schema_view(list=extend_schema(tags=["patrols"]), retrieve=extend_schema(tags=["patrols"]),
