@@ -2,56 +2,28 @@
 the case's trail."""
 import datetime as dt
 import hashlib
-import io
-import warnings
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from core.errors import Conflict
+from core.images import inspect_photo
 
 from . import selectors
 from .journal import Journal
 from .models import Attachment, Case
 from .workflow import ATTACH, OPEN, Status
 
-IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp"),
-               "GIF": ("image/gif", "gif")}
-
-
-def _inspect_image(content: bytes) -> tuple[str, str]:
-    """The image's type, read from its header: its pixels are counted before anything is decoded, and a decoder's
-    complaint (a truncated file, a decompression bomb) is the sender's error, never a 500."""
-    too_large = ValidationError({"file": _("The photo has more than %(mp)s megapixels.")
-                                 % {"mp": settings.CASE_ATTACHMENT_MAX_PIXELS // 1_000_000}})
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(content)) as image:
-                image_format, (width, height) = image.format, image.size
-                if width * height > settings.CASE_ATTACHMENT_MAX_PIXELS:
-                    raise too_large
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise too_large from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError({"file": _("The file is not an image (JPEG, PNG, WebP or GIF).")}) from error
-    if image_format not in IMAGE_TYPES:
-        raise ValidationError({"file": _("The file is not an image (JPEG, PNG, WebP or GIF).")})
-    return IMAGE_TYPES[image_format]
-
 
 @transaction.atomic
 def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
                 now: dt.datetime | None = None) -> Attachment:
     """Add a before/after photo. The content is checked (a real image, within the size limit)."""
-    content_type, extension = _inspect_upload(content)
+    content_type, extension = inspect_photo(content)
     case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
         pk__in=Case.objects.visible_to(actor).filter(number=number).values("pk")).first()
     if case is None:
@@ -62,18 +34,9 @@ def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
 @transaction.atomic
 def case_attach_public(*, case: Case, content: bytes, now: dt.datetime | None = None) -> Attachment:
     """The photo a resident sends with their report (the case was created in the same request)."""
-    content_type, extension = _inspect_upload(content)
+    content_type, extension = inspect_photo(content)
     case = Case.objects.select_for_update().get(pk=case.pk)
     return _attach(case, None, content, content_type, extension, Attachment.Stage.BEFORE, now or timezone.now())
-
-
-def _inspect_upload(content: bytes) -> tuple[str, str]:
-    if len(content) > settings.CASE_ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The photo is larger than %(mb)s MB.")
-                               % {"mb": settings.CASE_ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
-    if not content:
-        raise ValidationError({"file": _("The file is empty.")})
-    return _inspect_image(content)
 
 
 def _attach(case, actor, content, content_type, extension, stage, now) -> Attachment:

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from core.scoping import scope_of
 from grids.models import Grid
+from patrols.coverage import coverage, coverage_summary
 
 from .models import Case, DashboardSnapshot
 from .rates import RateCounts, rate_counts
@@ -201,6 +202,8 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "grids": {grids[gid][0]: figures for gid, figures in per_grid.items()},
         "overdue": list(overdue),
         "due_soon": list(due_soon),
+        # Grid patrols (网格巡察): plans behind and points not visited lately, live (a few grouped queries).
+        "patrols": coverage_summary(coverage(user, street.code if street else None)),
     }
 
 

@@ -96,6 +96,7 @@ class NewCaseForm(forms.Form):
     photo = forms.FileField(label=_("Photo"), required=False,
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
     key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=48)
+    patrol = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -201,6 +201,10 @@ class Case(models.Model):
         related_name="cases",
     )
 
+    # The grid patrol (网格巡察) on which a grid worker found the problem.
+    patrol = models.ForeignKey("patrols.Patrol", verbose_name=_("found on patrol"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="cases_found")
+
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
     address = models.CharField(_("address"), max_length=200)

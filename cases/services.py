@@ -28,6 +28,8 @@ from core.notifications import Notice
 from core.workflow import Step, Workflow
 from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, Grid, StreetUnit
+from patrols.models import Patrol
+from patrols.selectors import patrol_for_filing
 
 from . import routing, selectors
 from .deadlines import extended_clock, response_due, step_clock
@@ -43,6 +45,7 @@ from .workflow import (
     Light,
     Owner,
     PartyStatus,
+    Source,
     Status,
     Tier,
     Urgency,
@@ -113,6 +116,7 @@ class NewCase:
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_email: str = ""
+    patrol: int | None = None  # the id of the filer's patrol in progress on which it was found
 
 
 PHONE_SEPARATORS = re.compile(r"[\s\-()]")
@@ -197,10 +201,11 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
     now = now or timezone.now()
     category = _resolve_category(data.category)
     grid = _resolve_location(data)
+    patrol = _resolve_patrol(actor, data)
     number = allocate_case_number(now)
     try:
         with transaction.atomic():
-            case = _insert_case(actor, data, category, grid, number, creation_key, open311_client, now)
+            case = _insert_case(actor, data, category, grid, number, creation_key, open311_client, now, patrol)
     except IntegrityError:
         existing = Case.objects.filter(creation_key=creation_key).first() if creation_key else None
         if existing is None:
@@ -209,9 +214,22 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
     return case, True
 
 
-def _insert_case(actor, data, category, grid, number, creation_key, open311_client, now) -> Case:
+def _resolve_patrol(actor, data: NewCase) -> Patrol | None:
+    """A case found on a patrol names the filer's own patrol in progress, and comes from a grid patrol."""
+    if data.patrol in (None, ""):
+        return None
+    if actor is None:
+        raise ValidationError({"patrol": _("Only a patroller files a case found on their patrol.")})
+    patrol = patrol_for_filing(actor, data.patrol)
+    if data.source != Source.GRID_PATROL:
+        raise ValidationError({"source": _("A case found on a patrol comes from a grid patrol.")})
+    return patrol
+
+
+def _insert_case(actor, data, category, grid, number, creation_key, open311_client, now, patrol=None) -> Case:
     case = Case(
         number=number, title=data.title, description=data.description, category=category, source=data.source,
+        patrol=patrol,
         urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name,
         reporter_phone=stored_phone(data.reporter_phone), reporter_email=data.reporter_email,
         creation_key=creation_key, created_by=actor,
@@ -220,7 +238,7 @@ def _insert_case(actor, data, category, grid, number, creation_key, open311_clie
     )
     # Field rules only (lengths, choices, ranges): the foreign keys were resolved just above.
     case.full_clean(exclude=["public_token", "street", "grid", "number", "category", "reporter", "created_by",
-                             "open311_client"], validate_unique=False, validate_constraints=False)
+                             "open311_client", "patrol"], validate_unique=False, validate_constraints=False)
     start_step(case, now)
     files_it = actor is not None and selectors.is_dispatcher_of(actor, case)
     to_file = [] if files_it else [case_notice(

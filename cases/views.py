@@ -23,6 +23,8 @@ from core.scoping import scope_of
 from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
+from patrols.coverage import coverage
+from patrols.selectors import patrol_in_progress_of
 
 from . import attachments, callbacks, duplicates, forms, hotline, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
@@ -307,7 +309,7 @@ def _report_location(request, form_data) -> tuple[float, float] | None:
 def case_new(request):
     """A grid worker's phone page: report a problem, one-tap must-report items, my tasks."""
     form = forms.NewCaseForm(request.POST or None, request.FILES or None,
-                             initial={"key": secrets.token_hex(8)})
+                             initial={"key": secrets.token_hex(8), "patrol": _patrol_asked(request)})
     if request.method == "POST" and form.is_valid():
         point = _report_location(request, form.cleaned_data)
         if point is None:
@@ -317,15 +319,23 @@ def case_new(request):
                 title=form.cleaned_data["title"], description=form.cleaned_data["description"],
                 category=form.cleaned_data["category"], lat=point[0], lng=point[1],
                 address=form.cleaned_data["address"], source=Source.GRID_PATROL,
-                urgency=form.cleaned_data["urgency"]), form.cleaned_data.get("key") or None)
+                urgency=form.cleaned_data["urgency"], patrol=form.cleaned_data.get("patrol")),
+                form.cleaned_data.get("key") or None)
             if case is not None:
                 return redirect("cases:created", number=case.number)
     context = {
         "form": form,
+        "patrol": patrol_in_progress_of(request.user),
         "must_report": Category.objects.filter(must_report_item__isnull=False).order_by("must_report_item"),
         "my_tasks": selectors.with_relations(inbox.waiting_on(request.user)).order_by("due_at")[:20],
     }
     return render(request, "cases/new.html", context, status=400 if form.errors else 200)
+
+
+def _patrol_asked(request) -> int | None:
+    """The patrol the "report a problem found" link names (the service checks it is the filer's own, in progress)."""
+    value = request.GET.get("patrol", "")
+    return int(value) if value.isdigit() else None
 
 
 def _create_with_photo(request, form, data: services.NewCase, key: str | None):
@@ -472,6 +482,7 @@ def grid_page(request, code: str):
         "staff": public_staff_of_grid(code) if grid.level == Grid.Level.UNIT else [],
         "open_cases": selectors.with_relations(cases.filter(status__in=OPEN)).order_by("due_at")[:30],
         "figures": figures,
+        "patrol_coverage": coverage(request.user, grid.code if grid.level != Grid.Level.DISTRICT else None),
     }
     return render(request, "cases/grid.html", context)
 

@@ -35,6 +35,9 @@ Definitions (shown on every scorecard, see ``INDICATORS``):
   version says ``count_default_ratings``. Satisfied means a rating of 4 or 5.
 - the three rates (三率) — response, resolution, satisfaction rate — of the same cohort at the same
   cut-off, as ``cases.rates`` defines and computes them (one definition for the dashboard and here).
+- patrol rate (网格巡察): patrols started in a grid (a street: its grids) in the period up to the cut-off, over
+  the patrols its plan asks for in that time, at most 100 % (``patrols.coverage.patrol_counts``; the plans in
+  force when the results are computed). Grids without a plan have none.
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -55,6 +58,7 @@ from cases.rates import (
 )
 from core.calendar import working_clock_sql
 from core.models import CalendarDay
+from patrols.coverage import PatrolCounts, patrol_counts
 
 LEVELS = {"grid": "grid_id", "street": "street_id", "department": "department_id", "station": "station_id"}
 SATISFIED_FROM = 4
@@ -113,6 +117,9 @@ INDICATORS = [
     Indicator("satisfaction_rate", _("Satisfaction rate"),
               _("Rated cases rated 4 or 5 / rated cases; a case without a rating of its own (default ratings "
                 "aside) is rated by its latest reached callback."), kind="rate", drill="rated"),
+    Indicator("patrol_rate", _("Patrol rate"),
+              _("Patrols started in the grid (a street: its grids) in the period / the patrols its plan asks for "
+                "over the period, at most 100 %."), kind="rate"),
 ]
 INDICATOR_BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
 
@@ -273,6 +280,11 @@ def rates_by_unit(*, start: dt.datetime, end: dt.datetime, as_of: dt.datetime,
     cohort = Case.objects.filter(cohort_q(start=start, end=end, as_of=as_of))
     return {(level, unit): counts for level in (levels or list(LEVELS))
             for unit, counts in rate_counts(cohort, as_of=as_of, group_by=LEVELS[level]).items()}
+
+
+def patrols_by_unit(*, start: dt.datetime, end: dt.datetime, as_of: dt.datetime) -> dict[tuple[str, int], PatrolCounts]:
+    """{("grid" | "street", unit id): PatrolCounts} for the period up to the cut-off (two grouped queries)."""
+    return patrol_counts(start=start, end=min(end, as_of))
 
 
 def _positional(sql: str, params: dict) -> tuple[str, list]:

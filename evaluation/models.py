@@ -462,6 +462,10 @@ class SubjectResult(AppendOnlyModel):
     rates_rated = models.PositiveIntegerField(_("cases rated (with callbacks)"), default=0)
     rates_satisfied = models.PositiveIntegerField(_("cases rated satisfied (with callbacks)"), default=0)
     satisfaction_rate = models.DecimalField(_("satisfaction rate"), max_digits=5, decimal_places=4, null=True)
+    # Grid patrols (网格巡察): what the plans asked for over the period and what was walked (patrols.coverage).
+    patrols_planned = models.DecimalField(_("patrols planned"), max_digits=8, decimal_places=2, default=0)
+    patrols_made = models.PositiveIntegerField(_("patrols made"), default=0)
+    patrol_rate = models.DecimalField(_("patrol rate"), max_digits=5, decimal_places=4, null=True)
 
     sheets = models.PositiveIntegerField(_("score sheets received"), default=0)
     two_way_score = models.DecimalField(_("two-way score"), max_digits=5, decimal_places=2, null=True)

@@ -45,6 +45,8 @@ COMPONENTS = [
     Component("response", _("Response"), _("Response rate × 100.")),
     Component("resolution", _("Resolution"), _("Resolution rate × 100.")),
     Component("satisfaction_rate", _("Satisfaction rate (with callbacks)"), _("Satisfaction rate × 100.")),
+    # Grid patrols (网格巡察) against the grid's plan; weighted 0 by default like the three rates.
+    Component("patrol", _("Grid patrols"), _("Patrol rate × 100.")),
     Component("two_way", _("Two-way assessment"),
               _("Mean, over the flows that rate the unit, of the weighted totals of the sheets submitted in "
                 "that flow (sheets not submitted by the deadline are left out).")),
@@ -57,16 +59,16 @@ KINDS = ["grid", "street", "department", "station"]
 DEFAULT_WEIGHTS = {
     "grid": {"closure": 20, "on_time": 20, "rework": 5, "return": 0, "escalation": 5, "handling": 10,
              "satisfaction": 10, "two_way": 15, "survey": 15,
-             "response": 0, "resolution": 0, "satisfaction_rate": 0},
+             "response": 0, "resolution": 0, "satisfaction_rate": 0, "patrol": 0},
     "street": {"closure": 20, "on_time": 15, "rework": 5, "return": 5, "escalation": 5, "handling": 10,
                "satisfaction": 10, "two_way": 15, "survey": 15,
-               "response": 0, "resolution": 0, "satisfaction_rate": 0},
+               "response": 0, "resolution": 0, "satisfaction_rate": 0, "patrol": 0},
     "department": {"closure": 20, "on_time": 20, "rework": 10, "return": 5, "escalation": 0, "handling": 10,
                    "satisfaction": 10, "two_way": 15, "survey": 10,
-                   "response": 0, "resolution": 0, "satisfaction_rate": 0},
+                   "response": 0, "resolution": 0, "satisfaction_rate": 0, "patrol": 0},
     "station": {"closure": 20, "on_time": 20, "rework": 10, "return": 5, "escalation": 0, "handling": 10,
                 "satisfaction": 10, "two_way": 15, "survey": 10,
-                   "response": 0, "resolution": 0, "satisfaction_rate": 0},
+                   "response": 0, "resolution": 0, "satisfaction_rate": 0, "patrol": 0},
 }
 DEFAULT_PARAMETERS = {
     "handling_hours_full": "8",  # mean working hours to closure scoring 100
@@ -206,8 +208,10 @@ def _percent(rate: Decimal | None) -> Decimal | None:
 
 
 def components(fig: Figures, two_way: Decimal | None, survey_share: Decimal | None,
-               parameters: dict, three_rates: dict[str, Decimal | None] | None = None) -> dict[str, Decimal | None]:
-    """``three_rates``: {"response_rate", "resolution_rate", "satisfaction_rate"} of the unit (None: not known)."""
+               parameters: dict, three_rates: dict[str, Decimal | None] | None = None,
+               patrol_rate: Decimal | None = None) -> dict[str, Decimal | None]:
+    """``three_rates``: {"response_rate", "resolution_rate", "satisfaction_rate"} of the unit (None: not known);
+    ``patrol_rate``: patrols made / planned (None: no plan)."""
     three_rates = three_rates or {}
     return {
         "closure": _percent(fig.closure_rate),
@@ -220,6 +224,7 @@ def components(fig: Figures, two_way: Decimal | None, survey_share: Decimal | No
         "two_way": two_way,
         "survey": _percent(survey_share),
         **{key: _percent(three_rates.get(rate)) for key, rate in THREE_RATES.items()},
+        "patrol": _percent(patrol_rate),
     }
 
 

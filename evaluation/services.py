@@ -25,10 +25,11 @@ from core.notifications import Notice, notify
 from core.scoping import scope_of
 from core.workflow import Step
 from grids.models import Department, Grid, StreetUnit
+from patrols.coverage import PatrolCounts
 
 from . import bonus as bonus_math
 from . import periods, scoring
-from .indicators import CaseCounts, case_counts, rates_by_unit
+from .indicators import CaseCounts, case_counts, patrols_by_unit, rates_by_unit
 from .models import (
     BonusLine,
     BonusRule,
@@ -349,6 +350,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
     calendar_sync(until=timezone.localdate(as_of))
     counts = case_counts(start=period.start, end=period.end, as_of=as_of)
     three_rates = rates_by_unit(start=period.start, end=period.end, as_of=as_of)
+    patrols = patrols_by_unit(start=period.start, end=period.end, as_of=as_of)
     round_id, two_way = _two_way_inputs(period)
     survey, survey_rows = _survey_inputs(period)
     parameters, weights = rule.parameters, rule.weights
@@ -363,7 +365,8 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
         unit_rates = three_rates.get((kind, pk), RateCounts())
         rate_values = {"response_rate": unit_rates.response_rate, "resolution_rate": unit_rates.resolution_rate,
                        "satisfaction_rate": unit_rates.satisfaction_rate}
-        parts = scoring.components(fig, two_way_score, survey_share, parameters, rate_values)
+        unit_patrols = patrols.get((kind, pk), PatrolCounts())
+        parts = scoring.components(fig, two_way_score, survey_share, parameters, rate_values, unit_patrols.rate)
         results.append(SubjectResult(
             kind=kind, code=code, name=name, street_code=street_code if kind != SubjectKind.DEPARTMENT else "",
             department_code=department_code,
@@ -379,6 +382,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
             responses=unit_rates.responses, responded_on_time=unit_rates.responded_on_time,
             callbacks_reached=unit_rates.reached, callbacks_solved=unit_rates.solved, rates_rated=unit_rates.rated,
             rates_satisfied=unit_rates.satisfied, **rate_values,
+            patrols_planned=unit_patrols.planned, patrols_made=unit_patrols.made, patrol_rate=unit_patrols.rate,
             sheets=sum(n for n, _total in flow_inputs.values()), two_way_score=two_way_score, two_way=two_way_detail,
             survey_sample=survey_row.sample_size if survey_row else 0,
             survey_satisfied=survey_row.satisfied if survey_row else 0, survey_share=survey_share,
@@ -387,6 +391,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
             composite=scoring.composite(parts, weights[kind]),
         ))
         fingerprint_units.append([kind, code, name, unit_counts.as_list(), list(astuple(unit_rates)),
+                                  [str(unit_patrols.planned), unit_patrols.made],
                                   {flow: [n, str(total)] for flow, (n, total) in sorted(flow_inputs.items())},
                                   [survey_row.sample_size, survey_row.satisfied, survey_row.mean_score]
                                   if survey_row else None])
@@ -504,9 +509,9 @@ FIGURE_FIELDS = ["collected", "filed", "closed", "on_time_closed", "overdue", "r
                  "closure_rate", "on_time_rate", "rework_rate", "return_rate", "escalation_rate",
                  "mean_handling_hours", "satisfaction_mean", "satisfied_share", "responses", "responded_on_time",
                  "response_rate", "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated",
-                 "rates_satisfied", "satisfaction_rate", "sheets", "two_way_score",
-                 "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score", "components",
-                 "composite", "rank", "rank_in_street"]
+                 "rates_satisfied", "satisfaction_rate", "patrols_planned", "patrols_made", "patrol_rate", "sheets",
+                 "two_way_score", "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score",
+                 "components", "composite", "rank", "rank_in_street"]
 
 
 def run_verify(*, run: ResultRun) -> dict:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "grids",
+    "patrols",
     "cases",
     "community",
     "orgs",
@@ -422,6 +423,11 @@ CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 # Duplicate suggestions at intake: open cases of the same category this near the point and this recent.
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
 CASE_DUPLICATE_DAYS = float(os.environ.get("CASE_DUPLICATE_DAYS", "7"))
+
+# Grid patrols (patrols/): a point nobody checked in at for this many days is stale on the coverage lists; a
+# check-in farther than this from its point (or outside the grid) is recorded and flagged, never refused.
+PATROL_POINT_STALE_DAYS = int(os.environ.get("PATROL_POINT_STALE_DAYS", "7"))
+PATROL_CHECKIN_RADIUS_M = float(os.environ.get("PATROL_CHECKIN_RADIUS_M", "200"))
 # Joint handling (吹哨报到): how soon summoned units must report in, by the whistle's kind; at most this many units.
 JOINT_REPORT_IN = {
     "routine": {"working_hours": 8},  # 日常哨: within a working day

@@ -48,6 +48,9 @@ class CaseIn(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     reporter_email = serializers.EmailField(required=False, allow_blank=True)
+    patrol = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                      help_text=_("Found on a patrol: the id of your patrol in progress (source "
+                                                  "grid_patrol)"))
 
 
 class ActionIn(serializers.Serializer):
@@ -129,6 +132,8 @@ class CaseOut(serializers.ModelSerializer):
     station = serializers.CharField(source="station.code", default=None, read_only=True, allow_null=True)
     assignee = serializers.CharField(source="assignee.username", default=None, read_only=True, allow_null=True)
     merged_into = serializers.CharField(source="merged_into.number", default=None, read_only=True, allow_null=True)
+    patrol = serializers.IntegerField(source="patrol_id", read_only=True, allow_null=True,
+                                      help_text=_("The patrol on which it was found"))
     actions = AvailableActionsField(CASE_WORKFLOW, help_text=_("What you may do with this case now"))
 
     class Meta:
@@ -136,7 +141,7 @@ class CaseOut(serializers.ModelSerializer):
         fields = [
             "number", "title", "description", "category", "category_name", "source", "urgency", "status", "tier",
             "grid", "grid_name", "street", "lat", "lng", "address", "department", "station", "assignee",
-            "merged_into", "joint", "result", "light", "warn_at", "due_at", "extension_requested_until",
+            "merged_into", "patrol", "joint", "result", "light", "warn_at", "due_at", "extension_requested_until",
             "rework_count", "return_count", "escalation_count", "extension_count", "overdue_steps", "follow_up_count",
             "satisfaction",
             "satisfaction_comment", "satisfaction_defaulted", "created_at", "filed_at", "dispatched_at",

@@ -145,8 +145,8 @@ RESULT_FIELDS = ["id", "run", "period", "kind", "code", "name", "street_code", "
                  "escalation_rate", "extended", "mean_handling_hours", "rated", "satisfaction_mean", "satisfied",
                  "satisfied_share", "defaulted", "responses", "responded_on_time", "response_rate",
                  "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated", "rates_satisfied",
-                 "satisfaction_rate", "sheets", "two_way_score", "two_way", "survey_sample",
-                 "survey_satisfied", "survey_share", "survey_score", "components"]
+                 "satisfaction_rate", "patrols_planned", "patrols_made", "patrol_rate", "sheets", "two_way_score",
+                 "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score", "components"]
 
 
 class ResultOut(serializers.ModelSerializer):

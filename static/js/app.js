@@ -306,6 +306,7 @@
       var rate = data.three_rates[k];
       set("three_rates." + k, rate === null ? null : rate + "%");
     });
+    ["plans", "behind", "stale"].forEach(function (k) { set("patrols." + k, data.patrols[k]); });
     Object.keys(data.by_status).forEach(function (k) { set("by_status." + k, data.by_status[k]); });
     Object.keys(data.by_tier).forEach(function (k) { set("by_tier." + k, data.by_tier[k]); });
     trend.setOption({

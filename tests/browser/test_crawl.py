@@ -262,7 +262,7 @@ def seed_district() -> None:
     loading those would double the seeding time of every xdist worker."""
     seed_platform()
     seed_demo_people()
-    for app in ("community", "orgs", "evaluation"):
+    for app in ("patrols", "community", "orgs", "evaluation"):
         import_module(f"{app}.seeding").seed(demo=True)
 
 
@@ -326,6 +326,20 @@ def seed_cases(users) -> None:
     to_reject = report("to-reject", "非本辖区问题")
     act("dispatcher_a", to_reject, "reject", reason="不属于本街道管辖")
     report("waiting", "楼顶私搭彩钢房")  # the newest: first in the inboxes, waiting to be filed
+    patrolled(users, grid, now)
+
+
+def patrolled(users, grid, now) -> None:
+    """An ended patrol of worker_a in grid A (the demo's plan): a check-in at its gate and one from afar (flagged)."""
+    from patrols.services import patrol_check_in, patrol_end, patrol_start
+
+    patrol = patrol_start(user=users["worker_a"], grid=grid, now=now - dt.timedelta(hours=3))
+    gate = grid.patrol_points.order_by("name").first()
+    patrol_check_in(user=users["worker_a"], patrol=patrol, lat=gate.lat, lng=gate.lng, point=gate,
+                    now=now - dt.timedelta(hours=2, minutes=50))
+    patrol_check_in(user=users["worker_a"], patrol=patrol, lat=gate.lat + 0.05, lng=gate.lng, point=gate,
+                    note="定位漂移", now=now - dt.timedelta(hours=2, minutes=40))
+    patrol_end(user=users["worker_a"], patrol=patrol, summary="巡查正常", now=now - dt.timedelta(hours=2))
 
 
 def seed_results(users) -> None:

@@ -90,6 +90,9 @@ ACTORS = REPORTERS - {CT}  # add photos, take workflow actions: the hotline desk
 # The command-centre dashboard: a street's sub-centre or the district, the hotline desk included (the three rates).
 COMMAND = frozenset({SD, CT}) | DISTRICT
 DESK = frozenset({CS, SD, DC, CT})  # the hotline desk: the call-takers and the dispatchers
+# Grid patrols (网格巡察): the grid's own staff walk them, the district reads them; departments and the desk do not.
+PATROLLERS = frozenset({GW, CS, SD})
+PATROL_READERS = PATROLLERS | DISTRICT
 
 # ---------------------------------------------------------------------------------------- the table
 
@@ -185,6 +188,16 @@ TABLE: dict[str, Rule] = {
     "api-token-list": scoped(rows="api_token"),
     "api-token-detail": post_only(obj="api_token"),  # DELETE only: a token is never shown again
     "api-token-revoke-all": post_only(),
+    # --- API: grid patrols --------------------------------------------------------------------------
+    "patrol-plan-list": scoped(PATROL_READERS, rows="patrol_plan"),
+    "patrol-plan-detail": scoped(PATROL_READERS, obj="patrol_plan"),
+    "patrol-plan-coverage": scoped(PATROL_READERS),
+    "patrol-point-list": scoped(PATROL_READERS, rows="patrol_point"),
+    "patrol-point-detail": scoped(PATROL_READERS, obj="patrol_point"),
+    "patrol-list": scoped(PATROL_READERS, rows="patrol"),
+    "patrol-detail": scoped(PATROL_READERS, obj="patrol"),
+    "patrol-check-ins": post_only(PATROL_READERS, obj="patrol"),
+    "patrol-end": post_only(PATROL_READERS, obj="patrol"),
     # --- API: community -----------------------------------------------------------------------------
     "community-api:public-matters": anon_ok(rows="matter"),
     "community-api:public-matter": anon_ok(obj="matter"),
@@ -332,6 +345,13 @@ TABLE: dict[str, Rule] = {
     "cases:photo": scoped(obj="attachment"),
     "cases:grid": scoped(obj="grid"),
     "grids:geojson": scoped(rows="grid"),
+    "patrols:index": scoped(PATROL_READERS, rows="patrol"),
+    # Starting, checking in and ending are POSTs; a GET goes back to the list or the patrol's page.
+    "patrols:start": redirect(PATROLLERS),
+    "patrols:patrol": scoped(PATROL_READERS, obj="patrol"),
+    "patrols:check-in": redirect(PATROLLERS, obj="patrol"),
+    "patrols:end": redirect(PATROLLERS, obj="patrol"),
+    "patrols:photo": scoped(PATROL_READERS, obj="check_in"),
     "grids:grid": moved(obj="grid"),
     "notifications": scoped(rows="notification"),
     "api_tokens": scoped(rows="api_token"),
@@ -515,6 +535,7 @@ def build_world() -> World:
     from grids.seeding import seed_staff
     from orgs import services as orgs
     from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
+    from patrols import services as patrols
     from tests.cases.conftest import act, new_case
     from tests.orgs.conftest import make_organisation
 
@@ -560,6 +581,18 @@ def build_world() -> World:
         token, _raw = token_issue(station, name=f"MX{area}-TOKEN")
         mark("api_token", area, {"key": token.token_key}, token.token_key, page_token=f"MX{area}-TOKEN",
              roles=frozenset({DH}), district=False)
+
+        # a patrol plan of the grid with a point, and a patrol in progress checked in there with a photo
+        plan = patrols.plan_set(user=community_staff, grid=grid, times=2, every_days=7)
+        mark("patrol_plan", area, {"pk": plan.pk}, json_id(plan.pk))
+        point = patrols.point_add(user=worker, grid=grid, name=f"MX{area}-POINT", lat=grid.centroid_lat,
+                                  lng=grid.centroid_lng)
+        mark("patrol_point", area, {"pk": point.pk}, json_id(point.pk))
+        patrol = patrols.patrol_start(user=worker, grid=grid)
+        check_in = patrols.patrol_check_in(user=worker, patrol=patrol, lat=grid.centroid_lat, lng=grid.centroid_lng,
+                                           point=point, photo=_png())
+        mark("patrol", area, {"pk": patrol.pk}, json_id(patrol.pk), page_token=f"mx worker_{a}")
+        mark("check_in", area, {"pk": check_in.pk}, "")
 
         # must-visit households (visit past due, so the workbench lists them), attendance, neighbour care
         household = community.household_register(

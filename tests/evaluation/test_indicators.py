@@ -48,6 +48,7 @@ def test_it_scores_the_components_and_the_composite_by_hand(history):
         "satisfaction": "75.00", "two_way": None, "survey": None,
         # The three rates: every dispatch accepted in time, no callback yet, the same four ratings (weighted 0).
         "response": "100.00", "resolution": None, "satisfaction_rate": "75.00",
+        "patrol": None,  # grid A has no patrol plan
     }
     # Grid weights of rule v1 over the defined components: closure 20, on-time 20, rework 5, escalation 5,
     # speed 10, satisfaction 10 (return weighs 0 for a grid; no sheets, no survey).
