@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "grids",
+    "registers",
     "cases",
     "community",
     "orgs",

@@ -11,6 +11,7 @@ from core.metrics import metrics
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("grids.api.urls")),
+    path("registers/", include("registers.api.urls")),
     path("", include("cases.api.urls")),
     path("community/", include("community.api.urls")),
     path("orgs/", include("orgs.api.urls")),
@@ -40,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", core_views.notification_list, name="notifications"),
     path("cases/", include("cases.urls")),
     path("grids/", include("grids.urls")),
+    path("registers/", include("registers.urls")),
     path("public/", include("cases.public_urls")),
     path("public/grids/", include("grids.public_urls")),
     path("community/", include("community.urls")),
