@@ -30,8 +30,6 @@ class GridChoiceForm(forms.ModelForm):
             self.fields["grid"].label_from_instance = grid_label
 
 
-HOUSE_FIELDS = ["compound", "building", "entrance", "floor", "room", "use", "occupancy", "note"]
-PLACE_FIELDS = ["name", "kind", "address", "lat", "lng", "contact_name", "contact_phone", "active", "note"]
 RESIDENT_FIELDS = ["house", "kind", "name", "id_number", "gender", "birth_date", "phone", "moved_in_on", "status",
                    "note"]
 
@@ -39,23 +37,22 @@ RESIDENT_FIELDS = ["house", "kind", "name", "id_number", "gender", "birth_date",
 class HouseForm(GridChoiceForm):
     class Meta:
         model = House
-        fields = ["grid", *HOUSE_FIELDS]
-
-
-class HouseEditForm(HouseForm):
-    class Meta(HouseForm.Meta):
-        fields = HOUSE_FIELDS
+        fields = ["grid", "compound", "building", "entrance", "floor", "room", "use", "occupancy", "note"]
 
 
 class PlaceForm(GridChoiceForm):
     class Meta:
         model = Place
-        fields = ["grid", *PLACE_FIELDS]
+        fields = ["grid", "name", "kind", "address", "lat", "lng", "contact_name", "contact_phone", "active", "note"]
 
 
-class PlaceEditForm(PlaceForm):
-    class Meta(PlaceForm.Meta):
-        fields = PLACE_FIELDS
+def edit_form(form_class):
+    """The form of a row already on the register: the same fields, its grid left as it is."""
+    meta = type("Meta", (form_class.Meta,), {"fields": [name for name in form_class.Meta.fields if name != "grid"]})
+    return type(f"{form_class.__name__}Edit", (form_class,), {"Meta": meta})
+
+
+HouseEditForm, PlaceEditForm = edit_form(HouseForm), edit_form(PlaceForm)
 
 
 class ResidentForm(forms.ModelForm):
@@ -90,4 +87,4 @@ class ImportForm(forms.Form):
 
 def service_fields(form) -> dict:
     """What a form collected, as the services take it (nothing the form did not show)."""
-    return {name: form.cleaned_data[name] for name in form.fields if name != "grid"}
+    return {name: form.cleaned_data[name] for name in form.fields}

@@ -69,28 +69,38 @@ def house_detail(request, pk: int):
     return render(request, "registers/house.html", {"house": house, "residents": residents})
 
 
+def _save_page(request, form, service, *, done: str, title: str, back: str, then, **kwargs):
+    """A form page whose valid post goes to ``service``; ``then(row)`` is where the saved row is shown."""
+    if request.method == "POST" and form.is_valid():
+        row = run_service(form, service, user=request.user, **kwargs, **forms.service_fields(form))
+        if row:
+            messages.success(request, done)
+            return redirect(then(row))
+    return _form_page(request, form, title, back)
+
+
+def _house_page(house) -> str:
+    return reverse("registers:house", args=[house.pk])
+
+
+def _grid_page(row) -> str:
+    return reverse("registers:grid", args=[row.grid.code])
+
+
 @staff_page("registers.add_house")
 def house_new(request):
     form = forms.HouseForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        house = run_service(form, services.house_create, user=request.user, grid=form.cleaned_data["grid"],
-                            **forms.service_fields(form))
-        if house:
-            messages.success(request, _("The house is on the register."))
-            return redirect("registers:house", pk=house.pk)
-    return _form_page(request, form, _("Add a house to the register"), reverse("registers:index"))
+    return _save_page(request, form, services.house_create, done=_("The house is on the register."),
+                      title=_("Add a house to the register"), back=reverse("registers:index"), then=_house_page)
 
 
 @staff_page("registers.change_house")
 def house_edit(request, pk: int):
-    house = get_object_or_404(House.objects.visible_to(request.user, "change"), pk=pk)
+    house = get_object_or_404(House.objects.visible_to(request.user, "change").select_related("grid"), pk=pk)
     form = forms.HouseEditForm(request.POST or None, instance=house, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.house_update, user=request.user, house=house, **forms.service_fields(form)):
-            messages.success(request, _("The house is updated."))
-            return redirect("registers:house", pk=pk)
-    return _form_page(request, form, _("Edit the house %(address)s") % {"address": house.address},
-                      reverse("registers:house", args=[pk]))
+    return _save_page(request, form, services.house_update, house=house, done=_("The house is updated."),
+                      title=_("Edit the house %(address)s") % {"address": house.address}, back=_house_page(house),
+                      then=_house_page)
 
 
 def _houses_for(user, code: str):
@@ -104,13 +114,9 @@ def resident_new(request):
     initial = request.GET.dict()
     form = forms.ResidentForm(request.POST or None, houses=_houses_for(request.user, initial.get("grid", "")),
                               initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = forms.service_fields(form)
-        resident = run_service(form, services.resident_create, user=request.user, **fields)
-        if resident:
-            messages.success(request, _("The resident is on the register."))
-            return redirect("registers:house", pk=resident.house_id)
-    return _form_page(request, form, _("Add a resident"), reverse("registers:index"))
+    return _save_page(request, form, services.resident_create, done=_("The resident is on the register."),
+                      title=_("Add a resident"), back=reverse("registers:index"),
+                      then=lambda resident: _house_page(resident.house))
 
 
 @staff_page("registers.change_resident")
@@ -121,24 +127,16 @@ def resident_edit(request, pk: int):
         disclose(user, [resident], via=FORM)  # the form shows the identity number and phone whole
     form = forms.ResidentForm(request.POST or None, instance=resident,
                               houses=_houses_for(user, resident.house.grid.code))
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.resident_update, user=user, resident=resident, **forms.service_fields(form)):
-            messages.success(request, _("The resident is updated."))
-            return redirect("registers:house", pk=form.cleaned_data["house"].pk)
-    return _form_page(request, form, _("Edit %(name)s") % {"name": resident.name},
-                      reverse("registers:house", args=[resident.house_id]))
+    return _save_page(request, form, services.resident_update, resident=resident, done=_("The resident is updated."),
+                      title=_("Edit %(name)s") % {"name": resident.name}, back=_house_page(resident.house),
+                      then=lambda row: _house_page(row.house))
 
 
 @staff_page("registers.add_place")
 def place_new(request):
     form = forms.PlaceForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
-        place = run_service(form, services.place_create, user=request.user, grid=form.cleaned_data["grid"],
-                            **forms.service_fields(form))
-        if place:
-            messages.success(request, _("The unit or place is on the register."))
-            return redirect("registers:grid", code=place.grid.code)
-    return _form_page(request, form, _("Add a unit or place"), reverse("registers:index"))
+    return _save_page(request, form, services.place_create, done=_("The unit or place is on the register."),
+                      title=_("Add a unit or place"), back=reverse("registers:index"), then=_grid_page)
 
 
 @staff_page("registers.change_place")
@@ -148,12 +146,8 @@ def place_edit(request, pk: int):
     if request.method != "POST":
         disclose(user, [place], via=FORM)
     form = forms.PlaceEditForm(request.POST or None, instance=place, user=user)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, services.place_update, user=user, place=place, **forms.service_fields(form)):
-            messages.success(request, _("The unit or place is updated."))
-            return redirect("registers:grid", code=place.grid.code)
-    return _form_page(request, form, _("Edit %(name)s") % {"name": place.name},
-                      reverse("registers:grid", args=[place.grid.code]))
+    return _save_page(request, form, services.place_update, place=place, done=_("The unit or place is updated."),
+                      title=_("Edit %(name)s") % {"name": place.name}, back=_grid_page(place), then=_grid_page)
 
 
 @staff_page(*ADD_EVERY)
@@ -165,10 +159,11 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         grid = form.cleaned_data["grid"]
         try:
-            report = register_import(user=request.user, grid=grid, content=form.cleaned_data["file"].read())
+            report = run_service(form, register_import, user=request.user, grid=grid,
+                                 content=form.cleaned_data["file"].read())
         except RegisterImportError as error:
-            errors = error.errors
-        else:
+            errors, report = error.errors, None
+        if report:
             messages.success(request, _("Imported %(houses)s houses, %(residents)s residents and %(places)s units "
                                         "and places.") % vars(report))
             return redirect("registers:grid", code=grid.code)

@@ -28,6 +28,11 @@ class RegisterViewSet(ScopedViewSet):
     update_serializer_class = None
     discloses = False
 
+    def get_serializer_class(self):
+        if self.action == "partial_update" and self.update_serializer_class:
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return disclose(self.request.user, page, via=API) if self.discloses and page is not None else page
@@ -46,7 +51,7 @@ class RegisterViewSet(ScopedViewSet):
         return self.answer(self.create_with(user=request.user, **self.validated()), status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        fields = self.validated(self.update_serializer_class, partial=True)
+        fields = self.validated(partial=True)
         return self.answer(self.update_with(user=request.user, **{self.basename: self.get_object()}, **fields))
 
 
@@ -60,10 +65,6 @@ class HouseViewSet(RegisterViewSet):
     input_serializer_class = s.HouseIn
     update_serializer_class = s.HouseUpdateIn
     create_with, update_with = staticmethod(services.house_create), staticmethod(services.house_update)
-
-    @extend_schema(request=s.HouseUpdateIn)
-    def partial_update(self, request, pk=None):
-        return super().partial_update(request, pk)
 
 
 @extend_schema(tags=["registers"])
@@ -92,10 +93,6 @@ class PlaceViewSet(RegisterViewSet):
     update_serializer_class = s.PlaceUpdateIn
     discloses = True
     create_with, update_with = staticmethod(services.place_create), staticmethod(services.place_update)
-
-    @extend_schema(request=s.PlaceUpdateIn)
-    def partial_update(self, request, pk=None):
-        return super().partial_update(request, pk)
 
 
 class KeepsRegisters(permissions.BasePermission):

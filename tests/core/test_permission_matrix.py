@@ -533,9 +533,9 @@ def build_world() -> World:
     from grids.models import Grid, StaffProfile
     from grids.seeding import seed_staff
     from orgs import services as orgs
+    from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
     from registers import services as registers
     from registers.seeding import identity_number
-    from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
     from tests.cases.conftest import act, new_case
     from tests.orgs.conftest import make_organisation
 
