@@ -10,7 +10,7 @@ from .models import House, PersonalDataView, Place, Resident
 
 
 def masked_column(name: str, label):
-    def column(obj):
+    def column(model_admin, obj):
         return masked(getattr(obj, name))
 
     column.short_description = label

@@ -102,12 +102,13 @@ class KeepsRegisters(permissions.BasePermission):
 
 @extend_schema(tags=["registers"])
 class RegisterImportView(APIView):
-    """Import a grid's houses, residents and places from one XLSX workbook: every row or none."""
+    """Import a grid's houses, residents and places from one XLSX workbook: every row or none. A workbook with bad
+    rows is a 400 listing ``errors`` (sheet, row, column, message); a bad ``grid`` or ``file`` a 400 on that field."""
 
     permission_classes = [KeepsRegisters]
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": s.ImportIn}, responses={201: s.ImportOut, 400: s.ImportErrorsOut})
+    @extend_schema(request={"multipart/form-data": s.ImportIn}, responses={201: s.ImportOut})
     def post(self, request):
         given = s.ImportIn(data=request.data)
         given.is_valid(raise_exception=True)
