@@ -3,6 +3,7 @@ photos, exports, notifications and the command-centre dashboard. They work witho
 scripts only add maps, charts, live countdowns and in-place refresh."""
 import csv
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
 from patrols.coverage import coverage
 from patrols.selectors import patrol_in_progress_of
+from registers.selectors import register_figures
 
 from . import attachments, callbacks, duplicates, forms, hotline, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
@@ -454,7 +456,23 @@ def _must_report_confirmation(request, form, category, point):
         "item": form.cleaned_data["item"], "note": form.cleaned_data.get("note") or "", "confirm": True,
         "lat": form.cleaned_data.get("lat"), "lng": form.cleaned_data.get("lng"), "key": secrets.token_hex(8)})
     return render(request, "cases/must_report_confirm.html", {
-        "form": confirm, "category": category, "located": located, "at_my_position": given})
+        "form": confirm, "category": category, "located": located, "at_my_position": given,
+        "register_entry": _register_entry(request.user, category.must_report_item, located)})
+
+
+# 九必报 items that change a grid's base register, and the register form each opens prefilled: 4 outsiders moving in
+# (a floating resident), 6 a resident renting out a home (a house let out).
+REGISTER_ENTRIES = {4: ("registers:resident-new", "registers.add_resident", {"kind": "floating"}),
+                    6: ("registers:house-new", "registers.add_house", {"occupancy": "rented"})}
+
+
+def _register_entry(user, item: int, located) -> str | None:
+    """The prefilled register form this must-report item asks to fill in, for a keeper of the grid's register."""
+    entry = REGISTER_ENTRIES.get(item)
+    if entry is None or located is None or not user.has_perm(entry[1]):
+        return None
+    name, _perm, prefilled = entry
+    return f"{reverse(name)}?{urlencode({'grid': located.code, **prefilled})}"
 
 
 @staff_page("cases.view_case")
@@ -483,6 +501,7 @@ def grid_page(request, code: str):
         "open_cases": selectors.with_relations(cases.filter(status__in=OPEN)).order_by("due_at")[:30],
         "figures": figures,
         "patrol_coverage": coverage(request.user, grid.code if grid.level != Grid.Level.DISTRICT else None),
+        "register": register_figures(request.user, grid) if grid.level == Grid.Level.UNIT else None,
     }
     return render(request, "cases/grid.html", context)
 

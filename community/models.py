@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from core import tracking
 from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
+from registers.models import House
 
 from .roles import SENSITIVE_ROLES
 
@@ -173,6 +174,9 @@ class Household(models.Model):
     overdue_flagged_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    house = models.ForeignKey(House, verbose_name=_("house on the register"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="must_visit_households",
+                              help_text=_("The house of the grid's base register the household lives in"))
 
     objects = ScopedQuerySet.as_manager()
     scope_path = ScopePath(grid="grid__code", roles=SENSITIVE_ROLES)

@@ -21,6 +21,7 @@ from core.schedules import schedule_daily
 from grids.demo import DEMO_STREETS, XUEYUANLU
 from grids.models import Community, Grid
 from grids.seeding import SeedReport, upsert_by_key
+from registers.models import House
 
 from . import models
 from .services import household_next_due, households_flag_overdue
@@ -279,10 +280,14 @@ def _seed_demo_street(street_code: str, index: int) -> int:
 
 def _seed_demo_households(grid, g_index: int, s_index: int, categories, rng, today) -> int:
     households = 8 if grid.code.startswith(XUEYUANLU) else 6
+    # The first households live in houses of the grid's base register (where the demo keeps one).
+    houses = list(House.objects.filter(grid=grid, residents__isnull=False).distinct().order_by("id"))
     for h_index in range(households):
+        house = houses[h_index] if h_index < len(houses) else None
+        address = f"{grid.community.name}{h_index + 1}号楼{rng.randint(1, 6)}单元{rng.randint(101, 1802)}"
         household = models.Household.objects.create(
+            house=house, address=house.address if house else address,
             grid=grid, head_name=f"{SURNAMES[(h_index + s_index) % 10]}{GIVEN_NAMES[(g_index + h_index) % 10]}",
-            address=f"{grid.community.name}{h_index + 1}号楼{rng.randint(1, 6)}单元{rng.randint(101, 1802)}",
             phone=f"139{rng.randint(10000000, 99999999)}", members=rng.randint(1, 5), note=DEMO_NOTE,
             registered_on=today - timedelta(days=200),
         )

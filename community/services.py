@@ -119,12 +119,15 @@ def household_register(
     return household
 
 
-HOUSEHOLD_EDITABLE = {"head_name", "address", "phone", "members", "note"}
+HOUSEHOLD_EDITABLE = {"head_name", "address", "phone", "members", "note", "house"}
 
 
 @transaction.atomic
 def household_update(*, user, household: Household, categories=None, **fields) -> Household:
     household = locked_for_change(user, household)
+    house = fields.get("house")
+    if house is not None and house.grid_id != household.grid_id:
+        raise ValidationError({"house": _("Choose a house of the household's own grid.")})
     unknown = set(fields) - HOUSEHOLD_EDITABLE
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})

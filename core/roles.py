@@ -10,7 +10,7 @@ from importlib import import_module
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
-PLATFORM_APPS = ("grids", "patrols", "cases", "community", "orgs", "evaluation")
+PLATFORM_APPS = ("grids", "registers", "patrols", "cases", "community", "orgs", "evaluation")
 # Stands for every view permission of the platform's apps.
 ALL_VIEW = "*.view"
 

@@ -88,7 +88,7 @@ def read_rows(path: Path | str, content: bytes | None = None) -> list[dict[str, 
     return rows
 
 
-def _choice(value: str, choices, field: str) -> str:
+def choice_value(value: str, choices, field: str) -> str:
     """A choice given by its code or by its label in any of the platform's languages."""
     labels = {}
     for language, _name in settings.LANGUAGES:
@@ -126,7 +126,7 @@ def _clean_row(row: dict[str, str]) -> dict:
             cleaned[name] = default
             continue
         try:
-            cleaned[name] = _choice(value, choices, name)
+            cleaned[name] = choice_value(value, choices, name)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 errors.setdefault(field, []).extend(messages)

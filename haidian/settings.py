@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "core",
     "grids",
     "patrols",
+    "registers",
     "cases",
     "community",
     "orgs",

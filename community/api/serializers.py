@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.api import AvailableActionsField
 from grids.models import Community, Grid
+from registers.models import House
 
 from .. import models
 from ..workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW
@@ -109,7 +110,7 @@ class HouseholdOut(serializers.ModelSerializer):
     class Meta:
         model = models.Household
         fields = ["id", "grid", "head_name", "address", "phone", "members", "categories", "note", "registered_on",
-                  "active", "left_reason", "last_visited_on", "next_visit_due", "is_overdue"]
+                  "active", "left_reason", "last_visited_on", "next_visit_due", "is_overdue", "house"]
 
 
 class HouseholdIn(serializers.Serializer):
@@ -131,6 +132,8 @@ class HouseholdUpdateIn(serializers.Serializer):
     categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
                                               queryset=models.VisitCategory.objects.all())
     note = serializers.CharField(required=False, allow_blank=True)
+    house = serializers.PrimaryKeyRelatedField(queryset=House.objects.all(), required=False, allow_null=True,
+                                               help_text=_("The house of the grid's base register it lives in"))
 
 
 class HouseholdRemoveIn(serializers.Serializer):

@@ -5,7 +5,7 @@ from django.urls import get_resolver
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-APPS = ("core", "grids", "cases", "community", "orgs", "evaluation")
+APPS = ("core", "grids", "registers", "cases", "community", "orgs", "evaluation")
 
 
 def _subclasses(cls):

@@ -253,6 +253,14 @@ TABLE: dict[str, Rule] = {
     "community-api:matter-act": post_only(COMMUNITY_WORK, obj="matter"),
     "community-api:matter-milestones": post_only(COMMUNITY_WORK, obj="matter"),
     "community-api:matter-milestone-done": post_only(COMMUNITY_WORK, obj="matter", args={"milestone_id": "1"}),
+    # --- API: base registers (houses, residents, places): the grid's own staff, their supervisors, the district --
+    "registers-api:house-list": sensitive(rows="house"),
+    "registers-api:house-detail": sensitive(obj="house"),
+    "registers-api:resident-list": sensitive(rows="resident"),
+    "registers-api:resident-detail": sensitive(obj="resident"),
+    "registers-api:place-list": sensitive(rows="place"),
+    "registers-api:place-detail": sensitive(obj="place"),
+    "registers-api:import": post_only(HOUSEHOLD_KEEPERS),
     # --- API: social organisations ------------------------------------------------------------------
     "orgs-api:public-organisations": anon_ok(rows="organisation"),
     "orgs-api:public-projects": anon_ok(rows="project"),
@@ -387,6 +395,17 @@ TABLE: dict[str, Rule] = {
     "community:public-propose": anon_ok(),
     "community:public-track": anon_ok(),
     "community:public-matter": anon_ok(obj="matter"),
+    # The registers: read by the grid's own staff, their supervisors and the district; kept by the first two.
+    "registers:index": scoped(SENSITIVE_READERS),
+    "registers:grid": sensitive(obj="grid"),
+    "registers:house": sensitive(obj="house"),
+    "registers:house-new": public(HOUSEHOLD_KEEPERS),
+    "registers:house-edit": scoped(HOUSEHOLD_KEEPERS, obj="house"),
+    "registers:resident-new": public(HOUSEHOLD_KEEPERS),
+    "registers:resident-edit": scoped(HOUSEHOLD_KEEPERS, obj="resident"),
+    "registers:place-new": public(HOUSEHOLD_KEEPERS),
+    "registers:place-edit": scoped(HOUSEHOLD_KEEPERS, obj="place"),
+    "registers:import": public(HOUSEHOLD_KEEPERS),
     "orgs:organisations": scoped(ORG_READERS, rows="organisation"),
     "orgs:organisation-new": public(ORG_FOUNDERS),
     "orgs:organisation": scoped(ORG_READERS, obj="organisation"),
@@ -536,6 +555,8 @@ def build_world() -> World:
     from orgs import services as orgs
     from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
     from patrols import services as patrols
+    from registers import services as registers
+    from registers.seeding import identity_number
     from tests.cases.conftest import act, new_case
     from tests.orgs.conftest import make_organisation
 
@@ -615,6 +636,15 @@ def build_world() -> World:
         mark("care_target", area, {"pk": target.pk}, f"MX{area}-CARE")
         mark("care_pairing", area, {"pk": pairing.pk}, f"MX{area}-HELPER")
         mark("care_coverage", area, {}, community_row.name)
+
+        # the base registers: a house with a resident, and a place
+        house = registers.house_create(user=worker, grid=grid, building=f"MX{area}-HOUSE", room="101")
+        mark("house", area, {"pk": house.pk}, f"MX{area}-HOUSE")
+        resident = registers.resident_create(user=worker, house=house, kind="floating", name=f"MX{area}-RESIDENT",
+                                             id_number=identity_number("370102", dt.date(1990, 1, 1), 11))
+        mark("resident", area, {"pk": resident.pk}, f"MX{area}-RESIDENT")
+        place = registers.place_create(user=worker, grid=grid, name=f"MX{area}-PLACE", kind="shop", address="1号")
+        mark("place", area, {"pk": place.pk}, f"MX{area}-PLACE")
 
         # volunteers, deliberation, practical matters of the grid's community
         station_org = VolunteerOrg.objects.get(community=community_row)
@@ -943,7 +973,8 @@ def test_the_district_commander_sees_every_staff_member_of_the_district(world):
     assert response.json()["count"] == world.staff_total, "the district commander's staff list is not the district"
 
 
-PERSONAL_RECORDS = ("household", "visit", "attendance", "care_target", "care_pairing", "care_contact")
+PERSONAL_RECORDS = ("household", "visit", "attendance", "care_target", "care_pairing", "care_contact", "house",
+                    "resident", "place")
 
 
 @pytest.mark.parametrize("role", [EV, AU, DH])
