@@ -191,9 +191,9 @@ def test_the_writers_queries_do_not_grow_with_the_rows(cast, settings, tmp_path)
 
 def test_rows_are_read_in_keyset_chunks_by_id(cast):
     cases = [new_case(cast.worker_a) for _ in range(5)]
-    rows = Case.objects.filter(pk__in=[c.pk for c in cases])
+    rows = Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "number")
     chunks = list(exports.chunks(rows, limit=4, size=3))
-    assert [[c.pk for c in chunk] for chunk in chunks] == [[c.pk for c in cases[:3]], [cases[3].pk]]
+    assert chunks == [[(c.pk, c.number) for c in cases[:3]], [(cases[3].pk, cases[3].number)]]
 
 
 def test_on_object_storage_the_download_is_a_short_lived_url(as_user, cast, street_cases, object_storage,
