@@ -47,6 +47,13 @@ def job_of(response) -> CaseExport:
     return CaseExport.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[-1]))
 
 
+def exported(client, capture, fmt="csv", query="view=all") -> bytes:
+    """The file as its reader gets it: asked for on the list, written by the exports queue's worker, downloaded."""
+    job = job_of(ask(client, capture, fmt, query))
+    export_cases.apply(args=[job.pk])
+    return b"".join(client.get(reverse("cases:export-download", args=[job.pk])).streaming_content)
+
+
 def csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
