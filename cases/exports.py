@@ -118,6 +118,19 @@ def _write(export: CaseExport) -> None:
                                                    state=CaseExport.State.DONE, finished_at=timezone.now())
 
 
+def exports_expire(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Delete the exports older than ``CASE_EXPORT_KEEP_DAYS``, file and record (beat, nightly). Returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.CASE_EXPORT_KEEP_DAYS)
+    expired = 0
+    while old := list(CaseExport.objects.filter(created_at__lt=cutoff).order_by("pk")[:batch]):
+        for export in old:
+            if export.file:
+                export.file.delete(save=False)  # a file already gone is no error
+        CaseExport.objects.filter(pk__in=[export.pk for export in old]).delete()
+        expired += len(old)
+    return expired
+
+
 def chunks(rows, *, limit: int, size: int | None = None):
     """Lists of rows (tuples, the id first) in id order, a chunk per query (``WHERE id > last ORDER BY id LIMIT
     size``), ``limit`` in all."""

@@ -455,6 +455,7 @@ FILE_UPLOAD_HANDLERS = [
 CASE_EXPORT_CHUNK = int(os.environ.get("CASE_EXPORT_CHUNK", "2000"))
 CASE_EXPORTS_PER_HOUR = int(os.environ.get("CASE_EXPORTS_PER_HOUR", "6"))
 CASE_EXPORT_MAX_ROWS = int(os.environ.get("CASE_EXPORT_MAX_ROWS", "1000000"))
+CASE_EXPORT_KEEP_DAYS = float(os.environ.get("CASE_EXPORT_KEEP_DAYS", "7"))  # then a nightly job deletes the file
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 # Duplicate suggestions at intake: open cases of the same category this near the point and this recent.
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))

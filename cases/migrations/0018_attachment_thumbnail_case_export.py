@@ -7,10 +7,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def schedule(apps, schema_editor):
+    """Finished exports are kept CASE_EXPORT_KEEP_DAYS; a nightly job deletes them."""
+    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    nightly, _ = CrontabSchedule.objects.get_or_create(minute="30", hour="3", day_of_week="*", day_of_month="*",
+                                                       month_of_year="*", timezone=settings.TIME_ZONE)
+    PeriodicTask.objects.update_or_create(name="expire case exports",
+                                          defaults={"task": "cases.expire_exports", "crontab": nightly})
+
+
+def unschedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="expire case exports").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0017_reply_templates'),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -44,4 +59,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['requested_by', 'created_at'], name='case_export_requested_idx')],
             },
         ),
+        migrations.RunPython(schedule, unschedule),
     ]

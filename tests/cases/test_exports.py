@@ -2,6 +2,7 @@
 chunks, followed on a page that refreshes itself, downloaded through the permission check (from object storage
 as a presigned URL); one person's rows and one person's file; throttled."""
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -216,3 +217,24 @@ def test_on_object_storage_the_download_is_a_short_lived_url(as_user, cast, stre
     assert [row[0] for row in csv_rows(fetch(response["Location"]))[1:]] == [mine.number]
     refused = as_user(cast.dispatcher_b).get(reverse("cases:export-download", args=[job.pk]))
     assert refused.status_code == 404 and "Location" not in refused
+
+
+def test_exports_are_deleted_with_their_files_after_the_days_they_are_kept(
+        as_user, cast, django_capture_on_commit_callbacks, settings, tmp_path):
+    from django_celery_beat.models import PeriodicTask
+
+    from cases.tasks import expire_exports
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.CASE_EXPORT_KEEP_DAYS = 7
+    client = as_user(cast.dispatcher_a)
+    old = job_of(ask(client, django_capture_on_commit_callbacks))
+    export_cases.apply(args=[old.pk])
+    old.refresh_from_db()
+    CaseExport.objects.filter(pk=old.pk).update(created_at=old.created_at - dt.timedelta(days=8))
+    recent = job_of(ask(client, django_capture_on_commit_callbacks))
+    assert (tmp_path / old.file.name).exists()
+    expire_exports.apply()
+    assert list(CaseExport.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not (tmp_path / old.file.name).exists()
+    assert PeriodicTask.objects.get(name="expire case exports").task == "cases.expire_exports"
