@@ -44,6 +44,17 @@ def notified(user, case, kind=None):
 
 
 @pytest.fixture
+def as_user(client):
+    """The test client, logged in as the user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def small_case(cast):
     """A small-cycle case reported by worker_a in street A, not yet filed."""
     return new_case(cast.worker_a)

@@ -23,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def street_cases(cast):
     """A case in each street."""
     return (new_case(cast.worker_a, title="甲街道的问题"),

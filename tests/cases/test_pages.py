@@ -12,15 +12,6 @@ from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def test_anonymous_staff_pages_redirect_to_login(client, small_case):
     for url in (reverse("cases:inbox"), reverse("cases:detail", args=[small_case.number]), reverse("cases:dashboard"),
                 reverse("cases:new"), reverse("cases:grid", args=[GRID_A])):
