@@ -1,10 +1,12 @@
 """Benchmarks at district scale, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/haidian_bench python -m bench [all|generate|intake|lists|sweep]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/haidian_bench python -m bench \
+        [all|generate|intake|lists|dashboard|sweep|exports]
 
 ``generate`` migrates, seeds the district and loads ``--cases`` cases with their events; the others
 measure against what is loaded. Targets (2-core machine): intake >= 250 cases/s; list p95 < 50 ms
-at 1 M cases; dashboard well under 1 s; sweep of 10,000 due < 10 s and < 100 ms with none due.
+at 1 M cases; dashboard well under 1 s; sweep of 10,000 due < 10 s and < 100 ms with none due; an export of
+every case with memory flat (the resident set grows by tens of MB, not with the rows).
 """
 import argparse
 
@@ -15,7 +17,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", nargs="?", default="all",
-                        choices=["all", "generate", "intake", "lists", "dashboard", "sweep"])
+                        choices=["all", "generate", "intake", "lists", "dashboard", "sweep", "exports"])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases to generate (default 1,000,000)")
     parser.add_argument("--closed-share", type=float, default=0.0, help="share generated as closed and evaluated")
     parser.add_argument("--intake", type=int, default=4000, help="cases to post in the intake run")
@@ -23,6 +25,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--repeats", type=int, default=30, help="requests per list query")
     parser.add_argument("--due", type=int, default=10_000, help="cases falling due in the sweep run")
+    parser.add_argument("--tracemalloc", action="store_true", help="exports: also trace Python's allocations (slower)")
     args = parser.parse_args()
     setup_django()
     from django.core.management import call_command
@@ -59,6 +62,12 @@ def main() -> None:
               f"nothing due {result['idle_seconds'] * 1000:.1f} ms;"
               f" {result['busy_total']:,} due (of {result['due']:,}) {result['busy_seconds']:.2f} s "
               f"({result['busy_total'] / max(result['busy_seconds'], 1e-9):,.0f} cases/s)")
+    if args.what in ("all", "exports"):
+        from .exports import run_exports
+
+        print("background export of the case list (the exports queue's job, in-process):")
+        for line in run_exports(trace=args.tracemalloc):
+            print(line)
     if args.what in ("all", "intake"):
         from .intake import run_intake
 

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ReadOnlyAdmin
 from core.scoping import scope_of
 
-from .models import Case, CaseEvent, Category, Open311Client, ReplyTemplate, Route, department_of
+from .models import Case, CaseEvent, CaseExport, Category, Open311Client, ReplyTemplate, Route, department_of
 
 
 class RouteInline(admin.TabularInline):
@@ -54,6 +54,19 @@ class CaseAdmin(ReadOnlyAdmin):
     list_select_related = ["grid", "category"]
     show_full_result_count = False
     inlines = [CaseEventInline]
+
+
+@admin.register(CaseExport)
+class CaseExportAdmin(ReadOnlyAdmin):
+    """The background exports, to see what failed and how long they take. The files are their requesters' alone:
+    the admin shows no link to them."""
+
+    list_display = ["id", "requested_by", "format", "state", "rows_written", "rows_total", "created_at",
+                    "finished_at", "error"]
+    list_filter = ["state", "format"]
+    fields = ["requested_by", "format", "query", "language", "state", "rows_total", "rows_written", "error",
+              "created_at", "started_at", "finished_at"]
+    list_select_related = ["requested_by"]
 
 
 @admin.register(Open311Client)

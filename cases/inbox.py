@@ -117,3 +117,9 @@ ORDERS = {"oldest": ["id"], "due": ["due_at", "-id"]}
 def filtered(queryset: QuerySet[Case], params, sort: str = "") -> QuerySet[Case]:
     """The inbox's filters (the same FilterSet as the API's list), in the order asked for."""
     return CaseFilter(params, queryset=queryset).qs.order_by(*ORDERS.get(sort, ["-id"]))
+
+
+def listed(user, params, view: str, sort: str = "") -> QuerySet[Case]:
+    """The case list's rows: those waiting on the user (view "mine") or all they see, filtered by ``params``."""
+    base = waiting_on(user) if view == "mine" else Case.objects.visible_to(user)
+    return filtered(base, params, sort)

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -505,6 +506,11 @@ def attachment_path(instance, filename):
     return f"cases/{instance.case.number}/{instance.stage}-{secrets.token_hex(6)}.{instance.extension}"
 
 
+def thumbnail_path(instance, filename):
+    """Beside the photo: ``<photo name>-thumb.jpg``."""
+    return f"{instance.file.name.rsplit('.', 1)[0]}-thumb.jpg"
+
+
 class Attachment(models.Model):
     class Stage(models.TextChoices):
         BEFORE = "before", _("Before handling")
@@ -513,6 +519,8 @@ class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
     stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
     file = models.FileField(_("file"), upload_to=attachment_path)
+    # A small JPEG for the case page (photos of earlier releases have none: the page shows the photo itself).
+    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_path, blank=True)
     content_type = models.CharField(max_length=40)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
@@ -525,6 +533,69 @@ class Attachment(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["id"]
+
+
+def export_path(instance, filename):
+    return f"exports/{instance.requested_by_id}/{secrets.token_hex(8)}-{filename}"
+
+
+class CaseExport(models.Model):
+    """The case list as a spreadsheet, written by a background job (``cases/exports.py``) while its requester
+    watches the progress. The rows are those the requester saw when asking; the job is theirs alone."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook")
+        CSV = "csv", _("CSV text file")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    query = models.CharField(max_length=2000, blank=True)  # the case list's filters, as its query string
+    language = models.CharField(max_length=12)  # the headings' and labels' language: the requester's
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(person="requested_by_id")  # nobody else's, whatever their scope
+
+    class Meta:
+        verbose_name = _("case export")
+        verbose_name_plural = _("case exports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["requested_by", "created_at"], name="case_export_requested_idx")]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, self.rows_written * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def filename(self) -> str:
+        return f"cases-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.format}"
+
+    @property
+    def content_type(self) -> str:
+        return EXPORT_CONTENT_TYPES[self.format]
+
+
+EXPORT_CONTENT_TYPES = {CaseExport.Format.CSV: "text/csv; charset=utf-8",
+                        CaseExport.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 class Open311Client(models.Model):

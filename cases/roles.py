@@ -2,7 +2,8 @@ from core.roles import Role
 
 # change_case: may take workflow actions (which ones, on which cases, the workflow table decides).
 ACTING = ["cases.view_case", "cases.add_case", "cases.change_case", "cases.view_category", "cases.view_caseevent",
-          "cases.add_attachment", "cases.view_attachment", "cases.view_callback", "cases.view_replytemplate"]
+          "cases.add_attachment", "cases.view_attachment", "cases.view_callback", "cases.view_replytemplate",
+          "cases.view_caseexport"]
 # A department keeps its own reply templates (常用语) in the admin; the district keeps the district-wide ones.
 KEEPS_REPLY_TEMPLATES = ["cases.add_replytemplate", "cases.change_replytemplate", "cases.delete_replytemplate"]
 
@@ -16,7 +17,7 @@ FOLLOW_UP = "cases.record_follow_up"
 # The desk calls back after closure (回访) too.
 CALL_TAKING = ["cases.view_case", "cases.add_case", "cases.view_category", "cases.view_caseevent",
                "cases.view_attachment", FOLLOW_UP, "cases.view_callback", "cases.add_callback",
-               "cases.view_replytemplate"]
+               "cases.view_replytemplate", "cases.view_caseexport"]
 
 ROLE_PERMISSIONS = {
     Role.GRID_WORKER: ACTING,

@@ -1,6 +1,8 @@
 """Celery tasks: thin wrappers over services, taking ids and plain values."""
 from celery import shared_task
 
+from .exports import EXPORT_TASK, export_write, exports_expire
+
 
 @shared_task(name="cases.sweep_deadlines", ignore_result=True)
 def sweep_deadlines():
@@ -16,3 +18,15 @@ def refresh_dashboard():
     from .dashboard import district_aggregates
 
     district_aggregates(refresh=True)
+
+
+@shared_task(name=EXPORT_TASK, ignore_result=True)
+def export_cases(export_id: int):
+    """Routed to the ``exports`` queue (CELERY_TASK_ROUTES): a large export never delays the sweep or the mail."""
+    export_write(export_id)
+
+
+@shared_task(name="cases.expire_exports", ignore_result=True)
+def expire_exports():
+    """Nightly (migration cases 0018): exports older than CASE_EXPORT_KEEP_DAYS go, files and all."""
+    return exports_expire()

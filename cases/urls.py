@@ -11,6 +11,8 @@ urlpatterns = [
     path("must-report/", views.case_must_report, name="must-report"),
     path("bulk-dispatch/", views.case_bulk_dispatch, name="bulk-dispatch"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.case_export, name="export"),
+    path("exports/<int:pk>/", views.case_export_job, name="export-job"),
+    path("exports/<int:pk>/download/", views.case_export_download, name="export-download"),
     path("notifications/", RedirectView.as_view(pattern_name="notifications", permanent=True)),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/data.json", views.dashboard_data, name="dashboard-data"),
@@ -23,4 +25,5 @@ urlpatterns = [
     path("<str:number>/follow-up/", views.case_follow_up, name="follow-up"),
     path("<str:number>/photos/", views.case_photo_upload, name="photo-upload"),
     path("<str:number>/photos/<int:pk>/", views.case_photo, name="photo"),
+    path("<str:number>/photos/<int:pk>/thumbnail/", views.case_photo, {"thumbnail": True}, name="photo-thumbnail"),
 ]

@@ -1,7 +1,6 @@
 """Staff pages of the case engine: inbox, case detail with its actions, filing on a phone,
 photos, exports, notifications and the command-centre dashboard. They work without JavaScript;
 scripts only add maps, charts, live countdowns and in-place refresh."""
-import csv
 import secrets
 from urllib.parse import urlencode
 
@@ -9,18 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
 
-from core.errors import Conflict
-from core.exports import csv_cell, xlsx_row
+from core.errors import Conflict, TooManyRequests
 from core.pages import errors_onto_form, page_of, staff_page
 from core.scoping import scope_of
+from core.storage import stored_file_response
 from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.selectors import grid_get_for_user, public_staff_of_grid
@@ -28,47 +24,25 @@ from patrols.coverage import coverage
 from patrols.selectors import patrol_in_progress_of
 from registers.selectors import register_figures
 
-from . import attachments, callbacks, duplicates, forms, hotline, inbox, selectors, services, trail
+from . import attachments, callbacks, duplicates, exports, forms, hotline, inbox, selectors, services, trail
 from .dashboard import dashboard_figures, figures_as_json
-from .models import Attachment, Case, Category, Route
+from .models import Attachment, Case, CaseExport, Category, Route
 from .roles import FOLLOW_UP
 from .routing import RoutingDirectory, routing_health, routing_table
 from .workflow import CALLBACK, OPEN, Action, Light, Source, Status, Tier
 
-EXPORT_LIMIT = 50_000
 GAPS_SHOWN = 200  # the routing page lists this many dead ends, then counts the rest
-# The export's columns, headed in the reader's language.
-EXPORT_COLUMNS = [_lazy("Case number"), _lazy("Title"), _lazy("Category"), _lazy("Status"), _lazy("Tier"),
-                  _lazy("Deadline light"), _lazy("Street/town"), _lazy("Grid"), _lazy("Address"), _lazy("Handled by"),
-                  _lazy("Reported at"), _lazy("Due at"), _lazy("Closed at"), _lazy("Satisfaction (1–5)")]
 
 
-def _handled_by(case) -> str:
-    """Who handled the case: the station, else the department, else the person it went to."""
-    if case.station_id:
-        return case.station.name
-    if case.department_id:
-        return case.department.name
-    if case.assignee_id:
-        profile = getattr(case.assignee, "staff_profile", None)
-        return profile.full_name if profile else case.assignee.get_username()
-    return ""
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _filter_form(request):
-    data = request.GET.copy()
+def _filter_form(request, params=None):
+    data = (request.GET if params is None else params).copy()
     data.setdefault("view", "mine" if inbox.waiting_on(request.user).exists() else "all")
     form = forms.CaseFilterForm(data)
     return form, (form.cleaned_data if form.is_valid() else {"view": data["view"]})
 
 
 def _inbox_queryset(request, cleaned):
-    base = inbox.waiting_on(request.user) if cleaned.get("view") == "mine" else Case.objects.visible_to(request.user)
-    return inbox.filtered(base, request.GET, cleaned.get("sort") or "")
+    return inbox.listed(request.user, request.GET, cleaned.get("view"), cleaned.get("sort") or "")
 
 
 @staff_page("cases.view_case")
@@ -135,46 +109,32 @@ def case_bulk_dispatch(request):
 
 @staff_page("cases.view_case")
 def case_export(request, fmt: str):
-    """The inbox's cases as a spreadsheet: headings, statuses, tiers and lights in the reader's
-    language, the handling station by name."""
-    _form, cleaned = _filter_form(request)
-    rows = (_inbox_queryset(request, cleaned)
-            .select_related("category", "street", "grid", "department", "station", "assignee__staff_profile")
-            .defer("grid__boundary", "street__boundary")[:EXPORT_LIMIT])
-    language = translation.get_language()
+    """Ask for the case list, as its filters select it, as a spreadsheet: written in the background, then offered
+    for download on the job's page (which shows the progress meanwhile)."""
+    if request.method != "POST":
+        return redirect("cases:inbox")
+    params = QueryDict(request.POST.get("query", ""), mutable=True)
+    _form, cleaned = _filter_form(request, params)
+    params["view"] = cleaned["view"]  # the view the list showed, "waiting on me" by default
+    try:
+        job = exports.export_request(actor=request.user, fmt=fmt, query=params.urlencode())
+    except TooManyRequests as error:
+        return render(request, "cases/export_refused.html", {"message": error.message}, status=429)
+    return redirect("cases:export-job", pk=job.pk)
 
-    def values(case):
-        return [case.number, case.title, case.category.name, case.get_status_display(), case.get_tier_display(),
-                case.get_light_display(), case.street.name, case.grid.name, case.address, _handled_by(case),
-                _local(case.created_at), _local(case.due_at), _local(case.closed_at), case.satisfaction or ""]
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        class Echo:
-            def write(self, value):
-                return value
+@staff_page("cases.view_caseexport")
+def case_export_job(request, pk: int):
+    """An export's progress (refreshed in place while it runs), then its download link."""
+    job = get_object_or_404(CaseExport.objects.visible_to(request.user), pk=pk)
+    template = "cases/_export_progress.html" if request.htmx else "cases/export_job.html"
+    return render(request, template, {"job": job})
 
-        writer = csv.writer(Echo())
 
-        def stream():
-            with translation.override(language):  # the rows are written after the view has returned
-                yield "\ufeff"  # so that Excel opens the UTF-8 file as UTF-8
-                yield writer.writerow([str(column) for column in EXPORT_COLUMNS])
-                for case in rows.iterator(chunk_size=2000):
-                    yield writer.writerow([csv_cell(value) for value in values(case)])
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
-        return response
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Cases"))
-    sheet.append([str(column) for column in EXPORT_COLUMNS])
-    for case in rows.iterator(chunk_size=2000):
-        sheet.append(xlsx_row(sheet, values(case)))
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-    book.save(response)
-    return response
+@staff_page("cases.view_caseexport")
+def case_export_download(request, pk: int):
+    job = get_object_or_404(CaseExport.objects.visible_to(request.user), pk=pk, state=CaseExport.State.DONE)
+    return stored_file_response(job.file, content_type=job.content_type, filename=job.filename)
 
 
 def _detail_context(request, case, bound_action=None, bound_form=None, callback_form=None):
@@ -289,11 +249,14 @@ def case_photo_upload(request, number: str):
 
 
 @staff_page("cases.view_case")
-def case_photo(request, number: str, pk: int):
-    """Photos are served only to people who may see the case (never from a public media URL)."""
+def case_photo(request, number: str, pk: int, thumbnail: bool = False):
+    """Photos are served only to people who may see the case (never from a public media URL); the thumbnail of a
+    photo stored before thumbnails were made is the photo."""
     case = selectors.case_get_for_user(request.user, number)
     attachment = get_object_or_404(Attachment, pk=pk, case=case)
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    if thumbnail and attachment.thumbnail:
+        return stored_file_response(attachment.thumbnail, content_type="image/jpeg")
+    return stored_file_response(attachment.file, content_type=attachment.content_type)
 
 
 def _report_location(request, form_data) -> tuple[float, float] | None:

@@ -10,3 +10,7 @@ class ApplicationError(Exception):
 
 class Conflict(ApplicationError):
     """The object is not in a state for this action, or changed since the caller read it (409)."""
+
+
+class TooManyRequests(ApplicationError):
+    """The person has asked for this too often or too much at once; they may ask again later (429)."""

@@ -7,7 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from .errors import Conflict
+from .errors import Conflict, TooManyRequests
 
 
 class ConflictError(exceptions.APIException):
@@ -21,6 +21,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.message, code=exc.code)
+    elif isinstance(exc, TooManyRequests):
+        exc = exceptions.Throttled(detail=exc.message)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, DjangoPermissionDenied):

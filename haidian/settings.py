@@ -10,6 +10,7 @@ import functools
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import redis.asyncio
@@ -29,6 +30,14 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def storage_origin(endpoint_url: str, bucket: str) -> str:
+    """Where a browser fetches presigned object URLs from (for the Content-Security-Policy)."""
+    if endpoint_url:
+        parts = urlsplit(endpoint_url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return "https://*.amazonaws.com"
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -187,8 +196,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Photos and exports: on the filesystem (MEDIA_ROOT) unless a bucket is named, then in S3-compatible object storage
+# (django-storages), private, handed out as presigned URLs that expire after STORAGE_URL_SECONDS.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # MinIO, Ceph, a cloud's endpoint; empty: AWS
+STORAGE_URL_SECONDS = int(os.environ.get("STORAGE_URL_SECONDS", "300"))
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": S3_ENDPOINT_URL or None,
+        "region_name": os.environ.get("S3_REGION", "") or None,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID", "") or None,  # else boto3's own chain (roles, files)
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", "") or None,
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",  # presigned URLs in Signature Version 4 (what every store accepts)
+        "default_acl": None,  # the bucket's own policy: private
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": STORAGE_URL_SECONDS,
+    },
+} if S3_BUCKET else None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": S3_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -294,6 +324,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Long jobs have a queue of their own, so that a large export never holds up the sweep or the mail.
+CELERY_TASK_ROUTES = {"cases.export_cases": {"queue": "exports"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
@@ -420,6 +452,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Background exports of the case list (cases/exports.py): rows read per query, and how many a person may ask for
+# (one at a time, this many an hour), and the most rows one file holds.
+CASE_EXPORT_CHUNK = int(os.environ.get("CASE_EXPORT_CHUNK", "2000"))
+CASE_EXPORTS_PER_HOUR = int(os.environ.get("CASE_EXPORTS_PER_HOUR", "6"))
+CASE_EXPORT_MAX_ROWS = int(os.environ.get("CASE_EXPORT_MAX_ROWS", "1000000"))
+CASE_EXPORT_KEEP_DAYS = float(os.environ.get("CASE_EXPORT_KEEP_DAYS", "7"))  # then a nightly job deletes the file
 CASE_SWEEP_BATCH = int(os.environ.get("CASE_SWEEP_BATCH", "500"))
 # Duplicate suggestions at intake: open cases of the same category this near the point and this recent.
 CASE_DUPLICATE_RADIUS_M = float(os.environ.get("CASE_DUPLICATE_RADIUS_M", "100"))
@@ -453,7 +491,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:"],
+        # Photos on object storage load from their presigned URLs: the store's origin.
+        "img-src": [SELF, "data:", "blob:", *([storage_origin(S3_ENDPOINT_URL, S3_BUCKET)] if S3_BUCKET else [])],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],

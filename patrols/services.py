@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
-from core.images import inspect_photo
+from core.images import cleaned_photo
 from grids.models import Grid
 from grids.scoping import require_unit_grid
 
@@ -153,8 +153,9 @@ def patrol_check_in(*, user, patrol: Patrol, lat: float | None = None, lng: floa
         check_in.distance_m = round(distance_m(lat, lng, point.lat, point.lng), 1)
         check_in.too_far = check_in.distance_m > settings.PATROL_CHECKIN_RADIUS_M
     if photo:
-        check_in.photo_type, extension = inspect_photo(photo)
-        check_in.photo.save(f"check-in.{extension}", ContentFile(photo), save=False)
+        cleaned = cleaned_photo(photo)
+        check_in.photo_type = cleaned.content_type
+        check_in.photo.save(f"check-in.{cleaned.extension}", ContentFile(cleaned.content), save=False)
     check_in.full_clean(exclude=["patrol", "point", "photo"])
     check_in.save()
     return check_in

@@ -268,13 +268,20 @@ class AttachmentIn(serializers.Serializer):
 
 class AttachmentOut(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text=_("Served only to people who may see the case"))
+    thumbnail_url = serializers.SerializerMethodField(help_text=_("A JPEG at most 320 pixels wide and high"))
 
     class Meta:
         model = Attachment
-        fields = ["id", "stage", "url", "content_type", "size", "sha256", "created_at"]
+        fields = ["id", "stage", "url", "thumbnail_url", "content_type", "size", "sha256", "created_at"]
 
     def get_url(self, attachment) -> str:
-        url = reverse("cases:photo", kwargs={"number": attachment.case.number, "pk": attachment.pk})
+        return self._absolute("cases:photo", attachment)
+
+    def get_thumbnail_url(self, attachment) -> str:
+        return self._absolute("cases:photo-thumbnail", attachment)
+
+    def _absolute(self, name: str, attachment) -> str:
+        url = reverse(name, kwargs={"number": attachment.case.number, "pk": attachment.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

@@ -133,7 +133,7 @@ URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 SKIP_NAMES = {"logout", "set_language"}
 SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/open311/", "/i18n/", "/admin/", "/en/admin/")
-DOWNLOAD_NAMES = {"cases:export", "evaluation:run-export", "evaluation:bonus-export"}
+DOWNLOAD_NAMES = {"cases:export-download", "evaluation:run-export", "evaluation:bonus-export"}
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".xls", ".pdf", ".zip")
 
 # --------------------------------------------------------------------------------------------- in the page

@@ -1,4 +1,6 @@
 """Helpers to report cases and walk them, as the cast of tests/conftest.py."""
+import os
+
 import pytest
 from django.db import connection
 
@@ -42,6 +44,47 @@ def notified(user, case, kind=None):
 
 
 @pytest.fixture
+def as_user(client):
+    """The test client, logged in as the user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def small_case(cast):
     """A small-cycle case reported by worker_a in street A, not yet filed."""
     return new_case(cast.worker_a)
+
+
+@pytest.fixture
+def object_storage(settings):
+    """The default storage switched to the S3 bucket the environment names (``.ci/run`` starts a local S3-compatible
+    server and names one); the bucket is made if missing. Without an S3 endpoint configured the test is skipped."""
+    if settings.S3_STORAGE is None:
+        unconfigured = "no S3 endpoint configured (S3_BUCKET, S3_ENDPOINT_URL): .ci/run starts one"
+        if os.environ.get("S3_TESTS_REQUIRED"):
+            pytest.fail(unconfigured)
+        pytest.skip(unconfigured)
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {**settings.STORAGES, "default": settings.S3_STORAGE}
+    storage = storages["default"]
+    client = storage.connection.meta.client
+    try:
+        client.head_bucket(Bucket=storage.bucket_name)
+    except ClientError:
+        client.create_bucket(Bucket=storage.bucket_name)
+    return storage
+
+
+def fetch(url: str) -> bytes:
+    """What a browser gets from a presigned URL: the object's bytes, with no cookie or session of ours."""
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the test's own storage endpoint
+        return response.read()

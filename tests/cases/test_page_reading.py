@@ -12,6 +12,7 @@ from tests.conftest import GRID_A, STREET_A
 from tests.reading import codes_and_english, structure_problems
 
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
+from .test_exports import exported
 from .test_trail import walked_case
 
 pytestmark = pytest.mark.django_db
@@ -78,31 +79,33 @@ def test_empty_states_say_what_to_do_next(client, cast):
     assert "没有符合筛选条件的案件。" in filtered and "清除筛选条件" in filtered
 
 
-def rows_of_csv(client, **params):
-    body = b"".join(client.get(reverse("cases:export", args=["csv"]), params).streaming_content).decode()
+def rows_of_csv(client, capture):
+    body = exported(client, capture).decode()
     return [line.split(",") for line in body.lstrip("\ufeff").splitlines()]
 
 
-def test_exports_are_headed_in_the_readers_language_and_name_the_handling_station(client, cast):
+def test_exports_are_headed_in_the_readers_language_and_name_the_handling_station(
+        client, cast, django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    capture = django_capture_on_commit_callbacks
     dispatched = new_case(cast.worker_a)
     act(cast.dispatcher_a, dispatched, "file")
     act(cast.dispatcher_a, dispatched, "dispatch", department=STATION_A)
     micro = new_case(cast.community_a, MICRO_CATEGORY)
     act(cast.community_a, micro, "dispatch", assignee="worker_a")
     client.force_login(cast.commander)
-    rows = rows_of_csv(client, view="all")
+    rows = rows_of_csv(client, capture)
     assert rows[0] == ["案件编号", "标题", "类别", "状态", "层级", "期限状态", "街镇", "网格", "地址", "承办",
                        "上报时间", "办理期限", "结案时间", "满意度（1–5 分）"]
     by_number = {row[0]: row for row in rows[1:]}
     assert by_number[dispatched.number][3:6] == ["任务派遣", "小循环（街镇）", "正常"]
     assert by_number[dispatched.number][9] == "学院路城管分队"  # the station, not the bureau
     assert by_number[micro.number][9] == "worker_a"  # in the micro-cycle, the person it went to
-    xlsx = client.get(reverse("cases:export", args=["xlsx"]), {"view": "all"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(exported(client, capture, "xlsx"))).active
     header = next(sheet.iter_rows(values_only=True))
     assert header[0] == "案件编号" and header[9] == "承办"
     with translation.override("en"):
-        english = rows_of_csv(client, view="all")
+        english = rows_of_csv(client, capture)
     assert english[0][:4] == ["Case number", "Title", "Category", "Status"]
     assert {row[0]: row for row in english[1:]}[dispatched.number][3] == "Dispatched"
     assert not any(re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", cell) for row in rows for cell in row if cell not in CAST_NAMES)

@@ -1,10 +1,8 @@
 """The staff and public pages, through Django's test client (no JavaScript)."""
-import io
 import re
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from cases.models import Case
 from tests.conftest import GRID_A
@@ -12,15 +10,6 @@ from tests.conftest import GRID_A
 from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def test_anonymous_staff_pages_redirect_to_login(client, small_case):
@@ -131,17 +120,6 @@ def test_must_report_asks_to_confirm_then_files_one_case(as_user, cast):
     assert case.category.must_report_item == 7 and case.grid.code == GRID_A and case.description == "楼道堆物"
     assert client.post(reverse("cases:must-report"), confirmed)["Location"] == response["Location"]  # double tap
     assert Case.objects.filter(source="must_report").count() == 1
-
-
-def test_exports_follow_the_filters(as_user, cast, small_case):
-    client = as_user(cast.dispatcher_a)
-    csv_body = b"".join(client.get(reverse("cases:export", args=["csv"]), {"view": "all"}).streaming_content).decode()
-    assert small_case.number in csv_body and csv_body.startswith("\ufeff案件编号,")
-    xlsx = client.get(reverse("cases:export", args=["xlsx"]), {"view": "all"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert small_case.number in [row[0] for row in sheet.iter_rows(values_only=True)]
-    other = as_user(cast.dispatcher_b).get(reverse("cases:export", args=["csv"]), {"view": "all"})
-    assert small_case.number not in b"".join(other.streaming_content).decode()
 
 
 def test_bulk_dispatch(as_user, cast):

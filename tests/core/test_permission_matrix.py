@@ -336,7 +336,10 @@ TABLE: dict[str, Rule] = {
     "cases:desk": public(DESK),
     "cases:must-report": redirect(REPORTERS),
     "cases:bulk-dispatch": redirect(ACTORS),
-    "cases:export": scoped(rows="case", args={"fmt": "csv"}, query="view=all"),
+    # Asking for an export is a POST; the job's page and file are its requester's alone (tests/cases/test_exports.py).
+    "cases:export": redirect(args={"fmt": "csv"}),
+    "cases:export-job": scoped(obj="export"),
+    "cases:export-download": scoped(obj="export"),
     "/cases/notifications/": moved(),
     "cases:dashboard": scoped(COMMAND),
     "cases:dashboard-data": scoped(COMMAND),
@@ -351,6 +354,7 @@ TABLE: dict[str, Rule] = {
     # So does the desk's follow-up button; a call for a case out of sight is refused by the service (404).
     "cases:follow-up": redirect(DESK, obj="case", scoped_obj=False),
     "cases:photo": scoped(obj="attachment"),
+    "cases:photo-thumbnail": scoped(obj="attachment"),
     "cases:grid": scoped(obj="grid"),
     "grids:geojson": scoped(rows="grid"),
     "patrols:index": scoped(PATROL_READERS, rows="patrol"),
@@ -536,6 +540,7 @@ def _png() -> bytes:
 
 def build_world() -> World:
     """Marker rows in both streets, made through the apps' services (the same path as the screens)."""
+    from cases import exports as case_exports
     from cases.attachments import case_attach
     from community import matters as community_matters
     from community import services as community
@@ -596,6 +601,9 @@ def build_world() -> World:
         mark("case", area, {"number": case.number, "token": case.public_token}, case.number)
         photo = case_attach(actor=worker, number=case.number, content=_png())
         mark("attachment", area, {"number": case.number, "pk": photo.pk}, case.number)
+        export = case_exports.export_request(actor=dispatcher, fmt="csv", query="view=all")
+        case_exports.export_write(export.pk)
+        mark("export", area, {"pk": export.pk}, export.pk, roles=frozenset({SD}), district=False)
         note = station.notifications.create(kind="comment", message=f"MX{area}-NOTE")
         mark("notification", area, {"pk": note.pk}, json_id(note.pk), page_token=f"MX{area}-NOTE",
              roles=frozenset({DH}), district=False)
