@@ -81,5 +81,5 @@ def test_two_awards_at_once_cannot_overspend_the_budget(seeded):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(map(str, results)) == ["500000", "ok"], results
+    assert sorted(results, key=str) == [Decimal("500000"), "ok"], results
     assert Award.objects.filter(year=YEAR).count() == 1
