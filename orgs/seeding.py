@@ -124,6 +124,7 @@ def seed(demo: bool = False) -> SeedReport:
             report.add("purchased projects", _seed_projects())
             report.add("awards", _seed_awards())
             report.add("innovation fund", _seed_innovation_history())
+            report.add("this year's call", _seed_innovation_call())
             report.add("incubation", _seed_incubation())
             report.add("demo streets", _seed_demo_streets())
         organisations_flag_overdue()  # what the daily job would do, so the demo shows it at once
@@ -311,6 +312,48 @@ def _seed_innovation_history() -> tuple[int, int]:
         for application in applications
         for sequence, title, due in ((1, "中期评估", date(application.call.year, 9, 30)),
                                      (2, "结项验收", date(application.call.year, 12, 31)))])
+    return len(applications), 0
+
+
+# This year's call in the demo streets: (applies as, status); none decided yet, so 219 stay supported.
+DEMO_FUND_APPLICATIONS = [
+    ("organisation", FundApplication.Status.DRAFT),
+    ("community", FundApplication.Status.SUBMITTED),
+    ("community", FundApplication.Status.UNDER_REVIEW),
+]
+
+
+def _seed_innovation_call() -> tuple[int, int]:
+    """This year's call, open now, with applications from the demo streets waiting at each step before the
+    decision."""
+    today = timezone.localdate()
+    title = innovation_call_title(today.year)
+    if FundCall.objects.filter(title=title).exists():
+        return 0, 0
+    call = FundCall.objects.create(title=title, year=today.year, opens_on=today - timedelta(days=20),
+                                   closes_on=today + timedelta(days=40), budget_share=INNOVATION_BUDGET,
+                                   scope=INNOVATION_SCOPE)
+    categories = list(INNOVATION_TITLES)
+    rows = []
+    for index, demo_street in enumerate(DEMO_STREETS):
+        organisation = Org.objects.filter(status=Org.Status.ACTIVE, area_code=demo_street.code).order_by("id").first()
+        grid = Grid.objects.filter(kind=Grid.Kind.COMMUNITY, code__startswith=demo_street.code).order_by("code").first()
+        for serial, (applies_as, status) in enumerate(DEMO_FUND_APPLICATIONS):
+            by_community = applies_as == "community" or organisation is None
+            category = categories[(index + serial) % len(categories)]
+            rows.append(FundApplication(
+                call=call, organisation=None if by_community else organisation,
+                community_grid=grid if by_community else None,
+                area_code=grid.code if by_community else organisation.area_code,
+                title=f"{_short(demo_street.name)}{INNOVATION_TITLES[category]}项目",
+                category=category, plan="调研居民需求，建立议事机制，培育骨干队伍，形成可推广的经验。",
+                amount_requested=INNOVATION_AMOUNTS[(index + serial) % len(INNOVATION_AMOUNTS)], status=status,
+                submitted_on=None if status == FundApplication.Status.DRAFT else today - timedelta(days=5)))
+    applications = FundApplication.objects.bulk_create(rows)
+    FundMilestone.objects.bulk_create([
+        FundMilestone(application=application, sequence=sequence, title=title, due_on=today + timedelta(days=days))
+        for application in applications
+        for sequence, title, days in ((1, "中期评估", 150), (2, "结项验收", 300))])
     return len(applications), 0
 
 
