@@ -157,10 +157,12 @@ class PublicReportForm(forms.ModelForm):
 # --- budgets and the innovation fund ----------------------------------------------------------------
 
 
-class BudgetForm(forms.ModelForm):
-    class Meta:
-        model = models.FundBudget
-        fields = ["programme", "year", "amount"]
+class BudgetForm(forms.Form):
+    """A year's budget, new or changed (a plain form: the year may already have one)."""
+
+    programme = forms.ChoiceField(label=_("programme"), choices=models.FundBudget.Programme.choices)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("budget (yuan)"), max_digits=14, decimal_places=2)
 
 
 class CallForm(forms.ModelForm):
