@@ -2,10 +2,13 @@
 
 
 class ApplicationError(Exception):
-    def __init__(self, message: str, *, code: str = "error"):
+    """``extra``: figures a client needs beside the message (e.g. the budget still remaining), answered as fields."""
+
+    def __init__(self, message: str, *, code: str = "error", extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.extra = extra or {}
 
 
 class Conflict(ApplicationError):

@@ -17,9 +17,11 @@ class ConflictError(exceptions.APIException):
 
 
 def api_exception_handler(exc, context):
+    extra = {}
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Conflict):
+        extra = exc.extra
         exc = ConflictError(exc.message, code=exc.code)
     elif isinstance(exc, TooManyRequests):
         exc = exceptions.Throttled(detail=exc.message)
@@ -27,4 +29,7 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is not None and extra:
+        response.data.update(extra)
+    return response

@@ -66,3 +66,47 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_display = ["organisation", "channel", "received_at", "status", "finding", "measure"]
     list_filter = ["status", "channel", "finding", "measure"]
     raw_id_fields = ["organisation", "handled_by"]
+
+
+@admin.register(models.FundBudget)
+class FundBudgetAdmin(admin.ModelAdmin):
+    list_display = ["programme", "year", "amount"]
+    list_filter = ["programme"]
+
+
+@admin.register(models.OrganisationMember)
+class OrganisationMemberAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "organisation", "user"]
+    search_fields = ["full_name", "organisation__name", "user__username"]
+    raw_id_fields = ["organisation", "user"]
+
+
+@admin.register(models.FundCall)
+class FundCallAdmin(admin.ModelAdmin):
+    list_display = ["title", "year", "opens_on", "closes_on", "budget_share"]
+    list_filter = ["year"]
+
+
+class FundMilestoneInline(admin.TabularInline):
+    model = models.FundMilestone
+    extra = 0
+    readonly_fields = ["status", "reported_on", "released_on"]
+
+
+class FundReviewInline(admin.TabularInline):
+    model = models.FundReview
+    extra = 0
+    raw_id_fields = ["reviewer"]
+
+
+@admin.register(models.FundApplication)
+class FundApplicationAdmin(admin.ModelAdmin):
+    """Read and correct; the steps (and the budget check of an award) are taken on the pages or the API."""
+
+    list_display = ["title", "call", "organisation", "community_grid", "amount_requested", "awarded_amount", "status"]
+    list_filter = ["status", "category", "call__year"]
+    search_fields = ["title", "organisation__name", "community_grid__name"]
+    raw_id_fields = ["organisation", "community_grid", "call", "created_by"]
+    readonly_fields = ["area_code", "status", "awarded_amount", "average_score", "decided_on"]
+    list_select_related = ["call", "organisation", "community_grid"]
+    inlines = [FundMilestoneInline, FundReviewInline]

@@ -152,3 +152,107 @@ class PublicReportForm(forms.ModelForm):
         model = models.Complaint
         fields = ["organisation", "content", "complainant_name", "complainant_phone"]
         widgets = {"content": forms.Textarea(attrs={"rows": 5})}
+
+
+# --- budgets and the innovation fund ----------------------------------------------------------------
+
+
+class BudgetForm(forms.Form):
+    """A year's budget, new or changed (a plain form: the year may already have one)."""
+
+    programme = forms.ChoiceField(label=_("programme"), choices=models.FundBudget.Programme.choices)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    amount = forms.DecimalField(label=_("budget (yuan)"), max_digits=14, decimal_places=2)
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = models.FundCall
+        fields = ["title", "year", "opens_on", "closes_on", "budget_share", "scope"]
+        widgets = {"opens_on": DATE, "closes_on": DATE, "scope": TEXTAREA}
+
+
+class MilestonePlanField(forms.CharField):
+    """The plan's milestones, one a line: its due date, a space, its title (e.g. 2026-09-30 中期评估)."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+    default_error_messages = {
+        "bad_line": _("Line %(line)s is not a date (YYYY-MM-DD) followed by a title."),
+    }
+
+    def to_python(self, value):
+        rows = []
+        for number, line in enumerate((super().to_python(value) or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            day, _space, title = line.strip().partition(" ")
+            try:
+                due_on = forms.DateField().clean(day)
+            except forms.ValidationError:
+                due_on = None
+            if due_on is None or not title.strip():
+                raise forms.ValidationError(self.error_messages["bad_line"], code="bad_line", params={"line": number})
+            rows.append({"title": title.strip(), "due_on": due_on})
+        return rows
+
+
+class ApplicationForm(forms.Form):
+    """An application to a call, for an organisation (by its number) or for a community grid. An organisation's
+    own person applies for their organisation only."""
+
+    organisation = OrganisationNumberField(label=_("organisation"), required=False)
+    community_grid = forms.ModelChoiceField(label=_("or a community"), queryset=Grid.objects.none(),
+                                            required=False)
+    title = forms.CharField(label=pgettext_lazy("fund application", "title"), max_length=150)
+    category = forms.ChoiceField(label=_("category"), choices=models.FundApplication.Category.choices)
+    plan = forms.CharField(label=_("plan"), widget=TEXTAREA, max_length=5000)
+    amount_requested = forms.DecimalField(label=_("amount requested (yuan)"), max_digits=12, decimal_places=2)
+    milestones = MilestonePlanField(label=_("milestones"), help_text=_(
+        "One a line: the due date, a space, what is done by then (e.g. 2026-09-30 中期评估)."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Org.objects.filter(members__user=user)
+        if own.exists():
+            self.fields["organisation"].queryset = own
+            self.fields["organisation"].required = True
+            self.fields["organisation"].initial = own.first().registration_number
+            del self.fields["community_grid"]
+            return
+        self.fields["organisation"].queryset = Org.objects.visible_to(user).filter(status__in=Org.STANDING)
+        self.fields["community_grid"].queryset = Grid.objects.visible_to(user).filter(
+            kind=Grid.Kind.COMMUNITY).order_by("code")
+
+
+class ApplicationActForm(StepForm):
+    action = forms.CharField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("amount awarded (yuan)"), required=False, max_digits=12, decimal_places=2)
+    instalments = forms.CharField(label=_("instalments (yuan)"), required=False, max_length=300, help_text=_(
+        "One per milestone, in order, separated by commas; they add up to the amount."))
+    note = forms.CharField(label=_("decision note"), required=False, max_length=300)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=300)
+
+    STEP_FIELDS = {"submit": [], "review": [], "award": ["amount", "instalments", "note"], "reject": ["reason"],
+                   "start": [], "complete": []}
+
+    def clean_instalments(self):
+        parts = [part.strip() for part in self.cleaned_data.get("instalments", "").replace("，", ",").split(",")]
+        field = forms.DecimalField(max_digits=12, decimal_places=2)
+        try:
+            return [field.clean(part) for part in parts if part] or ""
+        except forms.ValidationError as error:
+            raise forms.ValidationError(_("Give amounts in yuan, separated by commas.")) from error
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = models.FundReview
+        fields = ["innovation", "feasibility", "benefit", "budget", "comment"]
+
+
+class MilestoneActForm(StepForm):
+    action = forms.CharField(widget=forms.HiddenInput)
+    report = forms.CharField(label=_("what was done"), required=False, widget=TEXTAREA, max_length=5000)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=300)
+
+    STEP_FIELDS = {"report": ["report"], "accept": [], "return": ["reason"]}

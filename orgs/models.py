@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.scoping import ScopedQuerySet, ScopePath
+from core.scoping import Rows, ScopedQuerySet, ScopePath
 from grids.models import Community, Grid
 
 STREET_GRID = {"level": Grid.Level.STREET}
@@ -398,3 +399,232 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.received_at:%Y-%m-%d}"
+
+
+# --- budgets and the innovation fund -------------------------------------------------------------
+
+
+class FundBudget(models.Model):
+    """What a programme may award in a year. Every award of the year is checked against it with this
+    row locked, so two awards granted at once cannot overspend it together."""
+
+    class Programme(models.TextChoices):
+        INNOVATION = "innovation", _("Social governance innovation fund (加强和创新社会管理专项资金)")
+        AWARDS = "awards", _("Awards to social organisations (表彰奖励)")
+
+    programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    amount = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # the district's published budget
+
+    class Meta:
+        verbose_name = _("annual budget")
+        verbose_name_plural = _("annual budgets")
+        ordering = ["programme", "-year"]
+        constraints = [models.UniqueConstraint(fields=["programme", "year"], name="one_budget_a_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.get_programme_display()}"
+
+
+class OrganisationMember(models.Model):
+    """A person who speaks for a social organisation: sees and submits its fund applications (and
+    nothing else of the platform's)."""
+
+    organisation = models.ForeignKey(SocialOrganisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="members")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="organisation_membership")
+    full_name = models.CharField(_("full name"), max_length=50)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="organisation__area_code", person="user_id")
+
+    class Meta:
+        verbose_name = _("organisation member")
+        verbose_name_plural = _("organisation members")
+        ordering = ["organisation__name", "full_name"]
+
+    def __str__(self):
+        return f"{self.full_name} · {self.organisation}"
+
+
+class FundCall(models.Model):
+    """A call for proposals (项目申报指南) of the innovation fund: a share of the year's budget."""
+
+    title = models.CharField(pgettext_lazy("fund call", "title"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("budget year"), validators=[MinValueValidator(2000)])
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    budget_share = models.DecimalField(_("share of the year's budget (yuan)"), max_digits=14, decimal_places=2,
+                                       validators=[MinValueValidator(Decimal("0.01"))])
+    scope = models.TextField(_("what it funds"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(everywhere=True)  # a call is published to every applicant
+
+    class Meta:
+        verbose_name = _("call for proposals")
+        verbose_name_plural = _("calls for proposals")
+        ordering = ["-year", "-opens_on", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.opens_on <= on <= self.closes_on
+
+
+def members_see(path: str):
+    """A scope rule: an organisation's own people see its rows (at ``path``, the organisation), wherever it is."""
+
+    def rule(user, scope, action) -> Rows:
+        mine = OrganisationMember.objects.filter(user_id=user.pk).values("organisation")
+        return Rows.where(Q(**{f"{path}__in": mine}))
+
+    return rule
+
+
+class FundApplication(models.Model):
+    """An application to a call, from a social organisation or a community (its community grid)."""
+
+    class Category(models.TextChoices):
+        PUBLIC_SERVICE = "public_service", _("Innovation in basic public services")
+        GOVERNANCE = "governance", _("Social governance")
+        GRASSROOTS = "grassroots", _("Innovation in grassroots service and management")
+        ORGANISATIONS = "organisations", _("Fostering social organisations")
+        PARTY_BUILDING = "party_building", _("Party building in the social sphere")
+        RESEARCH = "research", _("Research and policy advice")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("fund application status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("fund application status", "Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        AWARDED = "awarded", pgettext_lazy("fund application status", "Awarded")
+        REJECTED = "rejected", pgettext_lazy("fund application status", "Not funded")
+        IN_PROGRESS = "in_progress", pgettext_lazy("fund application status", "In progress")
+        COMPLETED = "completed", pgettext_lazy("fund application status", "Completed")
+
+    # Applications that hold part of the budget: awarded and after.
+    FUNDED = (Status.AWARDED, Status.IN_PROGRESS, Status.COMPLETED)
+
+    call = models.ForeignKey(FundCall, verbose_name=_("call for proposals"), on_delete=models.PROTECT,
+                             related_name="applications")
+    organisation = models.ForeignKey(SocialOrganisation, verbose_name=_("organisation"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="fund_applications")
+    community_grid = models.ForeignKey(Grid, verbose_name=_("community"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="fund_applications",
+                                       limit_choices_to={"kind": Grid.Kind.COMMUNITY})
+    area_code = models.CharField(_("area code"), max_length=15, db_index=True, editable=False)
+    title = models.CharField(pgettext_lazy("fund application", "title"), max_length=150)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    plan = models.TextField(_("plan"))
+    amount_requested = models.DecimalField(_("amount requested (yuan)"), max_digits=12, decimal_places=2,
+                                           validators=[MinValueValidator(Decimal("0.01"))])
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    average_score = models.DecimalField(_("average score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    awarded_amount = models.DecimalField(_("amount awarded (yuan)"), max_digits=12, decimal_places=2, null=True,
+                                         blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="area_code", rule=members_see("organisation"))
+
+    class Meta:
+        verbose_name = _("fund application")
+        verbose_name_plural = _("fund applications")
+        ordering = ["-call__year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, community_grid__isnull=True)
+                | Q(organisation__isnull=True, community_grid__isnull=False),
+                name="fund_application_one_applicant"),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def applicant(self):
+        return self.organisation or self.community_grid
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:fund-application", args=[self.pk])
+
+
+class FundMilestone(models.Model):
+    """A milestone of the plan, and the instalment paid against it: released when the applicant
+    reports it done and the fund office accepts the report."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("instalment status", "Planned")
+        REPORTED = "reported", pgettext_lazy("instalment status", "Reported done")
+        RELEASED = "released", pgettext_lazy("instalment status", "Released")
+
+    application = models.ForeignKey(FundApplication, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="milestones")
+    sequence = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("milestone"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    instalment = models.DecimalField(_("instalment (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    report = models.TextField(_("report"), blank=True)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    returned_reason = models.CharField(_("reason returned"), max_length=300, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="application__area_code", rule=members_see("application__organisation"))
+
+    class Meta:
+        verbose_name = _("fund milestone")
+        verbose_name_plural = _("fund milestones")
+        ordering = ["application", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["application", "sequence"], name="fund_milestone_order")]
+
+    def __str__(self):
+        return self.title
+
+
+class FundReview(models.Model):
+    """One reviewer's scores of an application, on each criterion of the scale."""
+
+    SCALE = 10
+    CRITERIA = ("innovation", "feasibility", "benefit", "budget")
+
+    application = models.ForeignKey(FundApplication, verbose_name=_("application"), on_delete=models.CASCADE,
+                                    related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="+")
+    innovation = models.PositiveSmallIntegerField(_("innovation"), validators=[MaxValueValidator(SCALE)])
+    feasibility = models.PositiveSmallIntegerField(_("feasibility"), validators=[MaxValueValidator(SCALE)])
+    benefit = models.PositiveSmallIntegerField(_("public benefit"), validators=[MaxValueValidator(SCALE)])
+    budget = models.PositiveSmallIntegerField(_("soundness of the budget"), validators=[MaxValueValidator(SCALE)])
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="application__area_code")
+
+    class Meta:
+        verbose_name = _("fund review")
+        verbose_name_plural = _("fund reviews")
+        ordering = ["application", "scored_at"]
+        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each")]
+
+    def __str__(self):
+        return f"{self.application} · {self.reviewer}"
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, name) for name in self.CRITERIA)

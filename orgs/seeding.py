@@ -2,12 +2,15 @@
 
 Reference data, always loaded: the district incubation centre and its two bases (双榆树 1,100 m²,
 金源 700 m²; the centre's floor area is not in the source and is a placeholder), the catalogue of
-purchasable services, and the daily overdue-application job.
+purchasable services, the budgets of the innovation fund (40 M yuan a year since 2011) and of the
+awards (1.2 M yuan a year), the organisation members' group, and the daily overdue-application job.
 Demo data (``demo=True``): the source's 729 registered organisations (social groups and private
 non-enterprise units) and 2,288 community organisations filed at streets, a few pending
 applications in 学院路 (some past their limit), 117 purchased projects since 2011 totalling just
-over 10 M yuan, 1.2 M yuan of awards a year, tenancies, incubation services and complaints; and in
-each demo street (``grids.demo``) an organisation in every status, a purchased project contracted,
+over 10 M yuan, 1.2 M yuan of awards a year (the whole awards budget of each year), the innovation
+fund's 219 projects supported since 2011 and this year's open call with applications in every
+status before the decision, tenancies, incubation services and complaints; and in each demo street
+(``grids.demo``) an organisation in every status, a purchased project contracted,
 accepted or terminated, and complaints received, under investigation and closed.
 """
 import random
@@ -28,6 +31,10 @@ from .models import (
     Award,
     CatalogueItem,
     Complaint,
+    FundApplication,
+    FundBudget,
+    FundCall,
+    FundMilestone,
     IncubationService,
     IncubationSite,
     ProjectMilestone,
@@ -36,6 +43,7 @@ from .models import (
     Tenancy,
     credit_code_check_char,
 )
+from .roles import sync_member_group
 from .services import APPROVAL_LIMIT_WORKING_DAYS, organisations_flag_overdue
 from .tasks import OVERDUE_APPLICATIONS_TASK
 
@@ -43,6 +51,20 @@ Org = SocialOrganisation
 REGISTERED_SOCIAL_GROUPS, REGISTERED_NON_ENTERPRISE, FILED_COMMUNITY = 281, 448, 2288  # 729 registered
 PROJECTS, PROJECT_BUDGET_TOTAL = 117, Decimal("10260000")
 AWARDS_PER_YEAR, AWARD_AMOUNT = 24, Decimal("50000")  # 1.2 M yuan a year
+AWARDS_BUDGET, AWARDS_BUDGET_YEARS = Decimal("1200000"), 5  # this year and the four the demo has awarded
+# 加强和创新社会管理专项资金: 40 M yuan a year since 2011; 219 projects supported.
+INNOVATION_BUDGET, INNOVATION_SINCE, INNOVATION_PROJECTS = Decimal("40000000"), 2011, 219
+INNOVATION_AMOUNTS = [Decimal(n) for n in ("600000", "900000", "1200000", "1500000", "1800000", "2400000")]
+INNOVATION_SCOPE = ("基本公共服务创新类、社会治理类、基层服务管理创新类、扶持引导社会组织发展类、社会领域党建创新类、"
+                    "社会治理研究及决策咨询类项目。")
+INNOVATION_TITLES = {
+    FundApplication.Category.PUBLIC_SERVICE: "社区公共服务供给创新",
+    FundApplication.Category.GOVERNANCE: "多元共治议事协商",
+    FundApplication.Category.GRASSROOTS: "网格化服务管理精细化",
+    FundApplication.Category.ORGANISATIONS: "社区社会组织培育孵化",
+    FundApplication.Category.PARTY_BUILDING: "楼宇党建服务站建设",
+    FundApplication.Category.RESEARCH: "社会治理创新决策咨询研究",
+}
 
 SITES = [
     # code, name, kind, area (m²), street name, address
@@ -92,6 +114,8 @@ def seed(demo: bool = False) -> SeedReport:
         report.add("service catalogue", upsert_by_key(CatalogueItem, "code", [
             {"code": code, "name": name, "field": field} for code, name, field in CATALOGUE
         ]))
+        report.add("fund budgets", _seed_budgets())
+        sync_member_group()
         report.add("periodic tasks", schedule_daily(name="orgs: flag overdue registration applications",
                                                     task=OVERDUE_APPLICATIONS_TASK, hour=1, minute=20))
     if demo:
@@ -99,6 +123,8 @@ def seed(demo: bool = False) -> SeedReport:
             report.add("organisations", _seed_organisations())
             report.add("purchased projects", _seed_projects())
             report.add("awards", _seed_awards())
+            report.add("innovation fund", _seed_innovation_history())
+            report.add("this year's call", _seed_innovation_call())
             report.add("incubation", _seed_incubation())
             report.add("demo streets", _seed_demo_streets())
         organisations_flag_overdue()  # what the daily job would do, so the demo shows it at once
@@ -226,6 +252,109 @@ def _seed_awards() -> tuple[int, int]:
             )
             created += made
     return created, 0
+
+
+def _seed_budgets() -> tuple[int, int]:
+    """The two programmes' budgets, created for the years that have none (a budget staff changed stays)."""
+    this_year = timezone.localdate().year
+    wanted = [(FundBudget.Programme.INNOVATION, year, INNOVATION_BUDGET)
+              for year in range(INNOVATION_SINCE, this_year + 1)]
+    wanted += [(FundBudget.Programme.AWARDS, year, AWARDS_BUDGET)
+               for year in range(this_year - AWARDS_BUDGET_YEARS + 1, this_year + 1)]
+    existing = set(FundBudget.objects.values_list("programme", "year"))
+    rows = [FundBudget(programme=programme, year=year, amount=amount)
+            for programme, year, amount in wanted if (programme, year) not in existing]
+    FundBudget.objects.bulk_create(rows)
+    return len(rows), 0
+
+
+def innovation_call_title(year: int) -> str:
+    return f"{year}年度加强和创新社会管理专项资金项目申报指南"
+
+
+def _seed_innovation_history() -> tuple[int, int]:
+    """The 219 projects supported since 2011, one call a year, each completed with its two instalments
+    released (bulk inserts: a few queries, whatever the count)."""
+    this_year = timezone.localdate().year
+    years = list(range(INNOVATION_SINCE, this_year))
+    if FundCall.objects.filter(title=innovation_call_title(years[0])).exists():
+        return 0, 0
+    calls = FundCall.objects.bulk_create([
+        FundCall(title=innovation_call_title(year), year=year, opens_on=date(year, 3, 1),
+                 closes_on=date(year, 4, 30), budget_share=INNOVATION_BUDGET, scope=INNOVATION_SCOPE)
+        for year in years])
+    organisations = list(Org.objects.filter(status=Org.Status.ACTIVE).order_by("id")
+                         .values_list("id", "area_code")[:120])
+    communities = list(Grid.objects.filter(kind=Grid.Kind.COMMUNITY).order_by("code")
+                       .values_list("id", "code")[:120])
+    categories = list(INNOVATION_TITLES)
+    applications = []
+    for serial in range(INNOVATION_PROJECTS):
+        call = calls[serial * len(calls) // INNOVATION_PROJECTS]
+        category = categories[serial % len(categories)]
+        amount = INNOVATION_AMOUNTS[serial * 5 % len(INNOVATION_AMOUNTS)]
+        by_community = serial % 3 == 2
+        org_id, org_area = organisations[serial % len(organisations)]
+        grid_id, grid_code = communities[serial % len(communities)]
+        applications.append(FundApplication(
+            call=call, organisation_id=None if by_community else org_id,
+            community_grid_id=grid_id if by_community else None, area_code=grid_code if by_community else org_area,
+            title=f"{call.year}年{INNOVATION_TITLES[category]}项目{serial + 1:03d}", category=category,
+            plan="按申报书实施，分中期和结项两个阶段。", amount_requested=amount,
+            status=FundApplication.Status.COMPLETED,
+            submitted_on=date(call.year, 4, 1), average_score=Decimal(28 + serial % 11),
+            awarded_amount=amount, decided_on=date(call.year, 5, 31)))
+    applications = FundApplication.objects.bulk_create(applications)
+    FundMilestone.objects.bulk_create([
+        FundMilestone(application=application, sequence=sequence, title=title, due_on=due,
+                      instalment=application.awarded_amount / 2, status=FundMilestone.Status.RELEASED,
+                      report="已按计划完成。", reported_on=due, released_on=due)
+        for application in applications
+        for sequence, title, due in ((1, "中期评估", date(application.call.year, 9, 30)),
+                                     (2, "结项验收", date(application.call.year, 12, 31)))])
+    return len(applications), 0
+
+
+# This year's call in the demo streets: (applies as, status); none decided yet, so 219 stay supported.
+DEMO_FUND_APPLICATIONS = [
+    ("organisation", FundApplication.Status.DRAFT),
+    ("community", FundApplication.Status.SUBMITTED),
+    ("community", FundApplication.Status.UNDER_REVIEW),
+]
+
+
+def _seed_innovation_call() -> tuple[int, int]:
+    """This year's call, open now, with applications from the demo streets waiting at each step before the
+    decision."""
+    today = timezone.localdate()
+    title = innovation_call_title(today.year)
+    if FundCall.objects.filter(title=title).exists():
+        return 0, 0
+    call = FundCall.objects.create(title=title, year=today.year, opens_on=today - timedelta(days=20),
+                                   closes_on=today + timedelta(days=40), budget_share=INNOVATION_BUDGET,
+                                   scope=INNOVATION_SCOPE)
+    categories = list(INNOVATION_TITLES)
+    rows = []
+    for index, demo_street in enumerate(DEMO_STREETS):
+        organisation = Org.objects.filter(status=Org.Status.ACTIVE, area_code=demo_street.code).order_by("id").first()
+        grid = Grid.objects.filter(kind=Grid.Kind.COMMUNITY, code__startswith=demo_street.code).order_by("code").first()
+        for serial, (applies_as, status) in enumerate(DEMO_FUND_APPLICATIONS):
+            by_community = applies_as == "community" or organisation is None
+            category = categories[(index + serial) % len(categories)]
+            rows.append(FundApplication(
+                call=call, organisation=None if by_community else organisation,
+                community_grid=grid if by_community else None,
+                area_code=grid.code if by_community else organisation.area_code,
+                title=f"{_short(demo_street.name)}{INNOVATION_TITLES[category]}项目",
+                category=category, plan="调研居民需求，建立议事机制，培育骨干队伍，形成可推广的经验。",
+                amount_requested=INNOVATION_AMOUNTS[(index + serial) % len(INNOVATION_AMOUNTS)], status=status,
+                submitted_on=None if status == FundApplication.Status.DRAFT else today - timedelta(days=5)))
+    applications = FundApplication.objects.bulk_create(rows)
+    FundMilestone.objects.bulk_create([
+        FundMilestone(application=application, sequence=sequence, title=title, due_on=today + timedelta(days=days))
+        for application in applications
+        for sequence, title, days in ((1, "中期评估", 150), (2, "结项验收", 300))])
+    return len(applications), 0
 
 
 def _seed_incubation() -> tuple[int, int]:

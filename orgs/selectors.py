@@ -4,12 +4,22 @@ anyone."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.calendar import working_days_between
 
-from .models import Award, CatalogueItem, IncubationSite, PurchaseProject, SocialOrganisation, Tenancy
+from .models import (
+    Award,
+    CatalogueItem,
+    FundApplication,
+    FundBudget,
+    IncubationSite,
+    PurchaseProject,
+    SocialOrganisation,
+    Tenancy,
+)
 
 
 def working_days_taken(organisation: SocialOrganisation) -> int:
@@ -84,3 +94,26 @@ def public_projects() -> QuerySet[PurchaseProject]:
 
 def public_awards() -> QuerySet[Award]:
     return Award.objects.select_related("organisation")
+
+
+# --- budgets and the innovation fund ----------------------------------------------------------------
+
+
+def budgets_with_awarded(budgets: QuerySet[FundBudget]) -> QuerySet[FundBudget]:
+    """Each budget with what its year has awarded (``awarded``) and what remains (``remaining``)."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    awards = (Award.objects.filter(year=OuterRef("year")).order_by().values("year")
+              .annotate(total=Sum("amount")).values("total"))
+    funded = (FundApplication.objects.filter(call__year=OuterRef("year"), status__in=FundApplication.FUNDED)
+              .order_by().values("call__year").annotate(total=Sum("awarded_amount")).values("total"))
+    zero = Value(Decimal("0"), output_field=money)
+    return budgets.annotate(awarded=Case(
+        When(programme=FundBudget.Programme.AWARDS, then=Coalesce(Subquery(awards, output_field=money), zero)),
+        default=Coalesce(Subquery(funded, output_field=money), zero), output_field=money,
+    )).annotate(remaining=F("amount") - F("awarded"))
+
+
+def fund_supported(applications: QuerySet[FundApplication]) -> dict:
+    """How many projects the fund has supported and with how much (of the applications given)."""
+    return applications.filter(status__in=FundApplication.FUNDED).aggregate(
+        projects=Count("id"), amount=Sum("awarded_amount"))

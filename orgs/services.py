@@ -17,10 +17,12 @@ from core.scoping import scope_of
 from grids.models import Community, Grid
 from grids.scoping import require_area
 
+from .budgets import require_within_budget
 from .models import (
     Award,
     CatalogueItem,
     Complaint,
+    FundBudget,
     IncubationService,
     IncubationSite,
     ProjectMilestone,
@@ -290,13 +292,17 @@ def project_act(*, user, project: PurchaseProject, action: str, **data) -> Purch
 @transaction.atomic
 def award_grant(*, user, organisation: SocialOrganisation, year: int, title: str, amount: Decimal,
                 note: str = "") -> Award:
+    """Within the year's awards budget (1.2 M yuan a year), checked with the budget row locked."""
     require_district(user)
     if organisation.status not in Org.STANDING:
         raise ValidationError({"organisation": _("Only a registered or filed organisation can be awarded.")})
     if year > timezone.localdate().year:
         raise ValidationError({"year": _("Awards are for this year or past years.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
     if Award.objects.filter(year=year, organisation=organisation, title=title).exists():
         raise ValidationError({"title": _("The organisation already has this award for the year.")})
+    require_within_budget(FundBudget.Programme.AWARDS, year, amount)
     return _save(Award(organisation=organisation, year=year, title=title, amount=amount, note=note))
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
@@ -169,8 +170,10 @@ def awards(request):
         if run_service(form, services.award_grant, user=user, **form.cleaned_data):
             return redirect("orgs:awards")
     rows = models.Award.objects.visible_to(user).select_related("organisation")
+    budgets = models.FundBudget.objects.visible_to(user).filter(programme=models.FundBudget.Programme.AWARDS)
     return render(request, "orgs/awards.html", {
         "form": form, "totals": selectors.award_totals(rows), "page": paginate(request, rows),
+        "budget": selectors.budgets_with_awarded(budgets).filter(year=timezone.localdate().year).first(),
     }, status=_status(request))
 
 

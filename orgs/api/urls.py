@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import funds, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -12,6 +12,9 @@ router.register("catalogue", views.CatalogueViewSet, basename="catalogue")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("awards", views.AwardViewSet, basename="award")
 router.register("complaints", views.ComplaintViewSet, basename="complaint")
+router.register("fund/budgets", funds.BudgetViewSet, basename="fund-budget")
+router.register("fund/calls", funds.CallViewSet, basename="fund-call")
+router.register("fund/applications", funds.ApplicationViewSet, basename="fund-application")
 
 app_name = "orgs-api"
 urlpatterns = [

@@ -83,6 +83,7 @@ ORG_READERS = EVERY_ROLE - {DH}
 COMPLAINT_READERS = frozenset({CS, SD}) | DISTRICT
 ORG_OFFICE = frozenset({SD}) | DISTRICT  # incubation, catalogue, purchases, awards
 ORG_FOUNDERS = frozenset({SD, DC})
+FUND_READERS = frozenset({CS, SD}) | DISTRICT  # the innovation fund: a community applies; the street reads
 EVALUATED = EVERY_ROLE - {GW, CT}  # the units assessed read their results and fill in their sheets
 ASSESSORS = frozenset({CS, SD}) | DISTRICT  # community workers' quarterly assessments
 REPORTERS = EVERY_ROLE - {EV, AU}  # report cases
@@ -290,6 +291,16 @@ TABLE: dict[str, Rule] = {
     "orgs-api:complaint-list": scoped(COMPLAINT_READERS, rows="complaint"),
     "orgs-api:complaint-detail": scoped(COMPLAINT_READERS, obj="complaint"),
     "orgs-api:complaint-act": post_only(COMPLAINT_READERS, obj="complaint"),
+    "orgs-api:fund-budget-list": public(FUND_READERS),
+    "orgs-api:fund-budget-detail": public(FUND_READERS, obj="fund_budget"),
+    "orgs-api:fund-call-list": public(FUND_READERS),
+    "orgs-api:fund-call-detail": public(FUND_READERS, obj="fund_call"),
+    "orgs-api:fund-application-list": scoped(FUND_READERS, rows="fund_application"),
+    "orgs-api:fund-application-detail": scoped(FUND_READERS, obj="fund_application"),
+    "orgs-api:fund-application-act": post_only(FUND_READERS, obj="fund_application"),
+    "orgs-api:fund-application-reviews": post_only(FUND_READERS, obj="fund_application"),
+    "orgs-api:fund-application-milestone-act": post_only(FUND_READERS, obj="fund_application",
+                                                         args={"milestone_id": "1"}),
     # --- API: evaluation ----------------------------------------------------------------------------
     "evaluation-api:definitions": public(EVALUATED),
     "evaluation-api:public-sheet": anon_ok(obj="residents_sheet"),
@@ -419,6 +430,9 @@ TABLE: dict[str, Rule] = {
     "orgs:awards": scoped(ORG_OFFICE, rows="award"),
     "orgs:complaints": scoped(COMPLAINT_READERS, rows="complaint"),
     "orgs:complaint": scoped(COMPLAINT_READERS, obj="complaint"),
+    "orgs:fund": scoped(FUND_READERS, rows="fund_application"),
+    "orgs:fund-call": public(FUND_READERS, obj="fund_call"),
+    "orgs:fund-application": scoped(FUND_READERS, obj="fund_application"),
     "orgs:public": anon_ok(rows="organisation"),
     "orgs:public-report": anon_ok(query="organisation={organisation_a}"),
     "evaluation:index": scoped(EVALUATED),
@@ -557,8 +571,9 @@ def build_world() -> World:
     from evaluation.periods import HALF, QUARTER, containing
     from grids.models import Grid, StaffProfile
     from grids.seeding import seed_staff
+    from orgs import funds
     from orgs import services as orgs
-    from orgs.models import Award, CatalogueItem, Complaint, IncubationService, IncubationSite
+    from orgs.models import Award, CatalogueItem, Complaint, FundBudget, IncubationService, IncubationSite
     from patrols import services as patrols
     from registers import services as registers
     from registers.seeding import identity_number
@@ -567,6 +582,9 @@ def build_world() -> World:
 
     people = {p.key: _staff(p.key, p.role, p.area) for p in PEOPLE if p.role is not None}
     today = timezone.localdate()
+    fund_call = funds.call_create(user=people["commander"], title="MX-CALL", year=today.year,
+                                  opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=30),
+                                  budget_share=Decimal("1000000"), scope="基层服务管理创新类")
     markers: dict[str, list[Marker]] = {}
     values: dict[str, str] = {}
 
@@ -706,6 +724,10 @@ def build_world() -> World:
         complaint = orgs.complaint_receive(organisation=organisation, channel=Complaint.Channel.HOTLINE,
                                            content=f"MX{area}-COMPLAINT")
         mark("complaint", area, {"pk": complaint.pk}, f"MX{area}-COMPLAINT", page_token=organisation.name)
+        application = funds.application_create(
+            user=community_staff, call=fund_call, community_grid=grid, title=f"MX{area}-FUND", category="governance",
+            plan="楼门议事", amount_requested=Decimal("50000"), milestones=[{"title": "结项", "due_on": today}])
+        mark("fund_application", area, {"pk": application.pk}, f"MX{area}-FUND")
 
     # The same street, another community's grid (A2): its rows are the street's, not worker_a's or
     # community_a's. Entered by the street's dispatcher, who alone of street A's people sees them.
@@ -732,6 +754,8 @@ def build_world() -> World:
     mark("provider", "*", {"code": ServiceProvider.objects.order_by("code").first().code}, "")
     mark("incubation_site", "*", {"code": IncubationSite.objects.order_by("code").first().code}, "")
     mark("catalogue_item", "*", {"code": CatalogueItem.objects.order_by("code").first().code}, "")
+    mark("fund_call", "*", {"pk": fund_call.pk}, "")
+    mark("fund_budget", "*", {"pk": FundBudget.objects.order_by("pk").first().pk}, "")
 
     # assessment: last quarter published (results, a bonus), this quarter computed only (a draft), this
     # half-year's two-way round and survey

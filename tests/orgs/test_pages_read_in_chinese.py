@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 ROLES_WITH_ORGS = ("worker_a", "community_a", "dispatcher_a", "commander", "auditor")
 SUBNAV = re.compile(r'<nav class="subnav"[^>]*>(.*?)</nav>', re.S)
 FLOWS = (orgs_workflow.ORGANISATION_FLOW, orgs_workflow.PROJECT_FLOW, orgs_workflow.COMPLAINT_FLOW,
+         orgs_workflow.APPLICATION_FLOW, orgs_workflow.INSTALMENT_FLOW,
          community_workflow.MATTER_FLOW, community_workflow.MEETING_FLOW, community_workflow.FOLLOW_UP_FLOW,
          community_workflow.ACTIVITY_FLOW)
 
