@@ -680,6 +680,9 @@ class SupervisedUnit(models.Model):
                                 help_text=_("Empty: the street office."))
     unit_name = models.CharField(_("addressed unit"), max_length=120)
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="round__committee__grid__code", widened=True)  # as their round
+
     class Meta:
         abstract = True
 
@@ -706,9 +709,6 @@ class SupervisionQuestion(SupervisedUnit):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = ScopePath(grid="round__committee__grid__code", widened=True)
 
     class Meta:
         verbose_name = _("supervision question")
@@ -741,9 +741,6 @@ class SupervisionRating(SupervisedUnit):
     rated_at = models.DateTimeField(_("rated"))
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-
-    objects = ScopedQuerySet.as_manager()
-    scope_path = ScopePath(grid="round__committee__grid__code", widened=True)
 
     class Meta:
         verbose_name = _("supervision rating")

@@ -86,21 +86,22 @@ def supervision_round(request, pk: int):
         SupervisionRound.objects.visible_to(user).select_related("committee__grid", "period")
         .prefetch_related(Prefetch("questions", queryset=questions), "ratings__station"), pk=pk)
     units = [(code, name) for code, name, _station in supervision.serving_units(meeting.committee)]
-    may_record = not SUPERVISION_FLOW.refusal(user, meeting, SupervisionAction.RECORD)
+    refusal = SUPERVISION_FLOW.refusal(user, meeting, SupervisionAction.RECORD)
     forms_ = {"question": bound(request, "question", forms.QuestionForm, units=units),
               "rating": bound(request, "rating", forms.RatingForm, units=units),
               "answer": bound(request, "answer", forms.AnswerForm)}
-    done = _handle_round_forms(request, meeting, forms_, may_record)
+    done = _handle_round_forms(request, meeting, forms_, forbidden=isinstance(refusal, PermissionDenied))
     if done:
         return done
     answerable = {q.pk for q in meeting.questions.all() if QUESTION_FLOW.available(user, q)}
     return render(request, "evaluation/supervision_round.html", {
-        "meeting": meeting, "forms": forms_, "may_record": may_record, "answerable": answerable,
+        "meeting": meeting, "forms": forms_, "may_record": refusal is None, "answerable": answerable,
         "may_close": SupervisionAction.CLOSE in SUPERVISION_FLOW.available(user, meeting),
     })
 
 
-def _handle_round_forms(request, meeting, forms_, may_record):
+def _handle_round_forms(request, meeting, forms_, *, forbidden: bool):
+    """The round page's forms; a closed round's refusal shows on the form sent (the service's 409)."""
     user = request.user
     if submitted(request, "close"):
         if not user.has_perm(SUPERVISION_FLOW.permission):
@@ -108,7 +109,7 @@ def _handle_round_forms(request, meeting, forms_, may_record):
         tell(request, attempt(supervision.supervision_round_close, actor=user, round_id=meeting.pk),
              _("The round is closed."))
         return redirect("evaluation:supervision-round", pk=meeting.pk)
-    if (submitted(request, "question") or submitted(request, "rating")) and not may_record:
+    if (submitted(request, "question") or submitted(request, "rating")) and forbidden:
         raise PermissionDenied
     recorded = None
     if submitted(request, "question") and forms_["question"].is_valid():

@@ -353,5 +353,5 @@ class SupervisionRoundOut(serializers.ModelSerializer):
 
 
 class SupervisionRoundIn(serializers.Serializer):
-    committee = serializers.IntegerField(min_value=1)
+    committee = serializers.IntegerField(min_value=1, max_value=2 ** 31 - 1)
     period = serializers.CharField(max_length=8, help_text=_("A half-year, e.g. 2026H1."))
