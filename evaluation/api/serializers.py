@@ -300,13 +300,16 @@ class CommitteeIn(serializers.Serializer):
     formed_on = serializers.DateField(required=False, help_text=_("Default: today."))
 
 
-class _SupervisedOut(serializers.ModelSerializer):
-    unit = serializers.CharField(source="unit_code", help_text=_("The street's code (the street office) or a "
-                                                                 "department station's code."))
+UNIT_HELP = _("The street's code (the street office) or a department station's code.")
 
 
-class QuestionOut(_SupervisedOut):
-    answered_by = serializers.CharField(source="answered_by.staff_profile.full_name", default="")
+def unit_out():
+    return serializers.CharField(source="unit_code", read_only=True, help_text=UNIT_HELP)
+
+
+class QuestionOut(serializers.ModelSerializer):
+    unit = unit_out()
+    answered_by = serializers.CharField(source="answered_by.staff_profile.full_name", default=None, allow_null=True)
     available_actions = AvailableActionsField(QUESTION_FLOW)
 
     class Meta:
@@ -316,8 +319,7 @@ class QuestionOut(_SupervisedOut):
 
 
 class QuestionIn(serializers.Serializer):
-    unit = serializers.CharField(max_length=48, help_text=_("The street's code (the street office) or a "
-                                                            "department station's code."))
+    unit = serializers.CharField(max_length=48, help_text=UNIT_HELP)
     text = serializers.CharField(max_length=2000)
 
 
@@ -325,15 +327,16 @@ class AnswerIn(serializers.Serializer):
     answer = serializers.CharField(max_length=4000)
 
 
-class RatingOut(_SupervisedOut):
+class RatingOut(serializers.ModelSerializer):
+    unit = unit_out()
+
     class Meta:
         model = SupervisionRating
         fields = ["id", "round", "unit", "unit_name", "score", "comment", "rated_at"]
 
 
 class RatingIn(serializers.Serializer):
-    unit = serializers.CharField(max_length=48, help_text=_("The street's code (the street office) or a "
-                                                            "department station's code."))
+    unit = serializers.CharField(max_length=48, help_text=UNIT_HELP)
     score = serializers.ChoiceField(choices=SupervisionRating.Score.choices,
                                     help_text=_("1 very dissatisfied … 5 very satisfied (satisfied from 4)."))
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
