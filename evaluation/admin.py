@@ -59,3 +59,49 @@ class BonusRunAdmin(ReadOnlyAdmin):
 class WorkerAssessmentAdmin(ReadOnlyAdmin):
     list_display = ["period", "staff", "score", "assessed_by", "assessed_at"]
     list_filter = ["period"]
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = models.Representative
+    extra = 0
+
+
+@admin.register(models.SupervisionCommittee)
+class SupervisionCommitteeAdmin(admin.ModelAdmin):
+    """Committees and their representatives are kept here too (the street's page does the same)."""
+
+    list_display = ["name", "grid", "formed_on"]
+    search_fields = ["name", "grid__code", "grid__name"]
+    raw_id_fields = ["grid"]
+    readonly_fields = ["created_by"]
+    inlines = [RepresentativeInline]
+
+
+class SupervisionQuestionInline(admin.TabularInline):
+    model = models.SupervisionQuestion
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["unit_name", "text", "status", "asked_at", "answer", "answered_at", "answered_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SupervisionRatingInline(admin.TabularInline):
+    model = models.SupervisionRating
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["unit_name", "score", "comment", "rated_at", "rated_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.SupervisionRound)
+class SupervisionRoundAdmin(ReadOnlyAdmin):
+    """Rounds are recorded through the pages and the API (the workflow and the one-rating rule); read here."""
+
+    list_display = ["committee", "period", "status", "opened_at", "closed_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["committee__name", "committee__grid__code"]
+    inlines = [SupervisionQuestionInline, SupervisionRatingInline]

@@ -33,9 +33,9 @@ from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 from core.scoping import NO_ROW, VIEW, Rows, ScopedQuerySet, ScopePath, any_of
-from grids.models import Department, StreetUnit
+from grids.models import Department, Grid, StreetUnit
 
-from .parties import STREET_CODE_LENGTH, Direction, Flow, Party, parties_of
+from .parties import COMMUNITY_KINDS, STREET_CODE_LENGTH, Direction, Flow, Party, parties_of
 
 
 class FrozenScopedQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
@@ -290,6 +290,10 @@ class ScoringRule(RuleVersion):
 
     weights = models.JSONField(_("weights"))  # {kind: {component: weight}}
     parameters = models.JSONField(_("parameters"), default=dict)
+    # Who makes up the two-way score of a street and of a department station, and with what share:
+    # {"street": {"sheets": 80, "residents": 20}, "station_dual": {"department": .., "street": .., "residents": ..},
+    # ...} (``scoring.TWO_WAY_PARTS``). Empty in the versions before it: the mean of the flows, no residents' part.
+    two_way_shares = models.JSONField(_("shares of the two-way score"), default=dict, blank=True)
 
     class Meta(RuleVersion.Meta):
         verbose_name = _("scoring rule")
@@ -470,6 +474,10 @@ class SubjectResult(AppendOnlyModel):
     sheets = models.PositiveIntegerField(_("score sheets received"), default=0)
     two_way_score = models.DecimalField(_("two-way score"), max_digits=5, decimal_places=2, null=True)
     two_way = models.JSONField(_("two-way by flow"), default=dict)
+    # {part: {"share", "score", and "sheets" or "ratings"/"satisfied"}} when the rule version weighs parts.
+    two_way_parts = models.JSONField(_("two-way by part"), default=dict)
+    management_mode = models.CharField(_("management mode"), max_length=16, blank=True,
+                                       choices=StreetUnit.ManagementMode.choices)
     survey_sample = models.PositiveIntegerField(_("survey sample"), default=0)
     survey_satisfied = models.PositiveIntegerField(_("survey satisfied"), default=0)
     survey_share = models.DecimalField(_("survey satisfaction"), max_digits=5, decimal_places=4, null=True)
@@ -571,3 +579,184 @@ class BonusLine(AppendOnlyModel):
         verbose_name_plural = _("bonus lines")
         ordering = ["bonus", "grid_code", "username"]
         constraints = [models.UniqueConstraint(fields=["bonus", "staff"], name="evaluation_bonus_worker")]
+
+
+# ---------------------------------------------------------------- residents' democratic supervision
+
+
+class SupervisionCommittee(models.Model):
+    """A community's residents' democratic management and supervision committee (居民民主管理和监督委员会):
+    it questions and rates the street office and the department stations serving the community. The
+    community is its unit grid of community (village) kind. Seen by the community, its street (and the
+    stations in the street, who answer its questions) and the district."""
+
+    grid = models.OneToOneField(Grid, verbose_name=_("community grid"), on_delete=models.PROTECT,
+                                related_name="supervision_committee",
+                                limit_choices_to={"level": Grid.Level.UNIT, "kind__in": COMMUNITY_KINDS})
+    name = models.CharField(_("name"), max_length=100)
+    formed_on = models.DateField(_("formed on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="grid__code", widened=True)
+
+    class Meta:
+        verbose_name = _("residents' supervision committee")
+        verbose_name_plural = _("residents' supervision committees")
+        ordering = ["grid__code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Representative(models.Model):
+    """A residents' representative on a committee, for a term. Their phone is a resident's: only the
+    community, its street and the district see them."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+
+    committee = models.ForeignKey(SupervisionCommittee, verbose_name=_("committee"), on_delete=models.CASCADE,
+                                  related_name="representatives")
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.MEMBER)
+    term_starts_on = models.DateField(_("term starts"))
+    term_ends_on = models.DateField(_("term ends"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="committee__grid__code")
+
+    class Meta:
+        verbose_name = _("residents' representative")
+        verbose_name_plural = _("residents' representatives")
+        ordering = ["committee", "role", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_ends_on__gt=models.F("term_starts_on")),
+                                   name="evaluation_representative_term"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class SupervisionRound(models.Model):
+    """One committee's questioning and rating (民主评议) in one half-year: open while it meets, closed
+    after (``workflow.SUPERVISION_FLOW``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Questioning and rating")
+        CLOSED = "closed", _("Round closed")
+
+    committee = models.ForeignKey(SupervisionCommittee, verbose_name=_("committee"), on_delete=models.PROTECT,
+                                  related_name="rounds")
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="supervision_rounds")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("round closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="committee__grid__code", widened=True)
+
+    class Meta:
+        verbose_name = _("democratic supervision round")
+        verbose_name_plural = _("democratic supervision rounds")
+        ordering = ["-period__starts_on", "committee__grid__code"]
+        constraints = [models.UniqueConstraint(fields=["committee", "period"], name="evaluation_supervision_round")]
+
+    def __str__(self):
+        return f"{self.committee} {self.period.code}"
+
+
+class SupervisedUnit(models.Model):
+    """What a question or a rating is about: the street office of the committee's community (no station)
+    or one of the department stations serving it."""
+
+    station = models.ForeignKey(StreetUnit, verbose_name=_("department station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+",
+                                help_text=_("Empty: the street office."))
+    unit_name = models.CharField(_("addressed unit"), max_length=120)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(grid="round__committee__grid__code", widened=True)  # as their round
+
+    class Meta:
+        abstract = True
+
+    @property
+    def unit_code(self) -> str:
+        return self.station.code if self.station_id else self.round.committee.grid.code[:STREET_CODE_LENGTH]
+
+
+class SupervisionQuestion(SupervisedUnit):
+    """A question the committee puts to a unit (质询), and the unit's answer."""
+
+    class Status(models.TextChoices):
+        ASKED = "asked", _("Awaiting the answer")
+        ANSWERED = "answered", _("Answered")
+
+    round = models.ForeignKey(SupervisionRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="questions")
+    text = models.TextField(_("question"), max_length=2000)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ASKED)
+    asked_at = models.DateTimeField(_("asked"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("supervision question")
+        verbose_name_plural = _("supervision questions")
+        ordering = ["round", "asked_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status="asked") | Q(answered_at__isnull=False),
+                                   name="evaluation_question_answered_at"),
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class SupervisionRating(SupervisedUnit):
+    """The committee's rating of one unit in one round: 1–5 as residents rate a case (satisfied from 4);
+    the share satisfied is the residents' part of the unit's two-way score."""
+
+    class Score(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        FAIRLY_SATISFIED = 3, _("Fairly satisfied")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    round = models.ForeignKey(SupervisionRound, verbose_name=_("round"), on_delete=models.CASCADE,
+                              related_name="ratings")
+    score = models.PositiveSmallIntegerField(_("rating"), choices=Score.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("rated"))
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("supervision rating")
+        verbose_name_plural = _("supervision ratings")
+        ordering = ["round", "station__code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "station"], condition=Q(station__isnull=False),
+                                    name="evaluation_rating_one_per_station"),
+            models.UniqueConstraint(fields=["round"], condition=Q(station__isnull=True),
+                                    name="evaluation_rating_one_per_street"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="evaluation_rating_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_name}: {self.get_score_display()}"

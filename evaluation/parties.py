@@ -6,7 +6,13 @@ The pairs (``flow_pairs``), as the source describes them:
   community/village grid rates its street/town and each of its street's sections (科室); each section
   rates its street's sub-centre; each street/town rates each of the 13 departments;
 - downward — each department rates each street/town; each street/town rates each of its
-  community/village grids and each department station in it.
+  community/village grids; a department station is rated by those who manage it
+  (``StreetUnit.management_mode``): under dual management by its department and by its street, under
+  vertical management by its department only, under the street's management by the street only.
+
+The residents' part of the upward flow is not a sheet: the residents' democratic supervision committees
+question and rate the street office and the department stations serving their community
+(``SupervisionRating``); ``scoring.TWO_WAY_PARTS`` says how it weighs in.
 
 Key-unit and road grids have no residents and no community of their own: they take no part.
 
@@ -30,6 +36,9 @@ User = get_user_model()
 COMMUNITY_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.VILLAGE)
 STREET_CODE_LENGTH = 9
 UNIT_GRID_CODE_LENGTH = 15
+Mode = StreetUnit.ManagementMode
+STREET_MANAGES = (Mode.DUAL, Mode.STREET)  # the management modes under which the street assesses a station
+DEPARTMENT_MANAGES = (Mode.DUAL, Mode.VERTICAL)  # … under which its department does
 
 
 class Flow(models.TextChoices):
@@ -42,6 +51,7 @@ class Flow(models.TextChoices):
     DEPARTMENT_STREET = "department_street", _("Department → street/town")
     STREET_GRID = "street_grid", _("Street/town → community grid")
     STREET_STATION = "street_station", _("Street/town → department station")
+    DEPARTMENT_STATION = "department_station", _("Department → its station")
     GRID_SECTION = "grid_section", _("Community grid → street section")
     SECTION_STREET = "section_street", _("Street section → street/town")
 
@@ -68,6 +78,7 @@ FLOWS = {
     Flow.DEPARTMENT_STREET: (Party.DEPARTMENT, Party.STREET, Direction.DOWN),
     Flow.STREET_GRID: (Party.STREET, Party.GRID, Direction.DOWN),
     Flow.STREET_STATION: (Party.STREET, Party.STATION, Direction.DOWN),
+    Flow.DEPARTMENT_STATION: (Party.DEPARTMENT, Party.STATION, Direction.DOWN),
     Flow.GRID_SECTION: (Party.GRID, Party.SECTION, Direction.UP),
     Flow.SECTION_STREET: (Party.SECTION, Party.STREET, Direction.UP),
 }
@@ -81,7 +92,11 @@ def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
     street_names = dict(streets)
     departments = list(Department.objects.order_by("code").values_list("code", "name"))
     units = StreetUnit.objects.order_by("code")
-    stations = list(units.filter(kind=StreetUnit.Kind.STATION).values_list("code", "name", "street__code"))
+    stations = units.filter(kind=StreetUnit.Kind.STATION)
+    street_managed = list(stations.filter(management_mode__in=STREET_MANAGES)
+                          .values_list("code", "name", "street__code"))
+    department_managed = list(stations.filter(management_mode__in=DEPARTMENT_MANAGES)
+                              .values_list("code", "name", "department__code", "department__name"))
     sections = list(units.filter(kind=StreetUnit.Kind.SECTION).values_list("code", "name", "street__code"))
     sections_of = defaultdict(list)
     for code, name, street in sections:
@@ -92,7 +107,8 @@ def flow_pairs() -> dict[str, list[tuple[str, str, str, str]]]:
         Flow.STREET_DEPARTMENT: [(s, s_name, d, d_name) for s, s_name in streets for d, d_name in departments],
         Flow.DEPARTMENT_STREET: [(d, d_name, s, s_name) for d, d_name in departments for s, s_name in streets],
         Flow.STREET_GRID: [(street, street_names[street], code, name) for code, name, street in grids],
-        Flow.STREET_STATION: [(street, street_names[street], code, name) for code, name, street in stations],
+        Flow.STREET_STATION: [(street, street_names[street], code, name) for code, name, street in street_managed],
+        Flow.DEPARTMENT_STATION: [(d, d_name, code, name) for code, name, d, d_name in department_managed],
         Flow.GRID_SECTION: [(code, name, section, section_name) for code, name, street in grids
                             for section, section_name in sections_of[street]],
         Flow.SECTION_STREET: [(code, name, street, street_names[street]) for code, name, street in sections],

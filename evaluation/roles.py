@@ -17,13 +17,25 @@ FILL_SHEETS = [*READ_OWN, *_perms("change", "scoresheet")]
 ASSESS_WORKERS = _perms("view", "workerassessment") + _perms("add", "workerassessment") + _perms(
     "change", "workerassessment")
 
+# Residents' democratic supervision: a community's staff and its street convene the committee and record its
+# questions and ratings; the street keeps its committees and representatives and answers for the street office;
+# the stations in the street see the rounds and answer what is put to them.
+SUPERVISION_RECORDS = ["supervisioncommittee", "supervisionround", "supervisionquestion", "supervisionrating"]
+CONVENE = [*_perms("view", *SUPERVISION_RECORDS, "representative"), *_perms("add", "supervisionround"),
+           *_perms("change", "supervisionround")]
+KEEP_COMMITTEES = _perms("add", "supervisioncommittee", "representative") + _perms(
+    "change", "supervisioncommittee", "representative")
+
 ROLE_PERMISSIONS = {
-    Role.COMMUNITY_STAFF: [*FILL_SHEETS, *ASSESS_WORKERS],
-    Role.STREET_DISPATCHER: [*FILL_SHEETS, *ASSESS_WORKERS],
-    Role.DEPARTMENT_HANDLER: FILL_SHEETS,
+    Role.COMMUNITY_STAFF: [*FILL_SHEETS, *ASSESS_WORKERS, *CONVENE],
+    Role.STREET_DISPATCHER: [*FILL_SHEETS, *ASSESS_WORKERS, *CONVENE, *KEEP_COMMITTEES,
+                             *_perms("change", "supervisionquestion")],
+    Role.DEPARTMENT_HANDLER: [*FILL_SHEETS, *_perms("view", *SUPERVISION_RECORDS),
+                              *_perms("change", "supervisionquestion")],
     Role.EVALUATOR: [
         *_perms("add", "round", "surveyimport", "scoringrule", "bonusrule", "resultrun", "bonusrun",
-                "workerassessment"),
-        *_perms("change", "round", "resultrun", "criterion", "workerassessment"),
+                "workerassessment", "supervisionround"),
+        *_perms("change", "round", "resultrun", "criterion", "workerassessment", "supervisionround"),
+        *KEEP_COMMITTEES,
     ],
 }

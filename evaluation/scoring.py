@@ -52,6 +52,32 @@ COMPONENTS = [
                 "that flow (sheets not submitted by the deadline are left out).")),
     Component("survey", _("Third-party survey"), _("Satisfied respondents / sample × 100.")),
 ]
+# The parts of a street's and a department station's two-way score, when a rule version weighs them
+# (``ScoringRule.two_way_shares``): the sheets of its department (department → its station), of its street
+# (street → department station), the other flows' sheets rating a street, and the residents' democratic
+# supervision committees (their ratings' share satisfied × 100, as the survey counts). Which parts a station
+# has follows its management mode: dual, its department and its street; vertical, its department; the
+# street's, its street. A part without data is left out and the shares renormalised, as in the composite.
+DEPARTMENT_PART, STREET_PART, SHEETS_PART, RESIDENTS_PART = "department", "street", "sheets", "residents"
+PART_OF_FLOW = {"department_station": DEPARTMENT_PART, "street_station": STREET_PART}
+PART_LABELS = {
+    DEPARTMENT_PART: _("Its department"),
+    STREET_PART: _("Its street/town"),
+    SHEETS_PART: _("Score sheets of the two-way flows"),
+    RESIDENTS_PART: _("Residents' supervision committees"),
+}
+TWO_WAY_PARTS = {
+    "street": (SHEETS_PART, RESIDENTS_PART),
+    "station_dual": (DEPARTMENT_PART, STREET_PART, RESIDENTS_PART),
+    "station_vertical": (DEPARTMENT_PART, RESIDENTS_PART),
+    "station_street": (STREET_PART, RESIDENTS_PART),
+}
+DEFAULT_TWO_WAY_SHARES = {
+    "street": {SHEETS_PART: 80, RESIDENTS_PART: 20},
+    "station_dual": {DEPARTMENT_PART: 40, STREET_PART: 40, RESIDENTS_PART: 20},
+    "station_vertical": {DEPARTMENT_PART: 80, RESIDENTS_PART: 20},
+    "station_street": {STREET_PART: 80, RESIDENTS_PART: 20},
+}
 THREE_RATES = {"response": "response_rate", "resolution": "resolution_rate", "satisfaction_rate": "satisfaction_rate"}
 COMPONENT_KEYS = [component.key for component in COMPONENTS]
 KINDS = ["grid", "street", "department", "station"]
@@ -90,6 +116,26 @@ def q(value: Decimal, step: Decimal) -> Decimal:
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:
     return q(Decimal(numerator) / Decimal(denominator), RATE) if denominator else None
+
+
+def validate_shares(shares) -> dict:
+    """Normalise a rule's two-way shares or raise ValidationError({"two_way_shares": ...})."""
+    if not isinstance(shares, dict) or set(shares) != set(TWO_WAY_PARTS):
+        raise ValidationError({"two_way_shares": gettext("Give the shares of each of: %(keys)s.")
+                               % {"keys": ", ".join(TWO_WAY_PARTS)}})
+    clean = {}
+    for key, parts in TWO_WAY_PARTS.items():
+        given = shares[key]
+        try:
+            row = {part: int(given.get(part, 0)) for part in parts} if isinstance(given, dict) else None
+        except (TypeError, ValueError):
+            row = None
+        if row is None or not set(given) <= set(parts) or any(v < 0 for v in row.values()) or sum(row.values()) != 100:
+            raise ValidationError({"two_way_shares": gettext(
+                "The shares of “%(key)s” are whole numbers ≥ 0 of %(parts)s adding up to 100.")
+                % {"key": key, "parts": ", ".join(parts)}})
+        clean[key] = row
+    return clean
 
 
 def validate_rule(weights, parameters) -> tuple[dict, dict]:
@@ -186,6 +232,34 @@ def two_way_score(by_flow: dict[str, tuple[int, Decimal]]) -> tuple[Decimal | No
             means.append(mean)
             detail[flow] = {"sheets": sheets, "mean": str(mean)}
     return (q(sum(means) / len(means), SCORE) if means else None), detail
+
+
+def two_way_by_parts(flows: dict[str, dict], residents: tuple[int, int],
+                     shares: dict[str, int]) -> tuple[Decimal | None, dict]:
+    """The two-way score weighed by parts. ``flows``: ``two_way_score``'s detail ({flow: {"sheets", "mean"}});
+    ``residents``: (ratings, satisfied); ``shares``: {part: share} of the unit's kind (and management mode).
+    → (score, {part: {"share", "score", "sheets" | "ratings" and "satisfied"}})."""
+    means: dict[str, list[Decimal]] = {}
+    sheets: dict[str, int] = {}
+    for flow, detail in flows.items():
+        part = PART_OF_FLOW.get(flow, SHEETS_PART)
+        means.setdefault(part, []).append(Decimal(detail["mean"]))
+        sheets[part] = sheets.get(part, 0) + detail["sheets"]
+    ratings, satisfied = residents
+    detail, scores = {}, {}
+    for part, share in shares.items():
+        if part == RESIDENTS_PART:
+            score = q(Decimal(satisfied) / ratings * HUNDRED, SCORE) if ratings else None
+            detail[part] = {"share": share, "score": _text(score), "ratings": ratings, "satisfied": satisfied}
+        else:
+            score = q(sum(means[part]) / len(means[part]), SCORE) if means.get(part) else None
+            detail[part] = {"share": share, "score": _text(score), "sheets": sheets.get(part, 0)}
+        scores[part] = score
+    return composite(scores, shares), detail
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def _handling_score(hours: Decimal | None, parameters: dict) -> Decimal | None:

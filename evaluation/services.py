@@ -12,12 +12,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.rates import RateCounts
+from cases.rates import SATISFIED_FROM, RateCounts
 from core.calendar import calendar_digest, calendar_sync
 from core.errors import Conflict
 from core.models import Notification
@@ -42,12 +43,13 @@ from .models import (
     ScoringRule,
     SubjectKind,
     SubjectResult,
+    SupervisionRating,
     SurveyImport,
     SurveyResult,
     WorkerAssessment,
     new_sheet_token,
 )
-from .parties import FLOWS, Party, flow_pairs, people_of
+from .parties import FLOWS, STREET_CODE_LENGTH, Party, flow_pairs, people_of
 from .surveys import parse_survey
 from .workflow import RUN_FLOW, SHEET_FLOW, AccessCode, RunAction, SheetAction
 
@@ -274,11 +276,14 @@ def _create_version(model, *, actor, note: str, now: dt.datetime | None, **field
 
 
 @transaction.atomic
-def rule_create(*, actor, weights, parameters=None, note: str = "", now: dt.datetime | None = None) -> ScoringRule:
-    """A new version of the scoring rules (earlier versions stay as they were, for the runs using them)."""
+def rule_create(*, actor, weights, parameters=None, two_way_shares=None, note: str = "",
+                now: dt.datetime | None = None) -> ScoringRule:
+    """A new version of the scoring rules (earlier versions stay as they were, for the runs using them).
+    Without two-way shares, the default ones (``scoring.DEFAULT_TWO_WAY_SHARES``)."""
     clean_weights, clean_parameters = scoring.validate_rule(weights, parameters or {})
+    shares = scoring.validate_shares(scoring.DEFAULT_TWO_WAY_SHARES if two_way_shares is None else two_way_shares)
     return _create_version(ScoringRule, actor=actor, note=note, now=now, weights=clean_weights,
-                           parameters=clean_parameters)
+                           parameters=clean_parameters, two_way_shares=shares)
 
 
 @transaction.atomic
@@ -309,18 +314,37 @@ def _rule(version) -> ScoringRule:
 # ---------------------------------------------------------------- computing results
 
 
-def _units() -> list[tuple[str, int, str, str, str, str]]:
-    """(kind, id, code, name, street code, department code) of every assessed unit."""
-    units = [(SubjectKind.GRID, pk, code, name, code[:9], "")
+def _units() -> list[tuple[str, int, str, str, str, str, str]]:
+    """(kind, id, code, name, street code, department code, management mode) of every assessed unit; the
+    management mode is a department station's only."""
+    units = [(SubjectKind.GRID, pk, code, name, code[:9], "", "")
              for pk, code, name in Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "code", "name")]
-    units += [(SubjectKind.STREET, pk, code, name, code, "")
+    units += [(SubjectKind.STREET, pk, code, name, code, "", "")
               for pk, code, name in Grid.objects.filter(level=Grid.Level.STREET).values_list("id", "code", "name")]
-    units += [(SubjectKind.DEPARTMENT, pk, code, name, "", code)
+    units += [(SubjectKind.DEPARTMENT, pk, code, name, "", code, "")
               for pk, code, name in Department.objects.values_list("id", "code", "name")]
-    units += [(SubjectKind.STATION, pk, code, name, street, department or "")  # a section has no department
-              for pk, code, name, street, department in StreetUnit.objects.values_list(
-                  "id", "code", "name", "street__code", "department__code")]
+    units += [(SubjectKind.STATION, pk, code, name, street, department or "",  # a section has no department
+               mode if unit_kind == StreetUnit.Kind.STATION else "")
+              for pk, code, name, street, department, unit_kind, mode in StreetUnit.objects.values_list(
+                  "id", "code", "name", "street__code", "department__code", "kind", "management_mode")]
     return sorted(units, key=lambda unit: (unit[0], unit[2]))
+
+
+def _shares_key(kind: str, mode: str) -> str:
+    """Which of the rule's two-way shares a unit takes ("" for none: the mean of its flows)."""
+    if kind == SubjectKind.STREET:
+        return "street"
+    return f"station_{mode}" if kind == SubjectKind.STATION and mode else ""
+
+
+def _supervision_inputs(period: Period, as_of: dt.datetime) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(kind, code): (ratings, satisfied)}: the supervision committees' ratings of the street offices and
+    department stations in the period's rounds, recorded by the cut-off."""
+    rows = (SupervisionRating.objects.filter(round__period=period, rated_at__lte=as_of)
+            .values("station__code", street=Substr("round__committee__grid__code", 1, STREET_CODE_LENGTH))
+            .annotate(n=Count("id"), satisfied=Count("id", filter=Q(score__gte=SATISFIED_FROM))).order_by())
+    return {((SubjectKind.STATION, row["station__code"]) if row["station__code"]
+             else (SubjectKind.STREET, row["street"])): (row["n"], row["satisfied"]) for row in rows}
 
 
 def _two_way_inputs(period: Period) -> tuple[int | None, dict[tuple[str, str], dict[str, tuple[int, Decimal]]]]:
@@ -353,13 +377,19 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
     patrols = patrols_by_unit(start=period.start, end=period.end, as_of=as_of)
     round_id, two_way = _two_way_inputs(period)
     survey, survey_rows = _survey_inputs(period)
+    supervision = _supervision_inputs(period, as_of) if rule.two_way_shares else {}
     parameters, weights = rule.parameters, rule.weights
     results, fingerprint_units = [], []
-    for kind, pk, code, name, street_code, department_code in _units():
+    for kind, pk, code, name, street_code, department_code, mode in _units():
         unit_counts = counts.get((kind, pk), CaseCounts())
         fig = scoring.figures(unit_counts, parameters)
         flow_inputs = two_way.get((kind, code), {})
         two_way_score, two_way_detail = scoring.two_way_score(flow_inputs)
+        shares = rule.two_way_shares.get(_shares_key(kind, mode))
+        residents = supervision.get((kind, code), (0, 0))
+        two_way_parts = {}
+        if shares:
+            two_way_score, two_way_parts = scoring.two_way_by_parts(two_way_detail, residents, shares)
         survey_row = survey_rows.get((kind, code))
         survey_share = scoring.ratio(survey_row.satisfied, survey_row.sample_size) if survey_row else None
         unit_rates = three_rates.get((kind, pk), RateCounts())
@@ -384,6 +414,7 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
             rates_satisfied=unit_rates.satisfied, **rate_values,
             patrols_planned=unit_patrols.planned, patrols_made=unit_patrols.made, patrol_rate=unit_patrols.rate,
             sheets=sum(n for n, _total in flow_inputs.values()), two_way_score=two_way_score, two_way=two_way_detail,
+            two_way_parts=two_way_parts, management_mode=mode,
             survey_sample=survey_row.sample_size if survey_row else 0,
             survey_satisfied=survey_row.satisfied if survey_row else 0, survey_share=survey_share,
             survey_score=survey_row.mean_score if survey_row else None,
@@ -394,7 +425,9 @@ def compute_results(period: Period, rule: ScoringRule, as_of: dt.datetime) -> tu
                                   [str(unit_patrols.planned), unit_patrols.made],
                                   {flow: [n, str(total)] for flow, (n, total) in sorted(flow_inputs.items())},
                                   [survey_row.sample_size, survey_row.satisfied, survey_row.mean_score]
-                                  if survey_row else None])
+                                  if survey_row else None,
+                                  # versions weighing parts only, so earlier runs keep their fingerprints
+                                  *([mode, list(residents)] if rule.two_way_shares else [])])
     _rank(results)
     inputs = {
         "period": period.code, "as_of": timezone.localtime(as_of).isoformat(), "rule_version": rule.version,
@@ -510,8 +543,8 @@ FIGURE_FIELDS = ["collected", "filed", "closed", "on_time_closed", "overdue", "r
                  "mean_handling_hours", "satisfaction_mean", "satisfied_share", "responses", "responded_on_time",
                  "response_rate", "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated",
                  "rates_satisfied", "satisfaction_rate", "patrols_planned", "patrols_made", "patrol_rate", "sheets",
-                 "two_way_score", "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score",
-                 "components", "composite", "rank", "rank_in_street"]
+                 "two_way_score", "two_way", "two_way_parts", "management_mode", "survey_sample", "survey_satisfied",
+                 "survey_share", "survey_score", "components", "composite", "rank", "rank_in_street"]
 
 
 def run_verify(*, run: ResultRun) -> dict:

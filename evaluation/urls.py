@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import supervision_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("r/<slug:token>/", views.public_sheet, name="public-sheet"),
     path("bonuses/<int:pk>/", views.bonus_detail, name="bonus"),
     path("bonuses/<int:pk>/export.xlsx", views.bonus_export, name="bonus-export"),
+    path("supervision/", supervision_views.committees, name="committees"),
+    path("supervision/<int:pk>/", supervision_views.committee, name="committee"),
+    path("supervision/rounds/<int:pk>/", supervision_views.supervision_round, name="supervision-round"),
 ]

@@ -22,7 +22,7 @@ from . import exports, filters, forms, selectors, services
 from .indicators import DRILL_LABELS, DRILLS, INDICATORS
 from .models import BonusRun, ResultRun, Round, ScoreSheet, SubjectKind, SubjectResult, SurveyImport
 from .parties import Flow
-from .scoring import COMPONENTS
+from .scoring import COMPONENTS, PART_LABELS
 from .surveys import MAX_BYTES
 from .workflow import RUN_FLOW, SHEET_FLOW, AccessCode, RunAction, SheetAction
 
@@ -116,11 +116,11 @@ def run_detail(request, pk: int):
         if not user.has_perm(RUN_FLOW.permission):
             raise PermissionDenied
         if submitted(request, RunAction.REVIEW) and review_form.is_valid():
-            _tell(request, attempt(services.run_review, actor=user, run_id=run.pk,
+            tell(request, attempt(services.run_review, actor=user, run_id=run.pk,
                                    note=review_form.cleaned_data["note"]), _("The run is reviewed."))
             return redirect("evaluation:run", pk=run.pk)
         if submitted(request, RunAction.PUBLISH):
-            _tell(request, attempt(services.run_publish, actor=user, run_id=run.pk),
+            tell(request, attempt(services.run_publish, actor=user, run_id=run.pk),
                   _("The results are published and frozen."))
             return redirect("evaluation:run", pk=run.pk)
     visible = SubjectResult.objects.visible_to(user).filter(run=run)
@@ -134,7 +134,7 @@ def run_detail(request, pk: int):
     })
 
 
-def _tell(request, refusal: str | None, success: str) -> None:
+def tell(request, refusal: str | None, success: str) -> None:
     """What became of a button's step, as a message on the next page."""
     if refusal:
         messages.error(request, refusal)
@@ -193,6 +193,7 @@ def scorecard(request, pk: int):
         "result": result, "run": result.run, "components": components, "indicators": indicators, "trend": trend,
         "charts": _scorecard_charts(components, trend),
         "two_way": [(Flow(flow).label, detail) for flow, detail in sorted(result.two_way.items())],
+        "two_way_parts": [(PART_LABELS[part], detail) for part, detail in result.two_way_parts.items()],
         "parameters": result.run.rule.parameters,
     })
 

@@ -8,8 +8,14 @@ Score sheets: the party a sheet names as its evaluator submits it, once, while t
 sheets. Residents' representatives have no login: holding the sheet's access code (``AccessCode``)
 is what lets them submit it, through the same check as everyone else.
 
-Rounds are not a workflow: a round opens when it is created and the beat closes it at its deadline;
-nobody acts on it.
+Two-way rounds are not a workflow: a round opens when it is created and the beat closes it at its
+deadline; nobody acts on it.
+
+Democratic supervision rounds (民主评议): the committee meets while its round is open; those who convene it
+(its community's staff, its street's sub-centre, the district's evaluators) record its questions and
+ratings then (``record``: the state does not move, but a closed round takes nothing more) and close it.
+Each question is answered once, by the unit it is put to: a station's handlers, or the street's
+sub-centre for the street office.
 """
 from dataclasses import dataclass
 from enum import Enum
@@ -22,11 +28,13 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import scope_of
 from core.workflow import Transition, Workflow
 
-from .models import ResultRun, Round, ScoreSheet
-from .parties import Party, speaks_for
+from .models import ResultRun, Round, ScoreSheet, SupervisionQuestion, SupervisionRound
+from .parties import STREET_CODE_LENGTH, Party, speaks_for
 
 Run = ResultRun.Status
 Sheet = ScoreSheet.Status
+Meeting = SupervisionRound.Status
+Question = SupervisionQuestion.Status
 SHEET_PERMISSION = "evaluation.change_scoresheet"
 
 
@@ -34,6 +42,8 @@ class Who(Enum):
     EVALUATION_OFFICE = "evaluation_office"  # the district's evaluators (考评办)
     SHEET_EVALUATOR = "sheet_evaluator"  # the party the sheet names as its evaluator
     SYSTEM = "system"  # the platform itself; no person takes these steps
+    CONVENER = "convener"  # those who convene a supervision committee: its community, street, the district
+    ADDRESSEE = "addressee"  # the unit a supervision question is put to
 
 
 class RunAction(TextChoices):
@@ -44,6 +54,15 @@ class RunAction(TextChoices):
 
 class SheetAction(TextChoices):
     SUBMIT = "submit", _("Submit")
+
+
+class SupervisionAction(TextChoices):
+    RECORD = "record", _("Record questions and ratings")
+    CLOSE = "close", _("Close the round")
+
+
+class QuestionAction(TextChoices):
+    ANSWER = "answer", _("Answer")
 
 
 def _minute(moment) -> str:
@@ -81,6 +100,14 @@ SHEET_TRANSITIONS = {
     SheetAction.SUBMIT: T((Sheet.PENDING,), Sheet.SUBMITTED, Who.SHEET_EVALUATOR, SheetAction.SUBMIT.label,
                           needs=("scores",), guard=round_takes_sheets),
 }
+SUPERVISION_TRANSITIONS = {
+    SupervisionAction.RECORD: T((Meeting.OPEN,), None, Who.CONVENER, SupervisionAction.RECORD.label),
+    SupervisionAction.CLOSE: T((Meeting.OPEN,), Meeting.CLOSED, Who.CONVENER, SupervisionAction.CLOSE.label),
+}
+QUESTION_TRANSITIONS = {
+    QuestionAction.ANSWER: T((Question.ASKED,), Question.ANSWERED, Who.ADDRESSEE, QuestionAction.ANSWER.label,
+                             needs=("answer",)),
+}
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,19 @@ def fills_in(actor, sheet: ScoreSheet) -> bool:
     return speaks_for(actor, sheet.evaluator_kind, sheet.evaluator_code)
 
 
+def convenes(user, meeting: SupervisionRound) -> bool:
+    return scope_of(user).covers(meeting.committee.grid.code)
+
+
+def is_addressed(user, question: SupervisionQuestion) -> bool:
+    """The station's handlers (or its whole department's) for a station; the street's sub-centre for the
+    street office."""
+    if question.station_id is None:
+        return speaks_for(user, Party.STREET, question.round.committee.grid.code[:STREET_CODE_LENGTH])
+    scope = scope_of(user)
+    return question.station_id in scope.station_ids or question.station.department_id in scope.department_ids
+
+
 RUN_FLOW = Workflow("result run", RUN_TRANSITIONS, permission="evaluation.change_resultrun", deciders={
     Who.EVALUATION_OFFICE: lambda user, run: scope_of(user).everywhere,
     Who.SYSTEM: lambda user, run: False,
@@ -109,3 +149,7 @@ RUN_FLOW = Workflow("result run", RUN_TRANSITIONS, permission="evaluation.change
 SHEET_FLOW = Workflow("score sheet", SHEET_TRANSITIONS, permission=SHEET_PERMISSION, deciders={
     Who.SHEET_EVALUATOR: fills_in,
 })
+SUPERVISION_FLOW = Workflow("supervision round", SUPERVISION_TRANSITIONS,
+                            permission="evaluation.change_supervisionround", deciders={Who.CONVENER: convenes})
+QUESTION_FLOW = Workflow("supervision question", QUESTION_TRANSITIONS,
+                         permission="evaluation.change_supervisionquestion", deciders={Who.ADDRESSEE: is_addressed})

@@ -10,16 +10,21 @@ from ..models import (
     BonusRule,
     BonusRun,
     Period,
+    Representative,
     ResultRun,
     Round,
     ScoreSheet,
     ScoringRule,
     SubjectResult,
+    SupervisionCommittee,
+    SupervisionQuestion,
+    SupervisionRating,
+    SupervisionRound,
     SurveyImport,
     WorkerAssessment,
 )
 from ..scoring import COMPONENTS, PARAMETER_HELP
-from ..workflow import RUN_FLOW, SHEET_FLOW
+from ..workflow import QUESTION_FLOW, RUN_FLOW, SHEET_FLOW, SUPERVISION_FLOW
 
 PERIOD_HELP = _("A period code: a year and H1/H2 or Q1–Q4, e.g. 2026H1.")
 
@@ -33,13 +38,16 @@ class PeriodOut(serializers.ModelSerializer):
 class RuleOut(serializers.ModelSerializer):
     class Meta:
         model = ScoringRule
-        fields = ["version", "weights", "parameters", "note", "created_at"]
+        fields = ["version", "weights", "parameters", "two_way_shares", "note", "created_at"]
 
 
 class RuleIn(serializers.Serializer):
     weights = serializers.JSONField(help_text=_("{kind: {component: weight}} for grid, street, department and "
                                                 "station; each kind's weights add up to 100."))
     parameters = serializers.JSONField(required=False, default=dict)
+    two_way_shares = serializers.JSONField(required=False, default=None, help_text=_(
+        "{\"street\": {\"sheets\": 80, \"residents\": 20}, \"station_dual\": {\"department\": 40, \"street\": 40, "
+        "\"residents\": 20}, \"station_vertical\": {…}, \"station_street\": {…}}; default the platform's shares."))
     note = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
 
@@ -146,7 +154,8 @@ RESULT_FIELDS = ["id", "run", "period", "kind", "code", "name", "street_code", "
                  "satisfied_share", "defaulted", "responses", "responded_on_time", "response_rate",
                  "callbacks_reached", "callbacks_solved", "resolution_rate", "rates_rated", "rates_satisfied",
                  "satisfaction_rate", "patrols_planned", "patrols_made", "patrol_rate", "sheets", "two_way_score",
-                 "two_way", "survey_sample", "survey_satisfied", "survey_share", "survey_score", "components"]
+                 "two_way", "two_way_parts", "management_mode", "survey_sample", "survey_satisfied", "survey_share",
+                 "survey_score", "components"]
 
 
 class ResultOut(serializers.ModelSerializer):
@@ -250,3 +259,102 @@ class BonusLineOut(serializers.ModelSerializer):
         model = BonusLine
         fields = ["username", "full_name", "post", "street_name", "grid_code", "grid_name", "grid_score",
                   "personal_score", "score", "base", "amount"]
+
+
+# --- residents' democratic supervision ----------------------------------------------------------------
+
+
+class RepresentativeOut(serializers.ModelSerializer):
+    class Meta:
+        model = Representative
+        fields = ["id", "name", "phone", "role", "term_starts_on", "term_ends_on"]
+
+
+class RepresentativeIn(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    phone = serializers.CharField(max_length=20)
+    role = serializers.ChoiceField(choices=Representative.Role.choices, default=Representative.Role.MEMBER)
+    term_starts_on = serializers.DateField()
+    term_ends_on = serializers.DateField()
+
+
+class CommitteeOut(serializers.ModelSerializer):
+    grid = serializers.CharField(source="grid.code")
+    grid_name = serializers.CharField(source="grid.name")
+    representatives = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SupervisionCommittee
+        fields = ["id", "grid", "grid_name", "name", "formed_on", "representatives"]
+
+    def get_representatives(self, committee) -> list[dict]:
+        """The representatives the reader may see (their phones are residents')."""
+        request = self.context.get("request")
+        rows = Representative.objects.visible_to(request.user).filter(committee=committee) if request else []
+        return RepresentativeOut(rows, many=True).data
+
+
+class CommitteeIn(serializers.Serializer):
+    grid = serializers.CharField(max_length=15, help_text=_("The code of the community's unit grid."))
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    formed_on = serializers.DateField(required=False, help_text=_("Default: today."))
+
+
+UNIT_HELP = _("The street's code (the street office) or a department station's code.")
+
+
+def unit_out():
+    return serializers.CharField(source="unit_code", read_only=True, help_text=UNIT_HELP)
+
+
+class QuestionOut(serializers.ModelSerializer):
+    unit = unit_out()
+    answered_by = serializers.CharField(source="answered_by.staff_profile.full_name", default=None, allow_null=True)
+    available_actions = AvailableActionsField(QUESTION_FLOW)
+
+    class Meta:
+        model = SupervisionQuestion
+        fields = ["id", "round", "unit", "unit_name", "text", "status", "asked_at", "answer", "answered_at",
+                  "answered_by", "available_actions"]
+
+
+class QuestionIn(serializers.Serializer):
+    unit = serializers.CharField(max_length=48, help_text=UNIT_HELP)
+    text = serializers.CharField(max_length=2000)
+
+
+class AnswerIn(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+
+
+class RatingOut(serializers.ModelSerializer):
+    unit = unit_out()
+
+    class Meta:
+        model = SupervisionRating
+        fields = ["id", "round", "unit", "unit_name", "score", "comment", "rated_at"]
+
+
+class RatingIn(serializers.Serializer):
+    unit = serializers.CharField(max_length=48, help_text=UNIT_HELP)
+    score = serializers.ChoiceField(choices=SupervisionRating.Score.choices,
+                                    help_text=_("1 very dissatisfied … 5 very satisfied (satisfied from 4)."))
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class SupervisionRoundOut(serializers.ModelSerializer):
+    period = serializers.CharField(source="period.code")
+    grid = serializers.CharField(source="committee.grid.code")
+    questions = QuestionOut(many=True, read_only=True)
+    ratings = RatingOut(many=True, read_only=True)
+    available_actions = AvailableActionsField(SUPERVISION_FLOW)
+
+    class Meta:
+        model = SupervisionRound
+        fields = ["id", "committee", "grid", "period", "status", "opened_at", "closed_at", "questions", "ratings",
+                  "available_actions"]
+
+
+class SupervisionRoundIn(serializers.Serializer):
+    committee = serializers.IntegerField(min_value=1, max_value=2 ** 31 - 1)
+    period = serializers.CharField(max_length=8, help_text=_("A half-year, e.g. 2026H1."))

@@ -14,6 +14,9 @@ router.register("runs", views.RunViewSet, basename="run")
 router.register("results", views.ResultViewSet, basename="result")
 router.register("worker-assessments", views.WorkerAssessmentViewSet, basename="worker-assessment")
 router.register("bonuses", views.BonusViewSet, basename="bonus")
+router.register("supervision-committees", views.SupervisionCommitteeViewSet, basename="supervision-committee")
+router.register("supervision-rounds", views.SupervisionRoundViewSet, basename="supervision-round")
+router.register("supervision-questions", views.SupervisionQuestionViewSet, basename="supervision-question")
 
 app_name = "evaluation-api"
 urlpatterns = [

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api import PUBLIC_THROTTLES, ActionModelPermissions, ScopedViewSet
 
-from .. import exports, filters, selectors, services
+from .. import exports, filters, selectors, services, supervision
 from ..models import (
     BonusRule,
     BonusRun,
@@ -25,6 +25,9 @@ from ..models import (
     ScoringRule,
     SubjectKind,
     SubjectResult,
+    SupervisionCommittee,
+    SupervisionQuestion,
+    SupervisionRound,
     SurveyImport,
     WorkerAssessment,
 )
@@ -306,3 +309,94 @@ class BonusViewSet(ScopedViewSet):
         """Payroll-ready XLSX: one row per worker with the amount in yuan."""
         bonus = self.get_object()
         return exports.xlsx_response(exports.bonus_xlsx(bonus), f"bonus-{bonus.period.code}-{bonus.pk}.xlsx")
+
+
+# --- residents' democratic supervision (民主评议) --------------------------------------------------------
+
+
+@extend_schema(tags=TAGS)
+class SupervisionCommitteeViewSet(ScopedViewSet):
+    """Residents' democratic supervision committees of the communities in your area (the district: all)."""
+
+    queryset = SupervisionCommittee.objects.select_related("grid")
+    output_serializer_class = s.CommitteeOut
+    input_serializer_class = s.CommitteeIn
+    action_perms = {"representatives": _perms("view_supervisioncommittee", "add_representative")}
+
+    @extend_schema(responses={201: s.CommitteeOut})
+    def create(self, request):
+        committee = supervision.committee_create(actor=request.user, **self.validated())
+        return self.respond(committee, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RepresentativeIn, responses={201: s.RepresentativeOut})
+    @action(detail=True, methods=["post"])
+    def representatives(self, request, pk=None):
+        """Add a residents' representative for a term (one chair at a time)."""
+        committee = self.get_object()
+        added = supervision.representative_add(actor=request.user, committee_id=committee.pk,
+                                               **self.validated(s.RepresentativeIn))
+        return self.respond(added, status.HTTP_201_CREATED, s.RepresentativeOut)
+
+
+@extend_schema(tags=TAGS)
+class SupervisionRoundViewSet(ScopedViewSet):
+    """A committee's half-yearly questioning and rating of the street office and the department stations
+    serving its community: open → closed."""
+
+    queryset = (SupervisionRound.objects.select_related("period", "committee__grid")
+                .prefetch_related("questions__answered_by__staff_profile", "questions__station",
+                                  "ratings__station"))
+    output_serializer_class = s.SupervisionRoundOut
+    input_serializer_class = s.SupervisionRoundIn
+    record = _perms("view_supervisionround", "change_supervisionround")
+    action_perms = {"questions": record, "ratings": record, "close": record}
+
+    @extend_schema(responses={201: s.SupervisionRoundOut, 200: s.SupervisionRoundOut})
+    def create(self, request):
+        """Open the committee's round of a half-year (200 with the round it has, if it has one)."""
+        data = self.validated()
+        meeting, created = supervision.supervision_round_open(actor=request.user, committee_id=data["committee"],
+                                                              period_code=data["period"])
+        return self.respond(meeting, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(request=s.QuestionIn, responses={201: s.QuestionOut, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def questions(self, request, pk=None):
+        """Record a question the committee puts to the street office or a station serving its community."""
+        meeting = self.get_object()
+        asked = supervision.question_ask(actor=request.user, round_id=meeting.pk, **self.validated(s.QuestionIn))
+        return self.respond(asked, status.HTTP_201_CREATED, s.QuestionOut)
+
+    @extend_schema(request=s.RatingIn, responses={201: s.RatingOut, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def ratings(self, request, pk=None):
+        """Record the committee's rating of a unit: once per unit and round, 1–5 (400 otherwise)."""
+        meeting = self.get_object()
+        rated = supervision.rating_record(actor=request.user, round_id=meeting.pk, **self.validated(s.RatingIn))
+        return self.respond(rated, status.HTTP_201_CREATED, s.RatingOut)
+
+    @extend_schema(request=None, responses={200: s.SupervisionRoundOut, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        meeting = self.get_object()
+        return self.respond(supervision.supervision_round_close(actor=request.user, round_id=meeting.pk))
+
+
+@extend_schema(tags=TAGS)
+class SupervisionQuestionViewSet(ScopedViewSet):
+    """Supervision questions in your area; a station's handlers (or the street's sub-centre, for the street
+    office) answer those put to them."""
+
+    queryset = SupervisionQuestion.objects.select_related("round", "round__committee__grid", "station",
+                                                          "answered_by__staff_profile")
+    output_serializer_class = s.QuestionOut
+    filterset_fields = ["status", "round"]
+    action_perms = {"answer": _perms("view_supervisionquestion", "change_supervisionquestion")}
+
+    @extend_schema(request=s.AnswerIn, responses={200: s.QuestionOut, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Answer, once, as the unit addressed (403 for anyone else, 409 when answered already)."""
+        question = self.get_object()
+        return self.respond(supervision.question_answer(actor=request.user, question_id=question.pk,
+                                                        **self.validated(s.AnswerIn)))

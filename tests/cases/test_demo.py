@@ -19,7 +19,7 @@ from community.models import FollowUpAction, Household, PracticalMatter, Volunte
 from core.calendar import add_working_time
 from core.roles import Role
 from core.seeding import seed_platform
-from evaluation.models import ResultRun
+from evaluation.models import ResultRun, SupervisionCommittee
 from grids.demo import DEMO_STREETS, seed_demo_people, street_usernames
 from grids.models import Grid, StaffProfile
 from orgs.models import Complaint, PurchaseProject, SocialOrganisation
@@ -74,6 +74,13 @@ def test_the_demo_spreads_every_status_over_several_streets_with_real_trails(cli
     assert set(Complaint.objects.values_list("status", flat=True)) == set(Complaint.Status.values)
     published = ResultRun.objects.get(status=ResultRun.Status.PUBLISHED)
     assert published.period.kind == "half" and published.inputs["cases"] > 0
+    # The pilot streets' supervision committees rated their street office and stations last half-year: the
+    # published scorecards show the residents' part beside the managers' shares.
+    police = published.results.get(kind="station", code=f"police-{DEMO_STREETS[0].code}")
+    assert police.management_mode == "dual" and set(police.two_way_parts) == {"department", "street", "residents"}
+    assert police.two_way_parts["residents"]["ratings"] == SupervisionCommittee.objects.filter(
+        grid__code__startswith=DEMO_STREETS[0].code).count() > 0
+    assert published.results.get(kind="street", code=DEMO_STREETS[1].code).two_way_parts["residents"]["ratings"] > 0
 
     # Loading it again (as the quick start does, reading the command's JSON) changes nothing.
     counts = (cases.count(), CaseEvent.objects.count(), sorted(cases.values_list("version", flat=True)))

@@ -85,6 +85,9 @@ ORG_OFFICE = frozenset({SD}) | DISTRICT  # incubation, catalogue, purchases, awa
 ORG_FOUNDERS = frozenset({SD, DC})
 FUND_READERS = frozenset({CS, SD}) | DISTRICT  # the innovation fund: a community applies; the street reads
 EVALUATED = EVERY_ROLE - {GW, CT}  # the units assessed read their results and fill in their sheets
+# Residents' democratic supervision: the community and its street convene the committee, the stations in the street
+# answer its questions, the district reads all.
+SUPERVISION = frozenset({CS, SD, DH}) | DISTRICT
 ASSESSORS = frozenset({CS, SD}) | DISTRICT  # community workers' quarterly assessments
 REPORTERS = EVERY_ROLE - {EV, AU}  # report cases
 ACTORS = REPORTERS - {CT}  # add photos, take workflow actions: the hotline desk files cases and takes no step
@@ -333,6 +336,17 @@ TABLE: dict[str, Rule] = {
     "evaluation-api:bonus-detail": district_only(obj="bonus"),
     "evaluation-api:bonus-export": district_only(obj="bonus"),
     "evaluation-api:bonus-lines": district_only(obj="bonus"),
+    "evaluation-api:supervision-committee-list": scoped(SUPERVISION, rows="committee"),
+    "evaluation-api:supervision-committee-detail": scoped(SUPERVISION, obj="committee"),
+    "evaluation-api:supervision-committee-representatives": post_only(SUPERVISION, obj="committee"),
+    "evaluation-api:supervision-round-list": scoped(SUPERVISION, rows="supervision_round"),
+    "evaluation-api:supervision-round-detail": scoped(SUPERVISION, obj="supervision_round"),
+    "evaluation-api:supervision-round-questions": post_only(SUPERVISION, obj="supervision_round"),
+    "evaluation-api:supervision-round-ratings": post_only(SUPERVISION, obj="supervision_round"),
+    "evaluation-api:supervision-round-close": post_only(SUPERVISION, obj="supervision_round"),
+    "evaluation-api:supervision-question-list": scoped(SUPERVISION, rows="supervision_question"),
+    "evaluation-api:supervision-question-detail": scoped(SUPERVISION, obj="supervision_question"),
+    "evaluation-api:supervision-question-answer": post_only(SUPERVISION, obj="supervision_question"),
     # --- Open311 GeoReport v2: public reads ---------------------------------------------------------
     "open311-discovery": anon_ok(args={"fmt": "json"}),
     "open311-services": anon_ok(args={"fmt": "json"}),
@@ -446,6 +460,9 @@ TABLE: dict[str, Rule] = {
     "evaluation:public-sheet": anon_ok(obj="residents_sheet"),
     "evaluation:bonus": district_only(obj="bonus"),
     "evaluation:bonus-export": district_only(obj="bonus"),
+    "evaluation:committees": scoped(SUPERVISION, rows="committee"),
+    "evaluation:committee": scoped(SUPERVISION, obj="committee"),
+    "evaluation:supervision-round": scoped(SUPERVISION, obj="supervision_round"),
 }
 
 # Routes the matrix does not read, each with the reason.
@@ -567,6 +584,7 @@ def build_world() -> World:
         VolunteerOrg,
     )
     from evaluation import services as evaluation
+    from evaluation import supervision
     from evaluation.models import ScoreSheet, SubjectResult
     from evaluation.periods import HALF, QUARTER, containing
     from grids.models import Grid, StaffProfile
@@ -802,6 +820,17 @@ def build_world() -> World:
     survey = evaluation.survey_import(actor=evaluator, period_code=this_half.code, file_name="survey.csv",
                                       content=f"unit,sample_size,satisfied,q1\n{GRID_A},10,8,90\n".encode())
     mark("survey", "D", {"pk": survey.pk}, json_id(survey.pk))
+    for area in "AB":  # a committee in each street, its round of this half-year and a question to the station
+        dispatcher = people[f"dispatcher_{area.lower()}"]
+        committee = supervision.committee_create(actor=dispatcher, grid=GRID[area])
+        by_grid = f'"grid":"{GRID[area]}"'  # ids would also match the rows nested in another list
+        mark("committee", area, {"pk": committee.pk}, by_grid, page_token=committee.name)
+        meeting, _created = supervision.supervision_round_open(actor=dispatcher, committee_id=committee.pk,
+                                                               period_code=this_half.code)
+        mark("supervision_round", area, {"pk": meeting.pk}, by_grid)
+        question = supervision.question_ask(actor=dispatcher, round_id=meeting.pk, unit=STATION[area],
+                                            text=f"MX{area}-QUESTION")
+        mark("supervision_question", area, {"pk": question.pk}, f"MX{area}-QUESTION")
 
     seed_staff()  # the district's 13,922 sunk-down staff, for the district's staff list
     sessions = {}

@@ -39,10 +39,12 @@ def test_it_opens_exactly_the_pairs_of_the_source(assessment):
         "code", "parent__code"))
     streets = list(Grid.objects.filter(level=2).values_list("code", flat=True))
     departments = list(Department.objects.values_list("code", flat=True))
-    stations = list(StreetUnit.objects.filter(kind="station").values_list("code", "street__code"))
+    stations = list(StreetUnit.objects.filter(kind="station").values_list("code", "street__code", "department__code",
+                                                                          "management_mode"))
     sections = list(StreetUnit.objects.filter(kind="section").values_list("code", "street__code"))
     pairs = {flow: set() for flow in ("residents_grid", "grid_street", "street_department", "department_street",
-                                      "street_grid", "street_station", "grid_section", "section_street")}
+                                      "street_grid", "street_station", "department_station", "grid_section",
+                                      "section_street")}
     for flow, evaluator, evaluatee in assessment.sheets.values_list("flow", "evaluator_code", "evaluatee_code"):
         pairs[flow].add((evaluator, evaluatee))
     assert pairs["residents_grid"] == {(grid, grid) for grid, _street in community_grids}
@@ -50,7 +52,13 @@ def test_it_opens_exactly_the_pairs_of_the_source(assessment):
     assert pairs["street_department"] == {(s, d) for s in streets for d in departments}
     assert pairs["department_street"] == {(d, s) for d in departments for s in streets}
     assert pairs["street_grid"] == {(street, grid) for grid, street in community_grids}
-    assert pairs["street_station"] == {(street, station) for station, street in stations}
+    # A station is rated by those who manage it: its street unless vertically managed, its department unless
+    # managed by the street alone.
+    assert pairs["street_station"] == {(street, station) for station, street, _d, mode in stations
+                                       if mode != "vertical"}
+    assert pairs["department_station"] == {(department, station) for station, _s, department, mode in stations
+                                           if mode != "street"}
+    assert {mode for *_unit, mode in stations} == {"dual", "street"}  # the seeded modes (see grids.seed_data)
     # The street's own sections are rated by its communities and rate its sub-centre.
     assert pairs["grid_section"] == {(grid, section) for grid, street in community_grids
                                      for section, section_street in sections if section_street == street}
