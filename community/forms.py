@@ -178,13 +178,15 @@ class CompoundBodyForm(forms.Form):
     ends_on = forms.DateField(label=_("term or contract ends on"), widget=DATE)
     contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
     contact_role = forms.CharField(label=_("contact's role"), max_length=50, required=False)
-    contact_phone = forms.CharField(label=_("contact's phone"), max_length=20, required=False)
+    contact_phone = forms.CharField(label=_("contact's phone"), max_length=20, required=False,
+                                    validators=[models.PHONE])
 
     def service_data(self) -> dict:
         """The service's arguments: the body's model, and the contact when one is given."""
         data = dict(self.cleaned_data)
         contact = {key: data.pop(f"contact_{key}") for key in ("name", "role", "phone")}
-        return {**data, "model": self.MODELS[data.pop("kind")], "contacts": [contact] if any(contact.values()) else []}
+        model = self.MODELS[data.pop("kind")]
+        return {**data, "model": model, "contacts": [contact] if any(contact.values()) else []}
 
 
 class DecisionForm(forms.Form):

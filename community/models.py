@@ -577,7 +577,7 @@ class BodyPost(models.Model):
     community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
                                   related_name="body_posts")
     body = models.CharField(_("body"), max_length=32, choices=Body.choices)
-    title = models.CharField(_("title"), max_length=32, choices=Title.choices)
+    title = models.CharField(pgettext_lazy("body post", "title"), max_length=32, choices=Title.choices)
     staff = models.ForeignKey(StaffProfile, verbose_name=_("staff member"), on_delete=models.CASCADE,
                               related_name="body_posts")
 
@@ -692,7 +692,7 @@ class BodyContact(models.Model):
     property_company = models.ForeignKey(PropertyCompany, verbose_name=_("property company"), null=True,
                                          blank=True, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    role = models.CharField(_("role"), max_length=50)
+    role = models.CharField(pgettext_lazy("contact", "role"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, validators=[PHONE])
 
     class Meta:

@@ -167,6 +167,19 @@ def _point_in(boundary: dict, rng: random.Random) -> tuple[float, float]:
     return round(point.y, 6), round(point.x, 6)
 
 
+class _UniqueNames:
+    """Names given once: a name already taken gets the street's full name before it (海淀街道 and 海淀镇
+    both have a 海淀第04社区, and both shorten to 海淀)."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+
+    def take(self, name: str, street_name: str) -> str:
+        name = name if name not in self.taken else f"{street_name}{name}"
+        self.taken.add(name)
+        return name
+
+
 def _health_site(code: str, name: str, kind: str, street_id: int, point: tuple[float, float]) -> dict:
     return {"code": code, "name": name, "kind": kind, "level": "", "street_id": street_id, "designated_year": None,
             "lat": point[0], "lng": point[1]}
@@ -191,20 +204,19 @@ def _seed_health_sites() -> tuple[int, int]:
             "-code").values_list("community_id", "boundary"):
         unit_boundary[community_id] = boundary
     Kind = models.ServiceCircleSite.Kind
+    names = _UniqueNames()
     rows = []
     for street in (street for street in streets if street.code in weights):
         rng = random.Random(f"health-{street.code}")
-        short = _short(street.name)
         for index in range(centres[street.code]):
-            name = f"{short}{CENTRE_ORDINALS[index]}社区卫生服务中心"
+            name = names.take(f"{_short(street.name)}{CENTRE_ORDINALS[index]}社区卫生服务中心", street.name)
             rows.append(_health_site(f"hc-{street.code}-{index + 1}", name, Kind.HEALTH_CENTRE, street.id,
                                      _point_in(street.boundary, rng)))
-        members = by_street[street.id]
-        count = stations[street.code]
+        members, count = by_street[street.id], stations[street.code]
         for index in range(count):
             community = members[index * len(members) // count]
-            rows.append(_health_site(f"hs-{street.code}-{index + 1:02d}", f"{community.name}卫生服务站",
-                                     Kind.HEALTH_STATION, street.id,
+            name = names.take(f"{community.name}卫生服务站", street.name)
+            rows.append(_health_site(f"hs-{street.code}-{index + 1:02d}", name, Kind.HEALTH_STATION, street.id,
                                      _point_in(unit_boundary.get(community.id, street.boundary), rng)))
     return upsert_by_key(models.ServiceCircleSite, "code", rows)
 
