@@ -194,7 +194,7 @@ TABLE: dict[str, Rule] = {
     "community-api:community-list": scoped(rows="community"),
     "community-api:community-figures": scoped(),
     "community-api:community-detail": scoped(obj="community"),
-    # 三位一体 / 四方共建 / 三社联动 of a community: whoever sees the community; each part is read through its own scope.
+    # 三位一体 / 四方共建 / 三社联动 of a community: whoever sees the community; each part read through its own scope.
     "community-api:community-structure": scoped(obj="community"),
     "community-api:owners-committee-list": scoped(COMMUNITY_WORK, rows="owners_committee"),
     "community-api:owners-committee-detail": scoped(COMMUNITY_WORK, obj="owners_committee"),
