@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, StepForm
 from core.scoping import scope_of
-from grids.models import Community, Grid
+from grids.models import Community, Grid, StaffProfile
 
 from . import models
 from .workflow import FOLLOW_UP_FLOW, MATTER_FLOW
@@ -163,6 +163,20 @@ class ParticipantForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owners_committee"].queryset = models.OwnersCommittee.objects.filter(community=meeting.community_id)
         self.fields["property_company"].queryset = models.PropertyCompany.objects.filter(community=meeting.community_id)
+
+
+class BodyPostForm(forms.ModelForm):
+    """A post in one of the community's three bodies (三位一体), for one of the staff listed in it."""
+
+    class Meta:
+        model = models.BodyPost
+        fields = ["body", "title", "staff"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = StaffProfile.objects.filter(home_grid__community=community).order_by(
+            "full_name")
+        self.fields["staff"].label_from_instance = lambda staff: f"{staff.full_name} · {staff.get_post_display()}"
 
 
 class CompoundBodyForm(forms.Form):

@@ -605,8 +605,7 @@ class CompoundBody(models.Model):
     """A body of a residential compound (小区) of a community, with a term: an owners' committee or a
     property company under contract. A blank compound means the whole community."""
 
-    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="+")
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT)
     compound = models.CharField(_("residential compound"), max_length=100, blank=True)
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("starts on"))
@@ -618,6 +617,10 @@ class CompoundBody(models.Model):
     class Meta:
         abstract = True
         ordering = ["community__code", "compound", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "compound", "name"], name="%(class)s_once"),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="%(class)s_term_order"),
+        ]
 
     def __str__(self):
         return f"{self.compound} · {self.name}" if self.compound else self.name
@@ -652,35 +655,23 @@ class CompoundBody(models.Model):
 class OwnersCommittee(CompoundBody):
     """An owners' committee (业主委员会), elected by a compound's owners for a term."""
 
-    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="owners_committees")
     starts_on = models.DateField(_("term starts on"))
     ends_on = models.DateField(_("term ends on"))
 
     class Meta(CompoundBody.Meta):
         verbose_name = _("owners' committee")
         verbose_name_plural = _("owners' committees")
-        constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="owners_committee_name_once"),
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="owners_committee_term_order"),
-        ]
 
 
 class PropertyCompany(CompoundBody):
     """A property service company (物业服务企业) under contract for a compound."""
 
-    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT,
-                                  related_name="property_companies")
     starts_on = models.DateField(_("contract starts on"))
     ends_on = models.DateField(_("contract ends on"))
 
     class Meta(CompoundBody.Meta):
         verbose_name = _("property company")
         verbose_name_plural = _("property companies")
-        constraints = [
-            models.UniqueConstraint(fields=["community", "compound", "name"], name="property_company_once"),
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="property_contract_order"),
-        ]
 
 
 class BodyContact(models.Model):

@@ -512,7 +512,7 @@ def _seed_demo_structures() -> tuple[int, int]:
     and its meetings' committee and property participants linked to them."""
     today = timezone.localdate()
     communities = list(Community.objects.filter(street__code__in=[s.code for s in DEMO_STREETS])
-                       .exclude(owners_committees__isnull=False).order_by("code"))
+                       .exclude(ownerscommittee__isnull=False).order_by("code"))
     committees, companies, posts = [], [], []
     for index, community in enumerate(communities):
         compound = f"{community.name.removesuffix('社区')}{'东里' if index % 2 else '西里'}"

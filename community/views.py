@@ -68,15 +68,21 @@ def community_detail(request, code):
     user = request.user
     community = get_object_or_404(Community.objects.visible_to(user).select_related("street"), code=code)
     form = bound(request, "body", forms.CompoundBodyForm)
+    post_form = bound(request, "post", forms.BodyPostForm, community=community)
     may_add = user.has_perm("community.add_ownerscommittee") and user.has_perm("community.add_propertycompany")
+    recorded = None
     if submitted(request, "body") and may_add and form.is_valid():
-        body = run_service(form, structures.compound_body_register, user=user, community=community,
-                           **form.service_data())
-        if body:
-            messages.success(request, _("Recorded."))
-            return redirect("community:community", code=code)
+        recorded = run_service(form, structures.compound_body_register, user=user, community=community,
+                               **form.service_data())
+    if submitted(request, "post") and user.has_perm("community.add_bodypost") and post_form.is_valid():
+        recorded = run_service(post_form, structures.body_post_appoint, user=user, community=community,
+                               **post_form.cleaned_data)
+    if recorded:
+        messages.success(request, _("Recorded."))
+        return redirect("community:community", code=code)
     return render(request, "community/community.html", {
         "structure": structures.community_structure(user, community), "form": form, "may_add": may_add,
+        "post_form": post_form,
         "meetings": models.DeliberationMeeting.objects.visible_to(user).filter(community=community)
         .order_by("-held_on", "-id")[:5],
     }, status=400 if request.method == "POST" else 200)

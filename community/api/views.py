@@ -347,6 +347,7 @@ class CompoundBodyViewSet(ScopedViewSet):
 
     input_serializer_class = s.CompoundBodyIn
     http_method_names = ["get", "post", "head", "options"]
+    action_perms = {"contacts": perm(ADD, "bodycontact")}
 
     def create(self, request):
         body = structures.compound_body_register(user=request.user, model=self.queryset.model, **self.validated())
@@ -369,7 +370,6 @@ class OwnersCommitteeViewSet(CompoundBodyViewSet):
     queryset = structures.with_contacts(models.OwnersCommittee.objects.all())
     output_serializer_class = s.OwnersCommitteeOut
     filterset_class = filters.OwnersCommitteeFilter
-    action_perms = {"contacts": perm(ADD, "bodycontact")}
 
 
 @extend_schema(tags=["community: structures"])
@@ -380,7 +380,6 @@ class PropertyCompanyViewSet(CompoundBodyViewSet):
     queryset = structures.with_contacts(models.PropertyCompany.objects.all())
     output_serializer_class = s.PropertyCompanyOut
     filterset_class = filters.PropertyCompanyFilter
-    action_perms = {"contacts": perm(ADD, "bodycontact")}
 
 
 # --- deliberation ---------------------------------------------------------------------------------

@@ -208,3 +208,19 @@ def test_the_social_organisations_of_the_community_show_on_its_page(api_as, cast
     assert structure["social"]["social_workers_recorded"] is False
     assert [body["body"] for body in structure["bodies"]] == ["party_org", "residents_committee", "service_station"]
     assert api_as(cast.worker_b).get(f"/api/v1/community/communities/{COMMUNITY_A}/structure/").status_code == 404
+
+
+def test_the_community_page_records_a_post_for_the_communitys_own_staff(client, cast):
+    client.force_login(cast.dispatcher_a)
+    url = f"/community/communities/{COMMUNITY_A}/"
+    own, outsider = (StaffProfile.objects.get(user=user) for user in (cast.community_a, cast.worker_b))
+    form = {"form": "post", "post-body": "service_station", "post-title": "station_head"}
+    assert client.post(url, {**form, "post-staff": outsider.pk}).status_code == 400
+    assert client.post(url, {**form, "post-staff": own.pk}).status_code == 302
+    assert client.post(url, {**form, "post-staff": own.pk}).status_code == 400  # already holds it
+    assert list(BodyPost.objects.filter(community__code=COMMUNITY_A).values_list("body", "title", "staff")) == [
+        ("service_station", "station_head", own.pk)]
+    client.force_login(cast.worker_a)  # grid workers read the posts but record none
+    html = client.post(url, {**form, "post-staff": own.pk, "post-title": "member"})
+    assert html.status_code == 200 and BodyPost.objects.filter(community__code=COMMUNITY_A).count() == 1
+    assert "站长" in html.content.decode()
