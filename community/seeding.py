@@ -500,6 +500,7 @@ POSTS = [((B.PARTY_ORG, T.SECRETARY), (B.RESIDENTS_COMMITTEE, T.DIRECTOR)), ((B.
          ((B.RESIDENTS_COMMITTEE, T.DEPUTY_DIRECTOR),), ((B.SERVICE_STATION, T.STATION_HEAD),),
          ((B.RESIDENTS_COMMITTEE, T.MEMBER),), ((B.SERVICE_STATION, T.MEMBER),)]
 SENIORITY = [StaffProfile.Post.HEAD, StaffProfile.Post.DEPUTY, StaffProfile.Post.GENERAL]
+COMMUNITY_WORKERS = StaffProfile.ForceGroup.COMMUNITY  # the community's own workers staff its three bodies
 
 
 def _demo_name(index: int, offset: int) -> str:
@@ -508,7 +509,7 @@ def _demo_name(index: int, offset: int) -> str:
 
 def _seed_demo_structures() -> tuple[int, int]:
     """In each community of the demo streets without them: an owners' committee and a property company for
-    a compound, with contacts and terms (some ending soon or ended), the 三位一体 posts held by its staff,
+    a compound, with contacts and terms (some ending soon or ended), the 三位一体 posts held by its workers,
     and its meetings' committee and property participants linked to them."""
     today = timezone.localdate()
     communities = list(Community.objects.filter(street__code__in=[s.code for s in DEMO_STREETS])
@@ -524,8 +525,8 @@ def _seed_demo_structures() -> tuple[int, int]:
         companies.append(models.PropertyCompany(
             community=community, compound=compound, name=f"{PROPERTY_FIRMS[index % len(PROPERTY_FIRMS)]}服务有限公司",
             starts_on=contract_end - timedelta(days=3 * 365), ends_on=contract_end))
-        staff = sorted(StaffProfile.objects.filter(home_grid__community=community).order_by("home_grid__code", "id"),
-                       key=lambda person: SENIORITY.index(person.post))
+        staff = sorted(StaffProfile.objects.filter(home_grid__community=community, force_group=COMMUNITY_WORKERS)
+                       .order_by("home_grid__code", "id"), key=lambda person: SENIORITY.index(person.post))
         posts += [models.BodyPost(community=community, body=body, title=title, staff=person)
                   for person, held in zip(staff, POSTS, strict=False) for body, title in held]
     models.OwnersCommittee.objects.bulk_create(committees)

@@ -548,26 +548,29 @@ class BodyContactIn(serializers.Serializer):
                                    error_messages={"invalid": _("Enter a phone number: digits, with + - or spaces.")})
 
 
-class CompoundBodyOut(serializers.ModelSerializer):
+class CompoundBodyFields(serializers.Serializer):
+    """The declared fields an owners' committee and a property company share in an answer."""
+
+    FIELDS = ["id", "community", "community_name", "compound", "name", "starts_on", "ends_on", "has_ended",
+              "ends_soon", "contacts"]
+
     community = serializers.CharField(source="community.code")
     community_name = serializers.CharField(source="community.name")
     has_ended = serializers.BooleanField(read_only=True)
     ends_soon = serializers.BooleanField(read_only=True, help_text=_("Ends within 90 days"))
     contacts = BodyContactOut(many=True, read_only=True)
 
+
+class OwnersCommitteeOut(CompoundBodyFields, serializers.ModelSerializer):
     class Meta:
-        fields = ["id", "community", "community_name", "compound", "name", "starts_on", "ends_on", "has_ended",
-                  "ends_soon", "contacts"]
-
-
-class OwnersCommitteeOut(CompoundBodyOut):
-    class Meta(CompoundBodyOut.Meta):
         model = models.OwnersCommittee
+        fields = CompoundBodyFields.FIELDS
 
 
-class PropertyCompanyOut(CompoundBodyOut):
-    class Meta(CompoundBodyOut.Meta):
+class PropertyCompanyOut(CompoundBodyFields, serializers.ModelSerializer):
+    class Meta:
         model = models.PropertyCompany
+        fields = CompoundBodyFields.FIELDS
 
 
 class CompoundBodyIn(serializers.Serializer):
