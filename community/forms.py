@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, StepForm
 from core.scoping import scope_of
-from grids.models import Community, Grid, StaffProfile
+from grids.models import Community, Grid
 
 from . import models
+from .structures import community_workers
 from .workflow import FOLLOW_UP_FLOW, MATTER_FLOW
 
 
@@ -174,8 +175,7 @@ class BodyPostForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = StaffProfile.objects.filter(home_grid__community=community).order_by(
-            "full_name")
+        self.fields["staff"].queryset = community_workers(community).order_by("full_name")
         self.fields["staff"].label_from_instance = lambda staff: f"{staff.full_name} · {staff.get_post_display()}"
 
 

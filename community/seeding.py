@@ -25,6 +25,7 @@ from grids.seeding import SeedReport, upsert_by_key
 
 from . import models
 from .services import household_next_due, households_flag_overdue
+from .structures import community_workers
 from .tasks import OVERDUE_VISITS_TASK
 
 # The source: 110 city-level + 62 district-level sites covering 281 of 570 communities (49.3%).
@@ -500,7 +501,6 @@ POSTS = [((B.PARTY_ORG, T.SECRETARY), (B.RESIDENTS_COMMITTEE, T.DIRECTOR)), ((B.
          ((B.RESIDENTS_COMMITTEE, T.DEPUTY_DIRECTOR),), ((B.SERVICE_STATION, T.STATION_HEAD),),
          ((B.RESIDENTS_COMMITTEE, T.MEMBER),), ((B.SERVICE_STATION, T.MEMBER),)]
 SENIORITY = [StaffProfile.Post.HEAD, StaffProfile.Post.DEPUTY, StaffProfile.Post.GENERAL]
-COMMUNITY_WORKERS = StaffProfile.ForceGroup.COMMUNITY  # the community's own workers staff its three bodies
 
 
 def _demo_name(index: int, offset: int) -> str:
@@ -525,8 +525,8 @@ def _seed_demo_structures() -> tuple[int, int]:
         companies.append(models.PropertyCompany(
             community=community, compound=compound, name=f"{PROPERTY_FIRMS[index % len(PROPERTY_FIRMS)]}服务有限公司",
             starts_on=contract_end - timedelta(days=3 * 365), ends_on=contract_end))
-        staff = sorted(StaffProfile.objects.filter(home_grid__community=community, force_group=COMMUNITY_WORKERS)
-                       .order_by("home_grid__code", "id"), key=lambda person: SENIORITY.index(person.post))
+        staff = sorted(community_workers(community).order_by("home_grid__code", "id"),
+                       key=lambda person: SENIORITY.index(person.post))
         posts += [models.BodyPost(community=community, body=body, title=title, staff=person)
                   for person, held in zip(staff, POSTS, strict=False) for body, title in held]
     models.OwnersCommittee.objects.bulk_create(committees)

@@ -60,6 +60,12 @@ def phone_shown(phone: str, *, in_full: bool) -> str:
 # --- writes -----------------------------------------------------------------------------------------
 
 
+def community_workers(community: Community) -> QuerySet[StaffProfile]:
+    """The community's own workers (社区工作者, listed in its grids), who staff its three bodies."""
+    return StaffProfile.objects.filter(home_grid__community=community,
+                                       force_group=StaffProfile.ForceGroup.COMMUNITY)
+
+
 def _contact_rows(contacts) -> list[BodyContact]:
     """Unsaved contacts, each validated; a bad one is a 400 on ``contacts`` naming its place in the list."""
     rows = []
@@ -114,10 +120,10 @@ def body_contact_add(*, user, body: CompoundBody, name: str, role: str, phone: s
 
 @transaction.atomic
 def body_post_appoint(*, user, community: Community, body: str, title: str, staff: StaffProfile) -> BodyPost:
-    """Put a staff member of the community into a post of one of its three bodies."""
+    """Put one of the community's workers into a post of one of its three bodies."""
     require_area(user, community.code, "community")
-    if not StaffProfile.objects.filter(pk=staff.pk, home_grid__community=community).exists():
-        raise ValidationError({"staff": _("This person is not listed in this community.")})
+    if not community_workers(community).filter(pk=staff.pk).exists():
+        raise ValidationError({"staff": _("This person is not one of this community's workers.")})
     if BodyPost.objects.filter(community=community, body=body, staff=staff).exists():
         raise ValidationError({"staff": _("This person already holds a post in this body.")})
     return _save(BodyPost(community=community, body=body, title=title, staff=staff))

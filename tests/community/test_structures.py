@@ -21,6 +21,14 @@ COMPANIES = "/api/v1/community/property-companies/"
 COMMUNITY_A, COMMUNITY_A2, COMMUNITY_B = GRID_A[:12], GRID_A2[:12], GRID_B[:12]
 
 
+def community_worker(user) -> StaffProfile:
+    """The person as one of their community's own workers (社区工作者), who may hold its posts."""
+    profile = StaffProfile.objects.get(user=user)
+    profile.force_group = StaffProfile.ForceGroup.COMMUNITY
+    profile.save(update_fields=["force_group"])
+    return profile
+
+
 def committee_data(community=COMMUNITY_A, *, name="清华东路西小区业主委员会", ends_in=700, **extra):
     today = timezone.localdate()
     return {"community": community, "compound": "清华东路西小区", "name": name,
@@ -153,7 +161,7 @@ def test_free_text_participants_are_linked_when_their_body_is_recorded(cast):
 
 def test_the_community_page_shows_the_three_bodies_and_their_people_in_chinese(client, cast):
     community = Community.objects.get(code=COMMUNITY_A)
-    secretary = StaffProfile.objects.get(user=cast.community_a)
+    secretary = community_worker(cast.community_a)
     for body, title in ((Body.PARTY_ORG, BodyPost.Title.SECRETARY), (Body.RESIDENTS_COMMITTEE,
                                                                      BodyPost.Title.DIRECTOR)):
         structures.body_post_appoint(user=cast.dispatcher_a, community=community, body=body, title=title,
@@ -174,7 +182,7 @@ def test_the_community_page_shows_the_three_bodies_and_their_people_in_chinese(c
 def test_a_post_goes_only_to_the_communitys_own_staff(cast):
     from django.core.exceptions import ValidationError
 
-    outsider = StaffProfile.objects.get(user=cast.worker_b)
+    outsider = community_worker(cast.worker_b)
     with pytest.raises(ValidationError) as refused:
         structures.body_post_appoint(user=cast.commander, community=Community.objects.get(code=COMMUNITY_A),
                                      body=Body.SERVICE_STATION, title=BodyPost.Title.STATION_HEAD, staff=outsider)
@@ -213,9 +221,11 @@ def test_the_social_organisations_of_the_community_show_on_its_page(api_as, cast
 def test_the_community_page_records_a_post_for_the_communitys_own_staff(client, cast):
     client.force_login(cast.dispatcher_a)
     url = f"/community/communities/{COMMUNITY_A}/"
-    own, outsider = (StaffProfile.objects.get(user=user) for user in (cast.community_a, cast.worker_b))
+    own, outsider = community_worker(cast.community_a), community_worker(cast.worker_b)
+    not_a_community_worker = StaffProfile.objects.get(user=cast.worker_a)
     form = {"form": "post", "post-body": "service_station", "post-title": "station_head"}
-    assert client.post(url, {**form, "post-staff": outsider.pk}).status_code == 400
+    for refused in (outsider, not_a_community_worker):
+        assert client.post(url, {**form, "post-staff": refused.pk}).status_code == 400
     assert client.post(url, {**form, "post-staff": own.pk}).status_code == 302
     assert client.post(url, {**form, "post-staff": own.pk}).status_code == 400  # already holds it
     assert list(BodyPost.objects.filter(community__code=COMMUNITY_A).values_list("body", "title", "staff")) == [
