@@ -5,8 +5,8 @@ from . import models
 
 @admin.register(models.ServiceCircleSite)
 class ServiceCircleSiteAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "street", "designated_year"]
-    list_filter = ["level", "designated_year", "street"]
+    list_display = ["code", "name", "kind", "level", "street", "designated_year"]
+    list_filter = ["kind", "level", "designated_year", "street"]
     search_fields = ["code", "name"]
     filter_horizontal = ["communities"]
     list_select_related = ["street"]
@@ -126,6 +126,7 @@ class CareContactAdmin(admin.ModelAdmin):
 class ParticipantInline(admin.TabularInline):
     model = models.MeetingParticipant
     extra = 0
+    raw_id_fields = ["owners_committee", "property_company"]
 
 
 class FollowUpInline(admin.TabularInline):
@@ -167,3 +168,46 @@ class PracticalMatterAdmin(admin.ModelAdmin):
 class MatterRatingAdmin(admin.ModelAdmin):
     list_display = ["matter", "score", "created_at"]
     raw_id_fields = ["matter"]
+
+
+# --- community structures (三位一体, 四方共建) --------------------------------------------------------
+
+
+@admin.register(models.BodyPost)
+class BodyPostAdmin(admin.ModelAdmin):
+    list_display = ["community", "body", "title", "staff"]
+    list_filter = ["body", "title"]
+    search_fields = ["community__name", "staff__full_name"]
+    raw_id_fields = ["community", "staff"]
+
+
+class CompoundBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "compound", "community", "starts_on", "ends_on"]
+    list_filter = ["ends_on"]
+    search_fields = ["name", "compound", "community__name"]
+    raw_id_fields = ["community"]
+    list_select_related = ["community"]
+
+
+class OwnersCommitteeContactInline(admin.TabularInline):
+    model = models.BodyContact
+    fk_name = "owners_committee"
+    exclude = ["property_company"]
+    extra = 0
+
+
+class PropertyCompanyContactInline(admin.TabularInline):
+    model = models.BodyContact
+    fk_name = "property_company"
+    exclude = ["owners_committee"]
+    extra = 0
+
+
+@admin.register(models.OwnersCommittee)
+class OwnersCommitteeAdmin(CompoundBodyAdmin):
+    inlines = [OwnersCommitteeContactInline]
+
+
+@admin.register(models.PropertyCompany)
+class PropertyCompanyAdmin(CompoundBodyAdmin):
+    inlines = [PropertyCompanyContactInline]

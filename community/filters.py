@@ -8,7 +8,7 @@ from django_filters import rest_framework as filters
 
 from grids.models import Community, Grid
 
-from .models import CareTarget, Household, PracticalMatter, ServiceCircleSite
+from .models import CareTarget, Household, OwnersCommittee, PracticalMatter, PropertyCompany, ServiceCircleSite
 
 
 class CommunityFilter(filters.FilterSet):
@@ -29,7 +29,29 @@ class CircleSiteFilter(filters.FilterSet):
 
     class Meta:
         model = ServiceCircleSite
-        fields = ["street"]
+        fields = ["street", "kind"]
+
+
+class CompoundBodyFilter(filters.FilterSet):
+    community = filters.CharFilter(field_name="community__code", help_text=_("12-digit community code"))
+    ending = filters.BooleanFilter(method="filter_ending",
+                                   help_text=_("Only those whose term or contract ends within 90 days or has ended"))
+
+    def filter_ending(self, queryset, name, value):
+        ending = queryset.ending()
+        return ending if value else queryset.exclude(pk__in=ending.values("pk"))
+
+
+class OwnersCommitteeFilter(CompoundBodyFilter):
+    class Meta:
+        model = OwnersCommittee
+        fields = ["community", "ending"]
+
+
+class PropertyCompanyFilter(CompoundBodyFilter):
+    class Meta:
+        model = PropertyCompany
+        fields = ["community", "ending"]
 
 
 class HouseholdFilter(filters.FilterSet):

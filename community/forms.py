@@ -10,6 +10,7 @@ from core.scoping import scope_of
 from grids.models import Community, Grid
 
 from . import models
+from .structures import community_workers
 from .workflow import FOLLOW_UP_FLOW, MATTER_FLOW
 
 
@@ -152,9 +153,54 @@ class MeetingForm(ScopedCommunityForm):
 
 
 class ParticipantForm(forms.ModelForm):
+    """A participant; one speaking for an owners' committee or a property company (四方共建) picks it
+    from the meeting's community."""
+
     class Meta:
         model = models.MeetingParticipant
-        fields = ["party", "name", "affiliation"]
+        fields = ["party", "name", "affiliation", "owners_committee", "property_company"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owners_committee"].queryset = models.OwnersCommittee.objects.filter(community=meeting.community_id)
+        self.fields["property_company"].queryset = models.PropertyCompany.objects.filter(community=meeting.community_id)
+
+
+class BodyPostForm(forms.ModelForm):
+    """A post in one of the community's three bodies (三位一体), for one of the staff listed in it."""
+
+    class Meta:
+        model = models.BodyPost
+        fields = ["body", "title", "staff"]
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = community_workers(community).order_by("full_name")
+        self.fields["staff"].label_from_instance = lambda staff: f"{staff.full_name} · {staff.get_post_display()}"
+
+
+class CompoundBodyForm(forms.Form):
+    """An owners' committee or a property company of a community, with its first contact."""
+
+    MODELS = {"owners_committee": models.OwnersCommittee, "property_company": models.PropertyCompany}
+
+    kind = forms.ChoiceField(label=_("kind"), choices=[
+        ("owners_committee", _("Owners' committee")), ("property_company", _("Property management company"))])
+    compound = forms.CharField(label=_("residential compound"), max_length=100, required=False)
+    name = forms.CharField(label=_("name"), max_length=100)
+    starts_on = forms.DateField(label=_("term or contract starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("term or contract ends on"), widget=DATE)
+    contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    contact_role = forms.CharField(label=_("contact's role"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("contact's phone"), max_length=20, required=False,
+                                    validators=[models.PHONE])
+
+    def service_data(self) -> dict:
+        """The service's arguments: the body's model, and the contact when one is given."""
+        data = dict(self.cleaned_data)
+        contact = {key: data.pop(f"contact_{key}") for key in ("name", "role", "phone")}
+        model = self.MODELS[data.pop("kind")]
+        return {**data, "model": model, "contacts": [contact] if any(contact.values()) else []}
 
 
 class DecisionForm(forms.Form):

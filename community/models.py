@@ -11,20 +11,22 @@ shown only to that grid's staff and their supervisors: strict grid scope, and on
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import tracking
 from core.scoping import ScopedQuerySet, ScopePath
-from grids.models import Community, Grid
+from grids.models import Community, Grid, StaffProfile
 from registers.models import House
 
 from .roles import SENSITIVE_ROLES
 
+PHONE = RegexValidator(r"^[0-9+\- ]{7,20}$", _("Enter a phone number: digits, with + - or spaces."))
 UNIT_GRID = {"level": Grid.Level.UNIT}
 STREET_GRID = {"level": Grid.Level.STREET}
 
@@ -34,28 +36,47 @@ STREET_GRID = {"level": Grid.Level.STREET}
 
 
 class ServiceCircleSite(models.Model):
-    """A demonstration site of the 15-minute service circle and the communities it covers."""
+    """A site of the 15-minute service circle: a demonstration site (city or district level) and the
+    communities it covers, or a community health centre or station at its point in a street."""
+
+    class Kind(models.TextChoices):
+        DEMONSTRATION = "demonstration", _("Demonstration site")
+        HEALTH_CENTRE = "health_centre", _("Community health service centre")
+        HEALTH_STATION = "health_station", _("Community health service station")
 
     class Level(models.TextChoices):
         CITY = "city", _("City-level demonstration site")
         DISTRICT = "district", _("District-level demonstration site")
 
+    HEALTH_KINDS = (Kind.HEALTH_CENTRE, Kind.HEALTH_STATION)
+
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DEMONSTRATION,
+                            db_index=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True,
+                             help_text=_("Demonstration sites only"))
     street = models.ForeignKey(Grid, verbose_name=_("street/town"), on_delete=models.PROTECT,
                                related_name="service_circle_sites", limit_choices_to=STREET_GRID)
-    designated_year = models.PositiveSmallIntegerField(_("year designated"))
+    designated_year = models.PositiveSmallIntegerField(_("year designated"), null=True, blank=True)
     communities = models.ManyToManyField(Community, verbose_name=_("communities covered"), blank=True,
                                          related_name="service_circle_sites")
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_path = ScopePath(everywhere=True)  # the designations are public record
+    scope_path = ScopePath(everywhere=True)  # the designations and the health network are public record
 
     class Meta:
         verbose_name = _("15-minute service circle site")
         verbose_name_plural = _("15-minute service circle sites")
         ordering = ["street__code", "code"]
+        constraints = [
+            # A demonstration site has its level; a health site has none.
+            models.CheckConstraint(
+                condition=(Q(kind="demonstration") & ~Q(level="")) | (~Q(kind="demonstration") & Q(level="")),
+                name="circle_site_level_by_kind"),
+        ]
 
     def __str__(self):
         return self.name
@@ -530,6 +551,160 @@ class CareContact(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
+# Community structures: 三位一体 (party organisation, residents' committee, service station) and
+# 四方共建 (with the owners' committees and property companies of the community's compounds)
+
+# A committee's term or a property contract ending within this many days is flagged.
+TERM_WARNING_DAYS = 90
+
+
+class Body(models.TextChoices):
+    """The three bodies of a community (三位一体)."""
+
+    PARTY_ORG = "party_org", _("Community party organisation")
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    SERVICE_STATION = "service_station", _("Community service station")
+
+
+class BodyPost(models.Model):
+    """A staff member's post in one of the community's three bodies; one person may hold posts in
+    several (the secretary often chairs the residents' committee too, 一肩挑)."""
+
+    class Title(models.TextChoices):
+        SECRETARY = "secretary", _("Secretary")
+        DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+        DIRECTOR = "director", _("Director")
+        DEPUTY_DIRECTOR = "deputy_director", _("Deputy director")
+        STATION_HEAD = "station_head", _("Station head")
+        MEMBER = "member", _("Member")
+
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.CASCADE,
+                                  related_name="body_posts")
+    body = models.CharField(_("body"), max_length=32, choices=Body.choices)
+    title = models.CharField(pgettext_lazy("body post", "title"), max_length=32, choices=Title.choices)
+    staff = models.ForeignKey(StaffProfile, verbose_name=_("staff member"), on_delete=models.CASCADE,
+                              related_name="body_posts")
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code")
+
+    class Meta:
+        verbose_name = _("post in a community body")
+        verbose_name_plural = _("posts in community bodies")
+        ordering = ["community__code", "body", "title", "id"]
+        constraints = [models.UniqueConstraint(fields=["community", "body", "staff"], name="one_post_per_body")]
+
+    def __str__(self):
+        return f"{self.staff.full_name} · {self.get_body_display()} {self.get_title_display()}"
+
+
+class TermQuerySet(ScopedQuerySet):
+    def ending(self, on=None) -> models.QuerySet:
+        """Those whose term ends within ``TERM_WARNING_DAYS`` of ``on`` (today), or has ended."""
+        on = on or timezone.localdate()
+        return self.filter(ends_on__lte=on + timedelta(days=TERM_WARNING_DAYS))
+
+
+class CompoundBody(models.Model):
+    """A body of a residential compound (小区) of a community, with a term: an owners' committee or a
+    property company under contract. A blank compound means the whole community."""
+
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT)
+    compound = models.CharField(_("residential compound"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    objects = TermQuerySet.as_manager()
+    scope_path = ScopePath(area="community__code")
+
+    class Meta:
+        abstract = True
+        ordering = ["community__code", "compound", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "compound", "name"], name="%(class)s_once"),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="%(class)s_term_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.compound} · {self.name}" if self.compound else self.name
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("The end is not after the start.")})
+
+    @property
+    def anchor(self) -> str:
+        """Its place on the community's page (``#ownerscommittee-3``)."""
+        return f"{self._meta.model_name}-{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(self._meta.verbose_name)
+
+    def days_left(self, on=None) -> int:
+        return (self.ends_on - (on or timezone.localdate())).days
+
+    @property
+    def has_ended(self) -> bool:
+        return self.days_left() < 0
+
+    @property
+    def ends_soon(self) -> bool:
+        """Ends within ``TERM_WARNING_DAYS`` (and has not yet ended)."""
+        return 0 <= self.days_left() <= TERM_WARNING_DAYS
+
+
+class OwnersCommittee(CompoundBody):
+    """An owners' committee (业主委员会), elected by a compound's owners for a term."""
+
+    starts_on = models.DateField(_("term starts on"))
+    ends_on = models.DateField(_("term ends on"))
+
+    class Meta(CompoundBody.Meta):
+        verbose_name = _("owners' committee")
+        verbose_name_plural = _("owners' committees")
+
+
+class PropertyCompany(CompoundBody):
+    """A property service company (物业服务企业) under contract for a compound."""
+
+    starts_on = models.DateField(_("contract starts on"))
+    ends_on = models.DateField(_("contract ends on"))
+
+    class Meta(CompoundBody.Meta):
+        verbose_name = _("property company")
+        verbose_name_plural = _("property companies")
+
+
+class BodyContact(models.Model):
+    """A contact person of an owners' committee or a property company. Their phone is shown in full
+    only to the staff who serve the community (``structures.sees_contact_phones``)."""
+
+    owners_committee = models.ForeignKey(OwnersCommittee, verbose_name=_("owners' committee"), null=True,
+                                         blank=True, on_delete=models.CASCADE, related_name="contacts")
+    property_company = models.ForeignKey(PropertyCompany, verbose_name=_("property company"), null=True,
+                                         blank=True, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    role = models.CharField(pgettext_lazy("contact", "role"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, validators=[PHONE])
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owners_committee__isnull=True) ^ Q(property_company__isnull=True),
+                name="contact_of_one_body"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})"
+
+
+# ---------------------------------------------------------------------------------------------
 # Deliberation (议事协商)
 
 
@@ -577,6 +752,12 @@ class MeetingParticipant(models.Model):
     party = models.CharField(_("party"), max_length=32, choices=Party.choices)
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     affiliation = models.CharField(_("affiliation"), max_length=100, blank=True)
+    # 四方共建: the owners' committee or property company a participant speaks for (older rows may
+    # name it in ``affiliation`` only).
+    owners_committee = models.ForeignKey(OwnersCommittee, verbose_name=_("owners' committee"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="participants")
+    property_company = models.ForeignKey(PropertyCompany, verbose_name=_("property company"), null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="participants")
 
     class Meta:
         verbose_name = _("meeting participant")

@@ -17,7 +17,10 @@ GRID_WORK = ["household", "visit", "attendancerecord", "caretarget", "carepairin
 VOLUNTEERING = ["volunteerorg", "volunteerteam", "volunteer", "volunteeractivity", "activitysignup"]
 DELIBERATION = ["deliberationmeeting", "meetingparticipant", "followupaction"]
 MATTERS = ["practicalmatter", "mattermilestone", "mattercomment", "matterrating"]
-READ_ALL = _perms("view", *CIRCLE, "visitcategory", *GRID_WORK, *VOLUNTEERING, *DELIBERATION, *MATTERS)
+# 三位一体 posts and 四方共建 bodies (owners' committees, property companies and their contacts).
+STRUCTURES = ["bodypost", "ownerscommittee", "propertycompany", "bodycontact"]
+READ_ALL = _perms("view", *CIRCLE, "visitcategory", *GRID_WORK, *VOLUNTEERING, *DELIBERATION, *MATTERS,
+                  *STRUCTURES)
 # Left out of the district readers' "view everything": only the roles above (SENSITIVE_ROLES) hold them.
 SENSITIVE_VIEW = _perms("view", *GRID_WORK)
 
@@ -29,6 +32,7 @@ COMMUNITY_WORK = [
     *_perms("change", "volunteerteam", "volunteer", "volunteeractivity", "activitysignup"),
     *_perms("add", *DELIBERATION), *_perms("change", *DELIBERATION),
     *_perms("add", *MATTERS), *_perms("change", "practicalmatter", "mattermilestone"),
+    *_perms("add", *STRUCTURES), *_perms("change", *STRUCTURES),
 ]
 
 ROLE_PERMISSIONS = {

@@ -16,19 +16,24 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from shapely.geometry import Point, shape
 
 from core.schedules import schedule_daily
 from grids.demo import DEMO_STREETS, XUEYUANLU
-from grids.models import Community, Grid
+from grids.models import Community, Grid, StaffProfile
 from grids.seeding import SeedReport, upsert_by_key
 from registers.models import House
 
 from . import models
 from .services import household_next_due, households_flag_overdue
+from .structures import community_workers
 from .tasks import OVERDUE_VISITS_TASK
 
 # The source: 110 city-level + 62 district-level sites covering 281 of 570 communities (49.3%).
 CITY_SITES, DISTRICT_SITES, COVERED_COMMUNITIES = 110, 62, 281
+# "建成社区卫生服务中心50所、服务站178所": the health sites of the service circle.
+HEALTH_CENTRES, HEALTH_STATIONS = 50, 178
+CENTRE_ORDINALS = ["", "第二", "第三", "第四"]
 PROVIDERS = 612  # "600+ contracted service providers"
 VOLUNTEER_TEAMS = 3480
 TEAM_BRANDS = ["手拉手", "天使之爱", "霞光计划"]
@@ -67,6 +72,7 @@ def seed(demo: bool = False) -> SeedReport:
     with transaction.atomic():
         report.add("visit categories", _seed_visit_categories())
         report.add("service circle", _seed_service_circle())
+        report.add("health sites", _seed_health_sites())
         report.add("volunteer network", _seed_volunteer_network())
         report.add("volunteer skills", upsert_by_key(models.VolunteerSkill, "name", [{"name": n} for n in SKILLS]))
         report.add("periodic tasks", _seed_periodic_task())
@@ -75,6 +81,7 @@ def seed(demo: bool = False) -> SeedReport:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             report.add("volunteer teams", _seed_volunteer_teams())
             report.add("community demo", _seed_demo_cases())
+            report.add("community structures", _seed_demo_structures())
         households_flag_overdue()  # what the daily job would do, so the demo shows it at once
     return report
 
@@ -148,6 +155,72 @@ def _seed_service_circle() -> tuple[int, int]:
     )
     _seed_providers(covered, site_ids, members)
     return counts
+
+
+def _point_in(boundary: dict, rng: random.Random) -> tuple[float, float]:
+    """A point (lat, lng) inside a grid's boundary, drawn at random within its bounding box."""
+    geometry = shape(boundary)
+    west, south, east, north = geometry.bounds
+    for _attempt in range(200):
+        lng, lat = rng.uniform(west, east), rng.uniform(south, north)
+        if geometry.contains(Point(lng, lat)):
+            return round(lat, 6), round(lng, 6)
+    point = geometry.representative_point()
+    return round(point.y, 6), round(point.x, 6)
+
+
+class _UniqueNames:
+    """Names given once: a name already taken gets the street's full name before it (海淀街道 and 海淀镇
+    both have a 海淀第04社区, and both shorten to 海淀)."""
+
+    def __init__(self):
+        self.taken: set[str] = set()
+
+    def take(self, name: str, street_name: str) -> str:
+        name = name if name not in self.taken else f"{street_name}{name}"
+        self.taken.add(name)
+        return name
+
+
+def _health_site(code: str, name: str, kind: str, street_id: int, point: tuple[float, float]) -> dict:
+    return {"code": code, "name": name, "kind": kind, "level": "", "street_id": street_id, "designated_year": None,
+            "lat": point[0], "lng": point[1]}
+
+
+def _seed_health_sites() -> tuple[int, int]:
+    """The 50 community health centres and 178 stations, spread over the streets by their communities:
+    every street has a centre, a station sits in a community (one at most), each at a point inside its
+    street (a station inside one of its community's unit grids)."""
+    streets = list(Grid.objects.filter(level=Grid.Level.STREET).order_by("code"))
+    communities = list(Community.objects.order_by("code"))
+    if not streets or not communities:
+        return 0, 0
+    by_street: dict[int, list[Community]] = {street.id: [] for street in streets}
+    for community in communities:
+        by_street[community.street_id].append(community)
+    weights = {street.code: len(by_street[street.id]) for street in streets if by_street[street.id]}
+    centres = _largest_remainder(weights, HEALTH_CENTRES, {code: len(CENTRE_ORDINALS) for code in weights})
+    stations = _largest_remainder(weights, HEALTH_STATIONS, weights)
+    unit_boundary: dict[int, dict] = {}  # a community's first unit grid
+    for community_id, boundary in Grid.objects.filter(level=Grid.Level.UNIT, community__isnull=False).order_by(
+            "-code").values_list("community_id", "boundary"):
+        unit_boundary[community_id] = boundary
+    Kind = models.ServiceCircleSite.Kind
+    names = _UniqueNames()
+    rows = []
+    for street in (street for street in streets if street.code in weights):
+        rng = random.Random(f"health-{street.code}")
+        for index in range(centres[street.code]):
+            name = names.take(f"{_short(street.name)}{CENTRE_ORDINALS[index]}社区卫生服务中心", street.name)
+            rows.append(_health_site(f"hc-{street.code}-{index + 1}", name, Kind.HEALTH_CENTRE, street.id,
+                                     _point_in(street.boundary, rng)))
+        members, count = by_street[street.id], stations[street.code]
+        for index in range(count):
+            community = members[index * len(members) // count]
+            name = names.take(f"{community.name}卫生服务站", street.name)
+            rows.append(_health_site(f"hs-{street.code}-{index + 1:02d}", name, Kind.HEALTH_STATION, street.id,
+                                     _point_in(unit_boundary.get(community.id, street.boundary), rng)))
+    return upsert_by_key(models.ServiceCircleSite, "code", rows)
 
 
 def _seed_providers(covered: list[Community], site_ids: dict[str, int], members: dict[str, list[int]]) -> None:
@@ -420,3 +493,64 @@ def _seed_demo_meeting(matter, c_index: int, *, held: bool, today) -> None:
         meeting=meeting, description=description, owner_name="社区书记", status=status, result=result,
         due_on=today - timedelta(days=50) if closed else today + timedelta(days=10 + c_index % 20),
         closed_on=today - timedelta(days=52) if closed else None)
+
+
+# --- community structures of the demo streets (三位一体 posts, 四方共建 bodies) ---------------------
+
+PROPERTY_FIRMS = ["北京海淀房管物业", "北京首开物业", "北京北科物业", "北京燕园物业", "北京学府物业"]
+# A community's owners' committee term and property contract, in turn: one ending soon, one ended, the rest running.
+TERM_ENDS_IN_DAYS = [40, -20, 400, 800, 1200]
+# 三位一体 posts given to a community's staff, in order (the first person holds two: 一肩挑).
+B, T = models.Body, models.BodyPost.Title
+POSTS = [((B.PARTY_ORG, T.SECRETARY), (B.RESIDENTS_COMMITTEE, T.DIRECTOR)), ((B.PARTY_ORG, T.DEPUTY_SECRETARY),),
+         ((B.RESIDENTS_COMMITTEE, T.DEPUTY_DIRECTOR),), ((B.SERVICE_STATION, T.STATION_HEAD),),
+         ((B.RESIDENTS_COMMITTEE, T.MEMBER),), ((B.SERVICE_STATION, T.MEMBER),)]
+SENIORITY = [StaffProfile.Post.HEAD, StaffProfile.Post.DEPUTY, StaffProfile.Post.GENERAL]
+
+
+def _demo_name(index: int, offset: int) -> str:
+    return f"{SURNAMES[(index + offset) % 10]}{GIVEN_NAMES[(index + offset + 1) % 10]}"
+
+
+def _seed_demo_structures() -> tuple[int, int]:
+    """In each community of the demo streets without them: an owners' committee and a property company for
+    a compound, with contacts and terms (some ending soon or ended), the 三位一体 posts held by its workers,
+    and its meetings' committee and property participants linked to them."""
+    today = timezone.localdate()
+    communities = list(Community.objects.filter(street__code__in=[s.code for s in DEMO_STREETS])
+                       .exclude(ownerscommittee__isnull=False).order_by("code"))
+    committees, companies, posts = [], [], []
+    for index, community in enumerate(communities):
+        compound = f"{community.name.removesuffix('社区')}{'东里' if index % 2 else '西里'}"
+        committee_end = today + timedelta(days=TERM_ENDS_IN_DAYS[index % len(TERM_ENDS_IN_DAYS)])
+        contract_end = today + timedelta(days=TERM_ENDS_IN_DAYS[(index + 2) % len(TERM_ENDS_IN_DAYS)])
+        committees.append(models.OwnersCommittee(
+            community=community, compound=compound, name=f"{compound}业主委员会",
+            starts_on=committee_end - timedelta(days=5 * 365), ends_on=committee_end))
+        companies.append(models.PropertyCompany(
+            community=community, compound=compound, name=f"{PROPERTY_FIRMS[index % len(PROPERTY_FIRMS)]}服务有限公司",
+            starts_on=contract_end - timedelta(days=3 * 365), ends_on=contract_end))
+        staff = sorted(community_workers(community).order_by("home_grid__code", "id"),
+                       key=lambda person: SENIORITY.index(person.post))
+        posts += [models.BodyPost(community=community, body=body, title=title, staff=person)
+                  for person, held in zip(staff, POSTS, strict=False) for body, title in held]
+    models.OwnersCommittee.objects.bulk_create(committees)
+    models.PropertyCompany.objects.bulk_create(companies)
+    models.BodyPost.objects.bulk_create(posts, ignore_conflicts=True)
+    contacts = []
+    for index, (committee, company) in enumerate(zip(committees, companies, strict=True)):
+        rng = random.Random(f"structures-{committee.community.code}")
+        contacts += [
+            models.BodyContact(owners_committee=committee, name=_demo_name(index, 0), role="主任",
+                               phone=f"139{rng.randint(10000000, 99999999)}"),
+            models.BodyContact(owners_committee=committee, name=_demo_name(index, 3), role="副主任",
+                               phone=f"138{rng.randint(10000000, 99999999)}"),
+            models.BodyContact(property_company=company, name=_demo_name(index, 6), role="项目经理",
+                               phone=f"010-6{rng.randint(1000000, 9999999)}"),
+        ]
+        for field, body in (("owners_committee", committee), ("property_company", company)):
+            models.MeetingParticipant.objects.filter(  # the party's value is the field's name
+                meeting__community=committee.community, party=field, **{f"{field}__isnull": True},
+            ).update(**{field: body, "affiliation": body.name})
+    models.BodyContact.objects.bulk_create(contacts)
+    return len(committees) + len(companies) + len(posts), 0

@@ -87,6 +87,8 @@ class CircleCoverage:
     district_sites: int
     providers_under_contract: int
     outlets: int
+    health_centres: int
+    health_stations: int
 
     @property
     def share(self) -> float:
@@ -102,7 +104,9 @@ def service_circle_coverage(*, street_code: str = "") -> CircleCoverage:
         communities = communities.filter(street__code=street_code)
         sites = sites.filter(street__code=street_code)
     today = timezone.localdate()
-    by_level = dict(sites.values_list("level").annotate(n=Count("id")))
+    by_level = dict(sites.filter(kind=ServiceCircleSite.Kind.DEMONSTRATION).values_list("level")
+                    .annotate(n=Count("id")).order_by())
+    by_kind = dict(sites.values_list("kind").annotate(n=Count("id")).order_by())
     return CircleCoverage(
         communities=communities.count(),
         covered=communities.filter(service_circle_sites__isnull=False).distinct().count(),
@@ -112,6 +116,8 @@ def service_circle_coverage(*, street_code: str = "") -> CircleCoverage:
         .filter(Q(contract_ends_on__isnull=True) | Q(contract_ends_on__gte=today))
         .count(),
         outlets=ServiceOutlet.objects.filter(community__in=communities).count(),
+        health_centres=by_kind.get(ServiceCircleSite.Kind.HEALTH_CENTRE, 0),
+        health_stations=by_kind.get(ServiceCircleSite.Kind.HEALTH_STATION, 0),
     )
 
 

@@ -32,6 +32,8 @@ from .models import (
     FollowUpAction,
     Household,
     MeetingParticipant,
+    OwnersCommittee,
+    PropertyCompany,
     Visit,
     VisitCategory,
     Volunteer,
@@ -430,11 +432,23 @@ def meeting_create(*, user, community: Community, topic: str, held_on: date, ven
 @transaction.atomic
 def meeting_add_participant(
     *, user, meeting: DeliberationMeeting, party: str, name: str, affiliation: str = "",
+    owners_committee: OwnersCommittee | None = None, property_company: PropertyCompany | None = None,
 ) -> MeetingParticipant:
+    """List a participant under their party; one who speaks for an owners' committee or a property company
+    (四方共建) links to that body of the meeting's community, whose name is then their affiliation."""
     meeting = locked_for_change(user, meeting)
     if meeting.participants.filter(party=party, name=name.strip()).exists():
         raise ValidationError({"name": _("This participant is already listed.")})
-    return _save(MeetingParticipant(meeting=meeting, party=party, name=name.strip(), affiliation=affiliation))
+    for field, body in (("owners_committee", owners_committee), ("property_company", property_company)):
+        if body is None:
+            continue
+        if body.community_id != meeting.community_id:
+            raise ValidationError({field: _("Choose one of this community's own.")})
+        if party != field:
+            raise ValidationError({field: _("Only a participant of this party speaks for it.")})
+        affiliation = affiliation.strip() or body.name
+    return _save(MeetingParticipant(meeting=meeting, party=party, name=name.strip(), affiliation=affiliation,
+                                    owners_committee=owners_committee, property_company=property_company))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "community"
 urlpatterns = [
     path("", views.workbench, name="workbench"),
     path("communities/", views.communities, name="communities"),
+    path("communities/<str:code>/", views.community_detail, name="community"),
     path("service-circle/", views.service_circle, name="service-circle"),
     path("households/", views.households, name="households"),
     path("households/new/", views.household_new, name="household-new"),

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from core import tracking
 from core.pages import attempt, bound, filtered, paginate, public_submit_allowed, run_service, staff_page, submitted
 from grids.models import Community, Grid
 
-from . import filters, forms, matters, models, selectors, services
+from . import filters, forms, matters, models, selectors, services, structures
 from .workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW, STILL_OPEN
 
 
@@ -61,6 +61,33 @@ def communities(request):
     })
 
 
+@staff_page("grids.view_community")
+def community_detail(request, code):
+    """A community's page: its three bodies (三位一体) and their people, its owners' committees and
+    property companies (四方共建) with terms running out flagged, and its social organisations (三社联动)."""
+    user = request.user
+    community = get_object_or_404(Community.objects.visible_to(user).select_related("street"), code=code)
+    form = bound(request, "body", forms.CompoundBodyForm)
+    post_form = bound(request, "post", forms.BodyPostForm, community=community)
+    may_add = user.has_perm("community.add_ownerscommittee") and user.has_perm("community.add_propertycompany")
+    recorded = None
+    if submitted(request, "body") and may_add and form.is_valid():
+        recorded = run_service(form, structures.compound_body_register, user=user, community=community,
+                               **form.service_data())
+    if submitted(request, "post") and user.has_perm("community.add_bodypost") and post_form.is_valid():
+        recorded = run_service(post_form, structures.body_post_appoint, user=user, community=community,
+                               **post_form.cleaned_data)
+    if recorded:
+        messages.success(request, _("Recorded."))
+        return redirect("community:community", code=code)
+    return render(request, "community/community.html", {
+        "structure": structures.community_structure(user, community), "form": form, "may_add": may_add,
+        "post_form": post_form,
+        "meetings": models.DeliberationMeeting.objects.visible_to(user).filter(community=community)
+        .order_by("-held_on", "-id")[:5],
+    }, status=400 if request.method == "POST" else 200)
+
+
 @staff_page("community.view_servicecirclesite")
 def service_circle(request):
     user = request.user
@@ -72,7 +99,7 @@ def service_circle(request):
         "coverage": selectors.service_circle_coverage(street_code=street),
         "district": selectors.service_circle_coverage() if street else None,
         "streets": Grid.objects.filter(level=Grid.Level.STREET).order_by("code"),
-        "street": street,
+        "street": street, "kind": chosen.get("kind", ""), "kinds": models.ServiceCircleSite.Kind.choices,
         "page": paginate(request, sites),
         "providers_by_field": models.ServiceProvider.objects.visible_to(user).order_by()
         .values("field").annotate(n=Count("id")).order_by("field"),
@@ -312,9 +339,10 @@ def meeting_detail(request, pk):
     user = request.user
     meeting = get_object_or_404(
         models.DeliberationMeeting.objects.visible_to(user).select_related("community").prefetch_related(
-            "participants"), pk=pk)
+            Prefetch("participants", queryset=models.MeetingParticipant.objects.select_related(
+                "owners_committee", "property_company"))), pk=pk)
     actions = meeting.actions.all()
-    participant_form = bound(request, "participant", forms.ParticipantForm)
+    participant_form = bound(request, "participant", forms.ParticipantForm, meeting=meeting)
     decision_form = bound(request, "decision", forms.DecisionForm)
     follow_up_form = bound(request, "followup", forms.FollowUpForm)
     update_form = bound(request, "update", forms.FollowUpUpdateForm, actions=actions)

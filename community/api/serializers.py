@@ -7,7 +7,7 @@ from core.api import AvailableActionsField
 from grids.models import Community, Grid
 from registers.models import House
 
-from .. import models
+from .. import models, structures
 from ..workflow import ACTIVITY_FLOW, FOLLOW_UP_FLOW, MATTER_FLOW, MEETING_FLOW
 
 UNIT_GRIDS = Grid.objects.filter(level=Grid.Level.UNIT)
@@ -61,7 +61,7 @@ class CircleSiteOut(serializers.ModelSerializer):
 
     class Meta:
         model = models.ServiceCircleSite
-        fields = ["code", "name", "level", "street", "designated_year", "communities"]
+        fields = ["code", "name", "kind", "level", "street", "designated_year", "communities", "lat", "lng"]
 
 
 class ProviderOut(serializers.ModelSerializer):
@@ -80,6 +80,8 @@ class CoverageOut(serializers.Serializer):
     district_sites = serializers.IntegerField()
     providers_under_contract = serializers.IntegerField()
     outlets = serializers.IntegerField()
+    health_centres = serializers.IntegerField(help_text=_("Community health service centres (社区卫生服务中心)"))
+    health_stations = serializers.IntegerField(help_text=_("Community health service stations (社区卫生服务站)"))
 
 
 class CoverageQuery(serializers.Serializer):
@@ -367,7 +369,7 @@ class CareCoverageQuery(serializers.Serializer):
 class ParticipantOut(serializers.ModelSerializer):
     class Meta:
         model = models.MeetingParticipant
-        fields = ["id", "party", "name", "affiliation"]
+        fields = ["id", "party", "name", "affiliation", "owners_committee", "property_company"]
 
 
 class FollowUpOut(serializers.ModelSerializer):
@@ -402,6 +404,12 @@ class ParticipantIn(serializers.Serializer):
     party = serializers.ChoiceField(choices=models.Party.choices)
     name = serializers.CharField(max_length=50)
     affiliation = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    owners_committee = serializers.PrimaryKeyRelatedField(
+        queryset=models.OwnersCommittee.objects.all(), required=False, allow_null=True,
+        help_text=_("四方共建: the owners' committee of the meeting's community this participant speaks for"))
+    property_company = serializers.PrimaryKeyRelatedField(
+        queryset=models.PropertyCompany.objects.all(), required=False, allow_null=True,
+        help_text=_("四方共建: the property company of the meeting's community this participant speaks for"))
 
 
 class DecisionIn(serializers.Serializer):
@@ -517,3 +525,112 @@ class RatingOut(serializers.ModelSerializer):
     class Meta:
         model = models.MatterRating
         fields = ["id", "score", "remark", "created_at"]
+
+
+# --- community structures (三位一体, 四方共建, 三社联动) ----------------------------------------------
+
+
+class BodyContactOut(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField(
+        help_text=_("In full to the staff serving the community; masked (139****5678) to everyone else"))
+
+    class Meta:
+        model = models.BodyContact
+        fields = ["id", "name", "role", "phone"]
+
+    def get_phone(self, contact) -> str:
+        body = contact.owners_committee or contact.property_company
+        return structures.phone_shown(contact.phone, in_full=structures.sees_contact_phones(
+            self.context["request"].user, body.community))
+
+
+class BodyContactIn(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    role = serializers.CharField(max_length=50)
+    phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20,
+                                   error_messages={"invalid": _("Enter a phone number: digits, with + - or spaces.")})
+
+
+class CompoundBodyFields(serializers.Serializer):
+    """The declared fields an owners' committee and a property company share in an answer."""
+
+    FIELDS = ["id", "community", "community_name", "compound", "name", "starts_on", "ends_on", "has_ended",
+              "ends_soon", "contacts"]
+
+    community = serializers.CharField(source="community.code")
+    community_name = serializers.CharField(source="community.name")
+    has_ended = serializers.BooleanField(read_only=True)
+    ends_soon = serializers.BooleanField(read_only=True, help_text=_("Ends within 90 days"))
+    contacts = BodyContactOut(many=True, read_only=True)
+
+
+class OwnersCommitteeOut(CompoundBodyFields, serializers.ModelSerializer):
+    class Meta:
+        model = models.OwnersCommittee
+        fields = CompoundBodyFields.FIELDS
+
+
+class PropertyCompanyOut(CompoundBodyFields, serializers.ModelSerializer):
+    class Meta:
+        model = models.PropertyCompany
+        fields = CompoundBodyFields.FIELDS
+
+
+class CompoundBodyIn(serializers.Serializer):
+    community = CommunityCodeField()
+    compound = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                     help_text=_("The residential compound (小区); blank for the whole community"))
+    name = serializers.CharField(max_length=100)
+    starts_on = serializers.DateField(help_text=_("Start of the committee's term or of the property contract"))
+    ends_on = serializers.DateField(help_text=_("End of the committee's term or of the property contract"))
+    contacts = BodyContactIn(many=True, required=False, default=list)
+
+    def validate(self, data):
+        if data["ends_on"] <= data["starts_on"]:
+            raise serializers.ValidationError({"ends_on": _("The end is not after the start.")})
+        return data
+
+
+class BodyPostOut(serializers.ModelSerializer):
+    name = serializers.CharField(source="staff.full_name")
+    post = serializers.CharField(source="staff.post")
+
+    class Meta:
+        model = models.BodyPost
+        fields = ["title", "name", "post"]
+
+
+class BodyPeopleOut(serializers.Serializer):
+    body = serializers.CharField()
+    label = serializers.CharField()
+    posts = BodyPostOut(many=True)
+
+
+class OrganisationLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ProjectLinkOut(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    year = serializers.IntegerField()
+    provider = serializers.CharField(source="provider.name")
+
+
+class SocialLinksOut(serializers.Serializer):
+    available = serializers.BooleanField(help_text=_("Whether the social-organisation register is installed"))
+    organisations = OrganisationLinkOut(many=True)
+    projects = ProjectLinkOut(many=True, help_text=_("Service projects purchased from them"))
+    social_workers_recorded = serializers.BooleanField(default=False,
+                                                       help_text=_("Social workers are not recorded on the platform"))
+
+
+class CommunityStructureOut(serializers.Serializer):
+    community = serializers.CharField(source="community.code")
+    station_name = serializers.CharField(source="station.name", default=None, allow_null=True)
+    bodies = BodyPeopleOut(many=True, help_text=_("三位一体: party organisation, residents' committee, station"))
+    owners_committees = OwnersCommitteeOut(many=True)
+    property_companies = PropertyCompanyOut(many=True)
+    social = SocialLinksOut(help_text=_("三社联动: social organisations working in the community"))

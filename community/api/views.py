@@ -18,7 +18,7 @@ from core import tracking
 from core.api import PUBLIC_THROTTLES, ScopedViewSet, milestone_actions
 from grids.models import Community
 
-from .. import filters, matters, models, selectors, services
+from .. import filters, matters, models, selectors, services, structures
 from . import serializers as s
 
 CHANGE = "change"
@@ -47,15 +47,25 @@ class CommunityViewSet(ScopedViewSet):
         """Counts for your area: communities, stations meeting the space standard (share), staff, circle coverage."""
         return Response(s.CommunityFiguresOut(selectors.community_figures(request.user)).data)
 
+    @extend_schema(responses=s.CommunityStructureOut)
+    @action(detail=True)
+    def structure(self, request, code=None):
+        """What stands behind the community: 三位一体 (party organisation, residents' committee, service station
+        and their people), 四方共建 (its owners' committees and property companies, terms and contacts) and
+        三社联动 (social organisations based in it and the projects purchased from them)."""
+        structure = structures.community_structure(request.user, self.get_object())
+        return Response(s.CommunityStructureOut(structure, context=self.get_serializer_context()).data)
+
 
 @extend_schema(tags=["community: service circle"])
 class ServiceCircleSiteViewSet(ScopedViewSet):
-    """Demonstration sites of the 15-minute service circle (city / district level) and the communities covered."""
+    """Sites of the 15-minute service circle: demonstration sites (city / district level) and the communities
+    they cover; community health service centres and stations with their points."""
 
     lookup_field = "code"
     queryset = models.ServiceCircleSite.objects.select_related("street").prefetch_related("communities")
     output_serializer_class = s.CircleSiteOut
-    filterset_fields = ["level", "designated_year"]
+    filterset_fields = ["kind", "level", "designated_year"]
 
     @extend_schema(parameters=[s.CoverageQuery], responses=s.CoverageOut)
     @action(detail=False)
@@ -327,6 +337,49 @@ class CarePairingViewSet(ScopedViewSet):
     def end(self, request, pk=None):
         return self.respond(services.care_pairing_end(user=request.user, pairing=self.get_object(),
                                                       **self.validated(s.PairingEndIn)))
+
+
+# --- community structures (四方共建) -----------------------------------------------------------------
+
+
+class CompoundBodyViewSet(ScopedViewSet):
+    """The shared part of owners' committees and property companies: create with contacts, add a contact."""
+
+    input_serializer_class = s.CompoundBodyIn
+    http_method_names = ["get", "post", "head", "options"]
+    action_perms = {"contacts": perm(ADD, "bodycontact")}
+
+    def create(self, request):
+        body = structures.compound_body_register(user=request.user, model=self.queryset.model, **self.validated())
+        return self.respond(body, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BodyContactIn, responses={201: s.BodyContactOut})
+    @action(detail=True, methods=["post"])
+    def contacts(self, request, pk=None):
+        """Add a contact person (name, role, phone)."""
+        contact = structures.body_contact_add(user=request.user, body=self.get_object(),
+                                              **self.validated(s.BodyContactIn))
+        return self.respond(contact, status.HTTP_201_CREATED, s.BodyContactOut)
+
+
+@extend_schema(tags=["community: structures"])
+class OwnersCommitteeViewSet(CompoundBodyViewSet):
+    """Owners' committees (业主委员会) of your communities' compounds, their terms and contacts;
+    ``ending=true`` lists those whose term ends within 90 days or has ended."""
+
+    queryset = structures.with_contacts(models.OwnersCommittee.objects.all())
+    output_serializer_class = s.OwnersCommitteeOut
+    filterset_class = filters.OwnersCommitteeFilter
+
+
+@extend_schema(tags=["community: structures"])
+class PropertyCompanyViewSet(CompoundBodyViewSet):
+    """Property service companies (物业服务企业) under contract in your communities' compounds;
+    ``ending=true`` lists contracts ending within 90 days or ended."""
+
+    queryset = structures.with_contacts(models.PropertyCompany.objects.all())
+    output_serializer_class = s.PropertyCompanyOut
+    filterset_class = filters.PropertyCompanyFilter
 
 
 # --- deliberation ---------------------------------------------------------------------------------

@@ -53,3 +53,51 @@ def test_the_page_narrows_the_sites_to_a_street(client, cast):
         whole = client.get("/community/service-circle/", {"street": unknown})
         assert whole.status_code == 200 and whole.context["street"] == "" and whole.context["district"] is None
         assert whole.context["page"].paginator.count == ServiceCircleSite.objects.count()
+
+
+def test_the_50_health_centres_and_178_stations_join_the_circle_inside_their_streets(api_as, cast):
+    from shapely.geometry import Point, shape
+
+    from grids.models import Grid
+
+    Kind = ServiceCircleSite.Kind
+    coverage = service_circle_coverage()
+    assert (coverage.health_centres, coverage.health_stations) == (50, 178)
+    assert (coverage.city_sites, coverage.district_sites, coverage.covered) == (110, 62, 281)  # unchanged
+    boundaries = {code: shape(boundary) for code, boundary in
+                  Grid.objects.filter(level=Grid.Level.STREET).values_list("code", "boundary")}
+    health = ServiceCircleSite.objects.filter(kind__in=ServiceCircleSite.HEALTH_KINDS).select_related("street")
+    for site in health:
+        assert site.level == "" and boundaries[site.street.code].contains(Point(site.lng, site.lat)), site.code
+        assert site.name.endswith("社区卫生服务中心" if site.kind == Kind.HEALTH_CENTRE else "卫生服务站"), site.name
+    assert len({site.name for site in health}) == 228
+    streets_with_a_centre = set(health.filter(kind=Kind.HEALTH_CENTRE).values_list("street__code", flat=True))
+    assert streets_with_a_centre == set(Grid.objects.filter(level=Grid.Level.STREET, communities__isnull=False)
+                                        .values_list("code", flat=True))
+    api = api_as(cast.call_taker)
+    assert api.get("/api/v1/community/service-circle/sites/", {"kind": "health_centre"}).json()["count"] == 50
+    stations = api.get("/api/v1/community/service-circle/sites/", {"kind": "health_station"}).json()
+    assert stations["count"] == 178 and stations["results"][0]["lat"] is not None
+    figures = api.get("/api/v1/community/service-circle/sites/coverage/").json()
+    assert (figures["health_centres"], figures["health_stations"]) == (50, 178)
+
+
+def test_seeding_again_changes_no_health_site():
+    from community.seeding import _seed_health_sites
+
+    before = list(ServiceCircleSite.objects.filter(kind__in=ServiceCircleSite.HEALTH_KINDS)
+                  .order_by("code").values_list("code", "name", "lat", "lng"))
+    assert _seed_health_sites() == (0, 0)
+    assert list(ServiceCircleSite.objects.filter(kind__in=ServiceCircleSite.HEALTH_KINDS)
+                .order_by("code").values_list("code", "name", "lat", "lng")) == before
+
+
+def test_the_page_counts_and_lists_the_health_sites_in_chinese(client, cast):
+    client.force_login(cast.worker_a)
+    page = client.get("/community/service-circle/")
+    html = page.content.decode()
+    assert (page.context["coverage"].health_centres, page.context["coverage"].health_stations) == (50, 178)
+    assert "社区卫生服务中心" in html and "社区卫生服务站" in html
+    centres = client.get("/community/service-circle/", {"kind": "health_centre"})
+    assert centres.context["page"].paginator.count == 50 and centres.context["kind"] == "health_centre"
+    assert "社区卫生服务中心" in centres.content.decode()

@@ -211,6 +211,14 @@ TABLE: dict[str, Rule] = {
     "community-api:community-list": scoped(rows="community"),
     "community-api:community-figures": scoped(),
     "community-api:community-detail": scoped(obj="community"),
+    # 三位一体 / 四方共建 / 三社联动 of a community: whoever sees the community; each part read through its own scope.
+    "community-api:community-structure": scoped(obj="community"),
+    "community-api:owners-committee-list": scoped(COMMUNITY_WORK, rows="owners_committee"),
+    "community-api:owners-committee-detail": scoped(COMMUNITY_WORK, obj="owners_committee"),
+    "community-api:owners-committee-contacts": post_only(COMMUNITY_WORK, obj="owners_committee"),
+    "community-api:property-company-list": scoped(COMMUNITY_WORK, rows="property_company"),
+    "community-api:property-company-detail": scoped(COMMUNITY_WORK, obj="property_company"),
+    "community-api:property-company-contacts": post_only(COMMUNITY_WORK, obj="property_company"),
     "community-api:circle-site-list": public(),
     "community-api:circle-site-coverage": public(),
     "community-api:circle-site-detail": public(obj="circle_site"),
@@ -405,6 +413,7 @@ TABLE: dict[str, Rule] = {
     # The workbench is every staff member's, but the households on it are the grid's own staff's only.
     "community:workbench": scoped(rows="household", row_readers=SENSITIVE_READERS),
     "community:communities": scoped(rows="community"),
+    "community:community": scoped(obj="community"),
     "community:service-circle": public(),
     "community:households": sensitive(rows="household"),
     "community:household-new": public(HOUSEHOLD_KEEPERS),
@@ -575,9 +584,12 @@ def build_world() -> World:
     from cases.attachments import case_attach
     from community import matters as community_matters
     from community import services as community
+    from community import structures as community_structures
     from community.models import (
         AttendanceRecord,
         CareTarget,
+        OwnersCommittee,
+        PropertyCompany,
         ServiceCircleSite,
         ServiceProvider,
         VisitCategory,
@@ -710,6 +722,12 @@ def build_world() -> World:
         follow_up = community.follow_up_add(user=community_staff, meeting=meeting, description=f"MX{area}-FOLLOWUP",
                                             owner_name="物业", due_on=today + dt.timedelta(days=10))
         mark("meeting", area, {"pk": meeting.pk}, f"MX{area}-MEETING")
+        for key, model in (("owners_committee", OwnersCommittee), ("property_company", PropertyCompany)):
+            body = community_structures.compound_body_register(
+                user=community_staff, model=model, community=community_row, name=f"MX{area}-{key.upper()}",
+                starts_on=today - dt.timedelta(days=300), ends_on=today + dt.timedelta(days=60),
+                contacts=[{"name": "赵主任", "role": "主任", "phone": "13900000001"}])
+            mark(key, area, {"pk": body.pk}, f"MX{area}-{key.upper()}")
         mark("follow_up", area, {"pk": follow_up.pk}, f"MX{area}-FOLLOWUP")
         matter = community_matters.matter_propose(user=community_staff, community=community_row,
                                                   title=f"MX{area}-MATTER", description="加装电梯")
