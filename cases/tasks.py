@@ -2,7 +2,8 @@
 from celery import shared_task
 
 
-@shared_task(name="cases.sweep_deadlines", ignore_result=True)
+# Requeued if its worker process is killed: the sweep locks its rows with SKIP LOCKED and acts on each once.
+@shared_task(name="cases.sweep_deadlines", ignore_result=True, reject_on_worker_lost=True)
 def sweep_deadlines():
     from .sweeps import sweep_deadlines as sweep
 
