@@ -63,9 +63,17 @@ max_connections = 200
 fsync = off
 CONF
   printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' | as_postgres tee "$STANDBY_DIR/pg_hba.conf" >/dev/null
-  as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -l "$STANDBY_DIR/standby.log" -w start >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -l "$STANDBY_DIR/standby.log" -W start >/dev/null
   STARTED+=(standby)
-  wait_until 30 pg_isready -h 127.0.0.1 -p "$STANDBY_PORT" -q
+}
+
+wait_for_standby() {
+  # A hot standby opens for reading once it has a snapshot of the primary's transactions, which waits for every
+  # transaction with more than 64 savepoints (a test module's, say) to end on the primary: minutes on a busy one.
+  if ! wait_until 600 pg_isready -h 127.0.0.1 -p "$STANDBY_PORT" -q; then
+    tail -20 "$STANDBY_DIR/standby.log"
+    return 1
+  fi
 }
 
 drop_standby_slot() {  # a slot nobody reads would keep the primary's WAL forever
