@@ -197,7 +197,7 @@ def run(port: str = "8000") -> int:
                       "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges"}
         processes.append(_start([PYTHON, "-m", "celery", "-A", "haidian", "--quiet", "worker", "--beat",
                                  "--scheduler", "core.beat:LeaderDatabaseScheduler",
-                                 "--queues", "celery,exports", "--concurrency", "1", "--loglevel", "warning"],
+                                 "--concurrency", "1", "--loglevel", "warning"],
                                 worker_log, worker_env))
         server = _start([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
                         web_log, env)

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import asdict
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -77,11 +77,12 @@ def district_aggregates(today: dt.date | None = None, refresh: bool = False) -> 
 
 
 def _computed_aggregates(today: dt.date) -> dict:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # room to aggregate in memory rather than on disk
+    database = router.db_for_read(Case)  # the read replica for a page (and for beat's refresh), if there is one
+    with transaction.atomic(using=database):
+        if connections[database].vendor == "postgresql":
+            with connections[database].cursor() as cursor:  # room to aggregate in memory rather than on disk
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _aggregate(Case.objects.all(), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
+        return _aggregate(Case.objects.using(database), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
 
 
 def _stored_aggregates(today: dt.date) -> dict | None:

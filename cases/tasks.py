@@ -4,7 +4,8 @@ from celery import shared_task
 from .exports import EXPORT_TASK, export_write, exports_expire
 
 
-@shared_task(name="cases.sweep_deadlines", ignore_result=True)
+# Requeued if its worker process is killed: the sweep locks its rows with SKIP LOCKED and acts on each once.
+@shared_task(name="cases.sweep_deadlines", ignore_result=True, reject_on_worker_lost=True)
 def sweep_deadlines():
     from .sweeps import sweep_deadlines as sweep
 
@@ -15,9 +16,12 @@ def sweep_deadlines():
 
 @shared_task(name="cases.refresh_dashboard", ignore_result=True)
 def refresh_dashboard():
+    from core.db import reads_from_replica
+
     from .dashboard import district_aggregates
 
-    district_aggregates(refresh=True)
+    with reads_from_replica():  # it only reads, every minute: the replica's work when there is one
+        district_aggregates(refresh=True)
 
 
 @shared_task(name=EXPORT_TASK, ignore_result=True)
@@ -28,5 +32,5 @@ def export_cases(export_id: int):
 
 @shared_task(name="cases.expire_exports", ignore_result=True)
 def expire_exports():
-    """Nightly (migration cases 0018): exports older than CASE_EXPORT_KEEP_DAYS go, files and all."""
+    """Nightly (migration cases 0020): exports older than CASE_EXPORT_KEEP_DAYS go, files and all."""
     return exports_expire()

@@ -1,5 +1,46 @@
-"""Database helpers the ORM lacks."""
-from django.db import connection
+"""Database helpers the ORM lacks, and the routing of reads to a replica."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+_replica_reads = ContextVar("replica_reads", default=False)
+
+
+@contextmanager
+def reads_from_replica():
+    """Reads inside this block go to the read replica, when one is configured (settings.DATABASE_READ_REPLICA).
+
+    Only the middleware opens it, for safe requests of someone who wrote nothing lately; Celery tasks, the sweep
+    and every change read the primary."""
+    token = _replica_reads.set(True)
+    try:
+        yield
+    finally:
+        _replica_reads.reset(token)
+
+
+class ReplicaRouter:
+    """Writes and migrations go to the primary; reads too, except inside ``reads_from_replica()``.
+
+    Even there, a read inside a transaction on the primary stays on the primary: a service that reads, locks and
+    writes must see its own rows and the latest ones, never the replica's slightly older copy."""
+
+    def db_for_read(self, model, **hints):
+        replica = settings.DATABASE_READ_REPLICA
+        if replica and _replica_reads.get() and not connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return replica
+        return DEFAULT_DB_ALIAS
+
+    def db_for_write(self, model, **hints):
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # the replica holds the primary's rows: a row read there may be linked to one read here
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == DEFAULT_DB_ALIAS
 
 
 def bulk_update_rows(objects: list, fields: list[str]) -> None:

@@ -1,11 +1,16 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import two_factor
+from .clients import client_address
+from .db import reads_from_replica
 
 MACHINE_PREFIXES = ("/api/", "/open311/")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ApiLanguageMiddleware:
@@ -23,6 +28,51 @@ class ApiLanguageMiddleware:
         # For this request only: the thread's language must not leak into the next one it serves.
         with translation.override(language):
             return self.get_response(request)
+
+
+class ReadReplicaMiddleware:
+    """Safe requests (GET, HEAD, OPTIONS) read from the replica, unless the one asking changed something in the last
+    REPLICA_STICKY_SECONDS: then the primary, so that people always see their own changes (read-your-writes).
+
+    Whoever sends an unsafe request is marked in the cache by account and by address: a session's account is
+    known here, an API token's only to the view (DRF authenticates there) but its address is. A streamed response
+    (a CSV export) reads its rows after the view has returned: each chunk is read from the replica too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.DATABASE_READ_REPLICA:
+            return self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            response = self.get_response(request)
+            cache.set_many(dict.fromkeys(_writer_keys(request), 1), settings.REPLICA_STICKY_SECONDS)
+            return response
+        if cache.get_many(_writer_keys(request)):
+            return self.get_response(request)
+        with reads_from_replica():
+            response = self.get_response(request)
+        if response.streaming:
+            response.streaming_content = _read_from_replica(response.streaming_content)
+        return response
+
+
+def _writer_keys(request) -> list[str]:
+    keys = [f"replica:wrote:address:{client_address(request)}"]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        keys.append(f"replica:wrote:user:{user.pk}")
+    return keys
+
+
+def _read_from_replica(chunks):
+    chunks = iter(chunks)
+    while True:
+        with reads_from_replica():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 class RefuseNullCharactersMiddleware:

@@ -4,7 +4,7 @@ from celery import shared_task
 from .notifications import DELIVER_TASK, deliver_outbox
 
 
-@shared_task(name=DELIVER_TASK, ignore_result=True)
+@shared_task(name=DELIVER_TASK, ignore_result=True, reject_on_worker_lost=True)  # each message is sent once
 def deliver_notification_outbox():
     """Kicked after a commit that wrote mail, and run every minute by beat: whatever is pending goes out."""
     return deliver_outbox()

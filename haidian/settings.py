@@ -17,6 +17,7 @@ import redis.asyncio
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.SecondFactorMiddleware",  # until the second factor is shown, only its pages open
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.ReadReplicaMiddleware",  # after the login and its second factor: those read the primary
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the admin who changed a route
@@ -144,20 +146,39 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compilation costs more than it saves on this platform's short queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Behind PgBouncer in transaction mode (DATABASE_POOLED=1) a connection is a different server session from one
+# transaction to the next: no server-side cursors (they outlive the transaction that opened them), no prepared
+# statements, no startup options (PgBouncer refuses them: give the role jit = off on the server instead).
+DATABASE_POOLED = env_bool("DATABASE_POOLED", False)
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+                                   conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        if DATABASE_POOLED:
+            config["DISABLE_SERVER_SIDE_CURSORS"] = True
+            config.setdefault("OPTIONS", {})["prepare_threshold"] = None
+        else:
+            # JIT compilation costs more than it saves on this platform's short queries.
+            config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file in the demo: wait for locks.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming hot standby of the same cluster (core/db.py): safe requests read from it, unless the one asking wrote
+# in the last REPLICA_STICKY_SECONDS; writes, transactions, the sweep and every task stay on the primary. Tests see
+# it under the test database's name (the standby replicates its creation).
+DATABASE_READ_REPLICA = None
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASE_READ_REPLICA = "replica"
+    DATABASES[DATABASE_READ_REPLICA] = {**database(os.environ["DATABASE_REPLICA_URL"]), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = float(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -324,9 +345,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
-# Long jobs have a queue of their own, so that a large export never holds up the sweep or the mail.
-CELERY_TASK_ROUTES = {"cases.export_cases": {"queue": "exports"}}
+# A task is acknowledged once it has run, so a worker that dies mid-task leaves it to another (every task here is
+# safe to run twice); those that also declare reject_on_worker_lost are requeued when the worker process is killed.
 CELERY_TASK_ACKS_LATE = True
+# One queue per kind of work, each with workers of its own (docker-compose.yml), so that a long report never holds
+# up the deadline sweep or the mail: "celery" (the default: beat's heartbeat and anything unnamed), "sweep" (deadlines
+# and the daily overdue flags), "notifications" (mail and reminders), "exports" (reports, results and exports).
+CELERY_TASK_ROUTES = {
+    "cases.sweep_deadlines": {"queue": "sweep"},
+    "community.tasks.flag_overdue_visits": {"queue": "sweep"},
+    "orgs.tasks.flag_overdue_applications": {"queue": "sweep"},
+    "evaluation.open_rounds": {"queue": "sweep"},
+    "core.deliver_outbox": {"queue": "notifications"},
+    "evaluation.send_reminders": {"queue": "notifications"},
+    "cases.refresh_dashboard": {"queue": "sweep"},  # every minute, never behind a long export
+    "evaluation.compute_ended_periods": {"queue": "exports"},
+    "*.export_*": {"queue": "exports"},
+}
+# Declared, so that a worker started without -Q (the demo's) consumes them all.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "sweep", "notifications", "exports")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The database schedule, sent by whichever beat holds the leader lock (core/beat.py): run two for availability.

@@ -25,3 +25,6 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]  # t
 # Tasks queued by on_commit go to an in-memory broker; tests run tasks with .apply() or, for the
 # real thing, through Redis in tests/cases/test_celery.py, where a worker process of its own is told its broker.
 CELERY_BROKER_URL = os.environ.get("TEST_CELERY_BROKER_URL", "memory://")
+# A test runs in a transaction the replica cannot see: reads stay on the primary, except in tests/core/test_replica.py,
+# which switches the replica on and commits what it reads there.
+DATABASE_READ_REPLICA = None

@@ -2,7 +2,6 @@
 import os
 
 import pytest
-from django.db import connection
 
 from cases.models import Case
 from cases.services import NewCase, case_act, case_create
@@ -15,9 +14,7 @@ MICRO_CATEGORY = "E0102"  # 暴露垃圾: micro tier, 4 working hours to handle
 LARGE_CATEGORY = "E0401"  # 路面塌陷: large tier, urban command centre
 STATION_A = "urban_enforcement-110108009"
 
-requires_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL row locks (CI runs it there)"
-)
+requires_postgres = pytest.mark.postgres  # skipped elsewhere (tests/conftest.py); CI runs these behind PgBouncer too
 
 
 def new_case(actor, category=SMALL_CATEGORY, grid_code=GRID_A, now=None, urgency="normal", key=None,

@@ -10,7 +10,7 @@ from tests.conftest import SECTION_A
 
 from .conftest import LARGE_CATEGORY, MICRO_CATEGORY, STATION_A, act, new_case, notified, trail
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.pooled]
 
 
 def test_small_cycle_walks_all_seven_steps(cast, small_case):
