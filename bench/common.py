@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "haidian.settings",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",  # the platform plus bench.bare
     "DEBUG": "0",
     "HTTPS": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",

@@ -16,3 +16,10 @@ def refresh_dashboard():
     from .dashboard import district_aggregates
 
     district_aggregates(refresh=True)
+
+
+@shared_task(name="cases.ensure_event_partitions", ignore_result=True)
+def ensure_event_partitions():
+    from .partitions import ensure_event_partitions as ensure
+
+    return ensure()

@@ -20,6 +20,10 @@ def access_generation() -> str:
     return cache.get(GENERATION_KEY) or ""
 
 
-def generation_key(kind: str, user_id) -> str:
-    """The cache key of one user's cached ``kind`` (scope, permissions) in the current generation."""
-    return f"access:{kind}:{access_generation()}:{user_id}"
+def generation_key(kind: str, user) -> str:
+    """The cache key of one user's cached ``kind`` (scope, permissions) in the current generation. The generation is
+    read once per user object, i.e. once per request, like the scope and permissions kept on it."""
+    generation = getattr(user, "_access_generation", None)
+    if generation is None:
+        generation = user._access_generation = access_generation()
+    return f"access:{kind}:{generation}:{user.pk}"

@@ -14,7 +14,7 @@ class CachedModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            key = generation_key("perms", user_obj.pk)
+            key = generation_key("perms", user_obj)
             permissions = cache.get(key)
             if permissions is None:
                 permissions = super().get_all_permissions(user_obj)

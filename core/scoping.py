@@ -215,7 +215,7 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_haidian_scope", None)
     if cached is not None:
         return cached
-    key = generation_key("scope", user.pk)
+    key = generation_key("scope", user)
     scope = cache.get(key)
     if scope is None:
         scope = _scope_loader()(user)
