@@ -114,13 +114,20 @@ def _total(runs: list[dict]) -> dict:
 
 
 def count_round_trips(path: str, token: str, lat: float, lng: float, *, repeats: int = 3) -> dict:
-    """Queries and transactions of one POST through the whole stack in this process (the last of a few, warm)."""
+    """Statements (not counting BEGIN and COMMIT), transactions and cache (Redis) commands of one POST through the
+    whole stack in this process (the last of a few, warm)."""
+    import redis
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
-    transactions = []
+    transactions, cache_commands = [], []
+    execute_command = redis.Redis.execute_command
+
+    def counted_command(self, *args, **options):
+        cache_commands.append(args[0])
+        return execute_command(self, *args, **options)
 
     def count_transactions(execute, sql, params, many, context):
         if not connection.in_atomic_block:
@@ -135,14 +142,17 @@ def count_round_trips(path: str, token: str, lat: float, lng: float, *, repeats:
 
     for n in range(repeats):
         transactions.clear()
+        cache_commands.clear()
         body = {"title": f"计数 {n}", "description": "计数", "category": CATEGORIES[n % len(CATEGORIES)], "lat": lat,
                 "lng": lng, "address": "海淀区基准测试地址", "source": "grid_patrol", "urgency": "normal"}
         with (mock.patch.object(connection, "commit", counted_commit), CaptureQueriesContext(connection) as queries,
-              connection.execute_wrapper(count_transactions)):
+              connection.execute_wrapper(count_transactions),
+              mock.patch.object(redis.Redis, "execute_command", counted_command)):
             response = client.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=f"count-{time.time_ns()}")
         if response.status_code != 201:
             raise SystemExit(f"POST {path} answered {response.status_code}: {response.content[:500]!r}")
-    return {"queries": len(queries), "transactions": len(transactions)}
+    statements = [query["sql"] for query in queries if query["sql"] not in ("BEGIN", "COMMIT")]
+    return {"queries": len(statements), "transactions": len(transactions), "cache": len(cache_commands)}
 
 
 def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> dict:
