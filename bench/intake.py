@@ -91,14 +91,14 @@ def _wrk(address: str, path: str, script: Path, *, connections: int, seconds: in
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
     return {"requests": requests, "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "errors": int(errors.group(1)) if errors else 0,
-            "p50_ms": _milliseconds(latency["50"]), "p99_ms": _milliseconds(latency["99"])}
+            "p50_ms": _milliseconds(latency.get("50", "0us")), "p99_ms": _milliseconds(latency.get("99", "0us"))}
 
 
 def _preflight(address: str, path: str, token: str, lat: float, lng: float) -> None:
     """One request by hand, so that a broken endpoint shows its answer instead of a rate of errors."""
     body = json.dumps({"title": "压测预检", "description": "预检", "category": CATEGORIES[0], "lat": lat, "lng": lng,
                        "address": "海淀区基准测试地址", "source": "grid_patrol", "urgency": "normal"})
-    connection = http.client.HTTPConnection(address, timeout=30)
+    connection = http.client.HTTPConnection(address, timeout=180)  # the workers may still be importing the platform
     connection.request("POST", path, body, {"Content-Type": "application/json", "Authorization": f"Token {token}"})
     response = connection.getresponse()
     payload = response.read()
@@ -171,7 +171,7 @@ def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> 
         script = _script(users, Path(directory))
         for path in (BARE_PATH, INTAKE_PATH):
             _preflight(address, path, token, lat, lng)
-            _wrk(address, path, script, connections=connections, seconds=2)
+            _wrk(address, path, script, connections=connections, seconds=3)
         for _round in range(rounds):
             for name, path in (("bare", BARE_PATH), ("intake", INTAKE_PATH)):
                 runs[name].append(_wrk(address, path, script, connections=connections, seconds=seconds))
