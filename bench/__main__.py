@@ -76,9 +76,11 @@ def main() -> None:
                                                                                  "/bench/bare/notes/")):
             run, counts = result[name], result["counts"][name]
             print(f"  {label:<38} {run['rate']:7.1f} req/s  p50 {run['p50_ms']:6.1f} ms  p99 {run['p99_ms']:6.1f} ms"
+                  f"  server CPU {run['cpu_ms']:5.1f} ms/req"
                   f"  {run['errors']} errors  {counts['queries']} queries, {counts['transactions']} transactions, "
                   f"{counts['cache']} cache commands")
-        print(f"  intake / bare = {result['ratio']:.2f} (target >= 0.5)")
+        print(f"  intake / bare = {result['ratio']:.2f} by rate, {result['cpu_ratio']:.2f} by server CPU per request "
+              f"(target >= 0.5)")
 
 
 if __name__ == "__main__":

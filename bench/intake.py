@@ -7,6 +7,7 @@ queries and transactions (each statement outside a transaction block counts as o
 """
 import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from .common import gunicorn
+from .common import SERVER_PIDS, gunicorn
 
 INTAKE_PATH = "/api/v1/cases/"
 BARE_PATH = "/bench/bare/notes/"
@@ -32,7 +33,7 @@ end
 function request()
   counter = counter + 1
   local i = (counter + id * 7) %% #tokens + 1
-  local point = points[i]
+  local point = points[(counter * 7 + id * 31) %% #points + 1]
   local body = string.format(
     '{"title":"压测上报 %%d-%%d","description":"基准测试:通过 HTTP 上报的问题","category":"%%s","lat":%%.6f,' ..
     '"lng":%%.6f,"address":"海淀区基准测试地址","source":"grid_patrol","urgency":"normal"}',
@@ -65,11 +66,20 @@ def _bench_users(count: int) -> list[tuple[str, float, float]]:
     return users
 
 
+def _report_points() -> list[tuple[float, float]]:
+    """Where the reports are made: the middle of every unit grid in turn, as reports come from the whole district
+    (so that each one's duplicate suggestions read a realistic neighbourhood, not every earlier post of the bench)."""
+    from grids.models import Grid
+
+    return list(Grid.objects.filter(level=Grid.Level.UNIT).order_by("code").values_list("centroid_lat",
+                                                                                        "centroid_lng"))
+
+
 def _script(users, directory: Path) -> Path:
     script = directory / "post.lua"
     script.write_text(LUA % {
         "tokens": ", ".join(f'"{token}"' for token, _lat, _lng in users),
-        "points": ", ".join(f"{{{lat:.6f}, {lng:.6f}}}" for _token, lat, lng in users),
+        "points": ", ".join(f"{{{lat:.6f}, {lng:.6f}}}" for lat, lng in _report_points()),
         "categories": ", ".join(f'"{code}"' for code in CATEGORIES),
         "nonce": f"bench-{time.time_ns()}",
     }, encoding="utf-8")
@@ -81,7 +91,37 @@ def _milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
+def _cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes so far (Linux /proc; 0 elsewhere or for one that has gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
+def _server_processes(address: str) -> list[int]:
+    """The gunicorn workers behind ``address`` and the PostgreSQL backends serving this database (the bench's own)."""
+    from django.db import connection
+
+    master = SERVER_PIDS.get(address)
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except (OSError, ValueError):
+        workers = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                       "pg_backend_pid()")
+        return workers + [row[0] for row in cursor.fetchall()]
+
+
 def _wrk(address: str, path: str, script: Path, *, connections: int, seconds: int) -> dict:
+    """One wrk run; with the CPU time the server (workers and database backends) spent per request, a figure that
+    holds on a busy machine where the rate does not."""
+    before = _cpu_seconds(_server_processes(address))
     output = subprocess.run(
         ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
          "-s", str(script), f"http://{address}{path}"],
@@ -89,7 +129,9 @@ def _wrk(address: str, path: str, script: Path, *, connections: int, seconds: in
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    cpu_ms = (_cpu_seconds(_server_processes(address)) - before) * 1000
     return {"requests": requests, "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "cpu_ms": cpu_ms,
             "errors": int(errors.group(1)) if errors else 0,
             "p50_ms": _milliseconds(latency.get("50", "0us")), "p99_ms": _milliseconds(latency.get("99", "0us"))}
 
@@ -107,9 +149,11 @@ def _preflight(address: str, path: str, token: str, lat: float, lng: float) -> N
 
 
 def _total(runs: list[dict]) -> dict:
-    seconds = sum(run["requests"] / run["rate"] for run in runs)
+    seconds = sum(run["requests"] / run["rate"] for run in runs if run["rate"])
     requests = sum(run["requests"] for run in runs)
-    return {"requests": requests, "rate": requests / seconds, "errors": sum(run["errors"] for run in runs),
+    return {"requests": requests, "rate": requests / seconds if seconds else 0.0,
+            "cpu_ms": sum(run["cpu_ms"] for run in runs) / max(requests, 1),
+            "errors": sum(run["errors"] for run in runs),
             "p50_ms": max(run["p50_ms"] for run in runs), "p99_ms": max(run["p99_ms"] for run in runs)}
 
 
@@ -176,4 +220,5 @@ def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> 
             for name, path in (("bare", BARE_PATH), ("intake", INTAKE_PATH)):
                 runs[name].append(_wrk(address, path, script, connections=connections, seconds=seconds))
     intake, bare = _total(runs["intake"]), _total(runs["bare"])
-    return {"intake": intake, "bare": bare, "ratio": intake["rate"] / bare["rate"], "counts": counts}
+    return {"intake": intake, "bare": bare, "ratio": intake["rate"] / bare["rate"] if bare["rate"] else 0.0,
+            "cpu_ratio": bare["cpu_ms"] / intake["cpu_ms"] if intake["cpu_ms"] else 0.0, "counts": counts}
