@@ -105,7 +105,6 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=code)
 
 
-@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class FieldsBuiltOnce:
     """For an output model serializer of one object on a hot path (a case's create or detail answer): DRF introspects
     the model and builds every field again for each instance (most of a response's time); here they are built once
@@ -121,6 +120,7 @@ class FieldsBuiltOnce:
         return {name: copy.copy(field) for name, field in built.items()}
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class AvailableActionsField(serializers.Field):
     """The workflow actions the reader may take on the object now: the same check that enforces
     them. The actor is the request's user, or ``context["actor"]`` (e.g. a residents' access code)."""
