@@ -3,7 +3,7 @@
 
     python3 quickstart.py run [PORT]  install, migrate, seed the district and the demo, serve (Ctrl-C stops)
     python3 quickstart.py test        install (with the test extra), lint (ruff, import layers), run the suite
-    python3 quickstart.py bench       run the benchmarks in bench/ (needs DATABASE_URL on PostgreSQL)
+    python3 quickstart.py bench       run the benchmarks in bench/ (needs DATABASE_URL on PostgreSQL; --quick: small)
 
 Everything is installed into .venv beside this file; a second call reuses it unless
 pyproject.toml changed. Without DATABASE_URL / CELERY_BROKER_URL the platform runs on a SQLite
@@ -236,18 +236,24 @@ def run(port: str = "8000") -> int:
 BROWSER_PACKAGES = ["chromium", "fonts-wqy-microhei"]  # a CJK font, so screenshots show the Chinese UI
 
 
+def ensure_debian_packages(packages: list[str], purpose: str) -> None:
+    """Install Debian packages when we are allowed to (root, apt-get), refreshing the lists once if needed."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return
+    print(f"Installing Debian's {', '.join(packages)} {purpose} …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", *packages]
+    if subprocess.run(install, check=False, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], check=False, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
+
+
 def ensure_chromium() -> None:
     """Browser tests drive Debian's chromium; install it (and a Chinese font) when we are allowed to."""
     have_font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").exists()
     if (shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")) and have_font:
         return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("Installing Debian's chromium and a CJK font for the browser tests …", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "-q", *BROWSER_PACKAGES]
-        if subprocess.run(install, check=False, env=env, stdout=subprocess.DEVNULL).returncode != 0:
-            subprocess.run(["apt-get", "update", "-q"], check=False, env=env, stdout=subprocess.DEVNULL)
-            subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
+    ensure_debian_packages(BROWSER_PACKAGES, "and a CJK font for the browser tests")
 
 
 def lint() -> int:
@@ -272,8 +278,12 @@ def test(pytest_args: list[str]) -> int:
 
 
 def bench(bench_args: list[str]) -> int:
+    """The benchmarks (``bench --quick`` for a proof run at 10,000 cases). They fetch the front-end assets first: the
+    pages they time link the vendored files, which the bench's collectstatic must find; intake is driven by wrk."""
     install("dev")
-    fetch_assets()  # the pages it times link the vendored front-end files, which collectstatic must find
+    fetch_assets()
+    if not shutil.which("wrk"):
+        ensure_debian_packages(["wrk"], "to drive the intake benchmark")
     return subprocess.run([PYTHON, "-m", "bench", *bench_args], cwd=ROOT).returncode
 
 

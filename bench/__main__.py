@@ -4,9 +4,11 @@
         [all|generate|intake|lists|dashboard|sweep|exports]
 
 ``generate`` migrates, seeds the district and loads ``--cases`` cases with their events; the others
-measure against what is loaded. Targets (2-core machine): intake >= 250 cases/s; list p95 < 50 ms
-at 1 M cases; dashboard well under 1 s; sweep of 10,000 due < 10 s and < 100 ms with none due; an export of
-every case with memory flat (the resident set grows by tens of MB, not with the rows).
+measure against what is loaded. ``--quick`` is a proof run at a small scale (10,000 cases, short runs).
+Targets (2-core machine): intake at least half the rate of a bare DRF create endpoint on the same server
+(``bench/bare``, measured alternately with wrk); list p95 < 50 ms at 1 M cases; dashboard well under 1 s;
+sweep of 10,000 due < 10 s and < 100 ms with none due; an export of every case with memory flat (the resident set
+grows by tens of MB, not with the rows).
 """
 import argparse
 
@@ -20,13 +22,17 @@ def main() -> None:
                         choices=["all", "generate", "intake", "lists", "dashboard", "sweep", "exports"])
     parser.add_argument("--cases", type=int, default=1_000_000, help="cases to generate (default 1,000,000)")
     parser.add_argument("--closed-share", type=float, default=0.0, help="share generated as closed and evaluated")
-    parser.add_argument("--intake", type=int, default=4000, help="cases to post in the intake run")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients for intake")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections for intake and the bare endpoint")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--seconds", type=int, default=10, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="wrk runs of each endpoint, alternately")
     parser.add_argument("--repeats", type=int, default=30, help="requests per list query")
     parser.add_argument("--due", type=int, default=10_000, help="cases falling due in the sweep run")
     parser.add_argument("--tracemalloc", action="store_true", help="exports: also trace Python's allocations (slower)")
+    parser.add_argument("--quick", action="store_true", help="a proof run: 10,000 cases, 1,000 due, short runs")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.due, args.repeats, args.seconds, args.rounds = 10_000, 1_000, 5, 5, 1
     setup_django()
     from django.core.management import call_command
 
@@ -71,10 +77,19 @@ def main() -> None:
     if args.what in ("all", "intake"):
         from .intake import run_intake
 
-        result = run_intake(cases=args.intake, clients=args.clients, workers=args.workers)
-        print(f"intake over HTTP: {result['cases']:,} cases by {args.clients} clients in {result['seconds']:.1f} s = "
-              f"{result['rate']:.0f} cases/s (p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, "
-              f"{result['errors']} errors {result['first_error']})")
+        result = run_intake(connections=args.connections, workers=args.workers, seconds=args.seconds,
+                            rounds=args.rounds)
+        print(f"intake over HTTP (gunicorn {args.workers} workers, wrk {args.connections} connections, "
+              f"{args.rounds} x {args.seconds} s each, alternately):")
+        for name, label in (("intake", "case intake    POST /api/v1/cases/"), ("bare", "bare DRF create POST "
+                                                                                 "/bench/bare/notes/")):
+            run, counts = result[name], result["counts"][name]
+            print(f"  {label:<38} {run['rate']:7.1f} req/s  p50 {run['p50_ms']:6.1f} ms  p99 {run['p99_ms']:6.1f} ms"
+                  f"  server CPU {run['cpu_ms']:5.1f} ms/req"
+                  f"  {run['errors']} errors  {counts['queries']} queries, {counts['transactions']} transactions, "
+                  f"{counts['cache']} cache commands")
+        print(f"  intake / bare = {result['ratio']:.2f} by rate, {result['cpu_ratio']:.2f} by server CPU per request "
+              f"(target >= 0.5)")
 
 
 if __name__ == "__main__":

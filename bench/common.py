@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "haidian.settings",
+    "DJANGO_SETTINGS_MODULE": "bench.settings",  # the platform plus bench.bare
     "DEBUG": "0",
     "HTTPS": "0",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
@@ -45,6 +45,9 @@ def summary(label: str, seconds: list[float]) -> str:
             f"mean {statistics.mean(ms):7.1f} ms   (n={len(ms)})")
 
 
+SERVER_PIDS: dict[str, int] = {}  # address -> gunicorn master, for the CPU accounting of the intake bench
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -67,6 +70,7 @@ def gunicorn(workers: int, threads: int = 1):
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 break
             time.sleep(0.2)
+        SERVER_PIDS[f"127.0.0.1:{port}"] = process.pid
         yield f"127.0.0.1:{port}"
     finally:
         process.terminate()

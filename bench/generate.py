@@ -32,6 +32,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
 
     from cases.journal import chain_hash
     from cases.models import Case, CaseCounter, CaseEvent, Category
+    from cases.partitions import ensure_event_partitions
     from core.models import Notification
     from grids.models import Grid, StreetUnit
 
@@ -49,11 +50,17 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
         cursor.execute(f"TRUNCATE cases_caseevent, {Notification._meta.db_table}, cases_attachment, cases_case, "
                        "cases_casecounter RESTART IDENTITY CASCADE")
         cursor.execute("RESET haidian.allow_truncate")
+        # The days' serial sequences start again from the counter rows written below (cases 0021).
+        cursor.execute(r"SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'cases\_serial\_%%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP SEQUENCE "{name}"')
     case_columns = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
     event_columns = [f.column for f in CaseEvent._meta.concrete_fields if f.column != "id"]
     span = dt.timedelta(days=days)
     serial_by_day: Counter = Counter()
     statuses: Counter = Counter()
+    # The trail's monthly partitions for the whole span, while the default one is still empty (cases.partitions).
+    ensure_event_partitions(since=timezone.localtime(end - span).date(), now=end)
     raw = connection.connection  # the psycopg connection underneath Django's
     with raw.cursor() as cur:
         with cur.copy(f"COPY cases_case ({', '.join(case_columns)}) FROM STDIN") as copy:

@@ -1,15 +1,52 @@
-"""Case intake through the real HTTP stack: gunicorn, token auth, validation, events, notifications."""
+"""Case intake through the real HTTP stack, against the thinnest DRF create endpoint on the same server.
+
+One gunicorn (the bench settings: the platform plus ``bench.bare``) serves both; wrk, a load generator outside
+the server's interpreter, posts to each in turn (bare, intake, bare, intake …) with the same connections, token
+auth and JSON body, and the ratio of the two rates is printed. In-process, one request of each is counted:
+queries and transactions (each statement outside a transaction block counts as one).
+"""
 import http.client
 import json
-import random
-import threading
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 import time
+from pathlib import Path
+from unittest import mock
 
-from .common import gunicorn, percentile
+from .common import SERVER_PIDS, gunicorn
+
+INTAKE_PATH = "/api/v1/cases/"
+BARE_PATH = "/bench/bare/notes/"
+CATEGORIES = ["E0102", "E0101", "C0101", "E0502", "E0201", "G0701", "E0601", "C0202"]
+LUA = """
+local tokens = {%(tokens)s}
+local points = {%(points)s}
+local categories = {%(categories)s}
+local threads, counter = 0, 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function request()
+  counter = counter + 1
+  local i = (counter + id * 7) %% #tokens + 1
+  local point = points[(counter * 7 + id * 31) %% #points + 1]
+  local body = string.format(
+    '{"title":"压测上报 %%d-%%d","description":"基准测试:通过 HTTP 上报的问题","category":"%%s","lat":%%.6f,' ..
+    '"lng":%%.6f,"address":"海淀区基准测试地址","source":"grid_patrol","urgency":"normal"}',
+    id, counter, categories[counter %% #categories + 1], point[1], point[2])
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Authorization"] = "Token " .. tokens[i],
+    ["Idempotency-Key"] = string.format("%(nonce)s-%%d-%%d", id, counter)}, body)
+end
+"""
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _bench_users(count: int) -> list[tuple[str, str]]:
-    """Grid workers across the district, each with an API token."""
+def _bench_users(count: int) -> list[tuple[str, float, float]]:
+    """Grid workers across the district, each with an API token and a point in their own grid."""
     from django.contrib.auth import get_user_model
 
     from core.tokens import token_issue
@@ -25,53 +62,163 @@ def _bench_users(count: int) -> list[tuple[str, str]]:
         username = f"bench-intake-{index}"
         user = User.objects.filter(username=username).first() or staff_create(
             username=username, role="grid_worker", password=None, grid_code=code)
-        users.append((token_issue(user, name="bench")[1], json.dumps({"lat": lat, "lng": lng})))
+        users.append((token_issue(user, name="bench")[1], lat, lng))
     return users
 
 
-def run_intake(*, cases: int, clients: int, workers: int) -> dict:
-    users = _bench_users(clients)
-    categories = ["E0102", "E0101", "C0101", "E0502", "E0201", "G0701", "E0601", "C0202"]
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    per_client = cases // clients
+def _report_points() -> list[tuple[float, float]]:
+    """Where the reports are made: the middle of every unit grid in turn, as reports come from the whole district
+    (so that each one's duplicate suggestions read a realistic neighbourhood, not every earlier post of the bench)."""
+    from grids.models import Grid
 
-    with gunicorn(workers=workers) as address:
-        def client(index: int):
-            token, point = users[index]
-            point = json.loads(point)
-            rng = random.Random(index)
-            connection = http.client.HTTPConnection(address, timeout=30)
-            for n in range(per_client):
-                body = json.dumps({
-                    "title": f"压测上报 {index}-{n}", "description": "基准测试:通过 HTTP 上报的问题",
-                    "category": rng.choice(categories), "lat": point["lat"], "lng": point["lng"],
-                    "address": "海淀区基准测试地址", "source": "grid_patrol", "urgency": "normal",
-                })
-                started = time.perf_counter()
-                connection.request("POST", "/api/v1/cases/", body, {
-                    "Content-Type": "application/json", "Authorization": f"Token {token}",
-                    "Idempotency-Key": f"bench-{index}-{n}-{time.time_ns()}"})
-                response = connection.getresponse()
-                payload = response.read()
-                elapsed = time.perf_counter() - started
-                with lock:
-                    latencies.append(elapsed)
-                    if response.status != 201:
-                        errors.append(f"{response.status} {payload[:200]!r}")
+    return list(Grid.objects.filter(level=Grid.Level.UNIT).order_by("code").values_list("centroid_lat",
+                                                                                        "centroid_lng"))
 
-        warm = http.client.HTTPConnection(address, timeout=30)
-        warm.request("GET", "/healthz")
-        warm.getresponse().read()
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.perf_counter() - started
-    done = len(latencies)
-    return {"cases": done, "errors": len(errors), "first_error": errors[0] if errors else "", "seconds": wall,
-            "rate": done / wall, "p50_ms": percentile(latencies, 0.5) * 1000,
-            "p95_ms": percentile(latencies, 0.95) * 1000}
+
+def _script(users, directory: Path) -> Path:
+    script = directory / "post.lua"
+    script.write_text(LUA % {
+        "tokens": ", ".join(f'"{token}"' for token, _lat, _lng in users),
+        "points": ", ".join(f"{{{lat:.6f}, {lng:.6f}}}" for lat, lng in _report_points()),
+        "categories": ", ".join(f'"{code}"' for code in CATEGORIES),
+        "nonce": f"bench-{time.time_ns()}",
+    }, encoding="utf-8")
+    return script
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def _cpu_seconds(pids) -> float:
+    """User and system CPU time of these processes so far (Linux /proc; 0 elsewhere or for one that has gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
+def _server_processes(address: str) -> list[int]:
+    """The gunicorn workers behind ``address`` and the PostgreSQL backends serving this database (the bench's own)."""
+    from django.db import connection
+
+    master = SERVER_PIDS.get(address)
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except (OSError, ValueError):
+        workers = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                       "pg_backend_pid()")
+        return workers + [row[0] for row in cursor.fetchall()]
+
+
+def _wrk(address: str, path: str, script: Path, *, connections: int, seconds: int) -> dict:
+    """One wrk run; with the CPU time the server (workers and database backends) spent per request, a figure that
+    holds on a busy machine where the rate does not."""
+    before = _cpu_seconds(_server_processes(address))
+    output = subprocess.run(
+        ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+         "-s", str(script), f"http://{address}{path}"],
+        capture_output=True, text=True, check=True).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    cpu_ms = (_cpu_seconds(_server_processes(address)) - before) * 1000
+    return {"requests": requests, "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "cpu_ms": cpu_ms,
+            "errors": int(errors.group(1)) if errors else 0,
+            "p50_ms": _milliseconds(latency.get("50", "0us")), "p99_ms": _milliseconds(latency.get("99", "0us"))}
+
+
+def _preflight(address: str, path: str, token: str, lat: float, lng: float) -> None:
+    """One request by hand, so that a broken endpoint shows its answer instead of a rate of errors."""
+    body = json.dumps({"title": "压测预检", "description": "预检", "category": CATEGORIES[0], "lat": lat, "lng": lng,
+                       "address": "海淀区基准测试地址", "source": "grid_patrol", "urgency": "normal"})
+    connection = http.client.HTTPConnection(address, timeout=180)  # the workers may still be importing the platform
+    connection.request("POST", path, body, {"Content-Type": "application/json", "Authorization": f"Token {token}"})
+    response = connection.getresponse()
+    payload = response.read()
+    if response.status != 201:
+        raise SystemExit(f"POST {path} answered {response.status}: {payload[:500]!r}")
+
+
+def _total(runs: list[dict]) -> dict:
+    seconds = sum(run["requests"] / run["rate"] for run in runs if run["rate"])
+    requests = sum(run["requests"] for run in runs)
+    return {"requests": requests, "rate": requests / seconds if seconds else 0.0,
+            "cpu_ms": sum(run["cpu_ms"] for run in runs) / max(requests, 1),
+            "errors": sum(run["errors"] for run in runs),
+            "p50_ms": max(run["p50_ms"] for run in runs), "p99_ms": max(run["p99_ms"] for run in runs)}
+
+
+def count_round_trips(path: str, token: str, lat: float, lng: float, *, repeats: int = 3) -> dict:
+    """Statements (not counting BEGIN and COMMIT), transactions and cache (Redis) commands of one POST through the
+    whole stack in this process (the last of a few, warm)."""
+    import redis
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    transactions, cache_commands = [], []
+    execute_command = redis.Redis.execute_command
+
+    def counted_command(self, *args, **options):
+        cache_commands.append(args[0])
+        return execute_command(self, *args, **options)
+
+    def count_transactions(execute, sql, params, many, context):
+        if not connection.in_atomic_block:
+            transactions.append(sql)  # an autocommitted statement
+        return execute(sql, params, many, context)
+
+    commit = connection.commit
+
+    def counted_commit():
+        transactions.append("COMMIT")
+        commit()
+
+    for n in range(repeats):
+        transactions.clear()
+        cache_commands.clear()
+        body = {"title": f"计数 {n}", "description": "计数", "category": CATEGORIES[n % len(CATEGORIES)], "lat": lat,
+                "lng": lng, "address": "海淀区基准测试地址", "source": "grid_patrol", "urgency": "normal"}
+        with (mock.patch.object(connection, "commit", counted_commit), CaptureQueriesContext(connection) as queries,
+              connection.execute_wrapper(count_transactions),
+              mock.patch.object(redis.Redis, "execute_command", counted_command)):
+            response = client.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=f"count-{time.time_ns()}")
+        if response.status_code != 201:
+            raise SystemExit(f"POST {path} answered {response.status_code}: {response.content[:500]!r}")
+    statements = [query["sql"] for query in queries if query["sql"] not in ("BEGIN", "COMMIT")]
+    return {"queries": len(statements), "transactions": len(transactions), "cache": len(cache_commands)}
+
+
+def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> dict:
+    """bare and intake alternately, ``rounds`` times each after a short warm-up of both."""
+    from .bare.models import ensure_table
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("The intake bench drives the server with wrk: apt-get install wrk")
+    ensure_table()
+    users = _bench_users(max(connections, 8))
+    token, lat, lng = users[0]
+    counts = {"intake": count_round_trips(INTAKE_PATH, token, lat, lng),
+              "bare": count_round_trips(BARE_PATH, token, lat, lng)}
+    runs = {"bare": [], "intake": []}
+    with tempfile.TemporaryDirectory() as directory, gunicorn(workers=workers) as address:
+        script = _script(users, Path(directory))
+        for path in (BARE_PATH, INTAKE_PATH):
+            _preflight(address, path, token, lat, lng)
+            _wrk(address, path, script, connections=connections, seconds=3)
+        for _round in range(rounds):
+            for name, path in (("bare", BARE_PATH), ("intake", INTAKE_PATH)):
+                runs[name].append(_wrk(address, path, script, connections=connections, seconds=seconds))
+    intake, bare = _total(runs["intake"]), _total(runs["bare"])
+    return {"intake": intake, "bare": bare, "ratio": intake["rate"] / bare["rate"] if bare["rate"] else 0.0,
+            "cpu_ratio": bare["cpu_ms"] / intake["cpu_ms"] if intake["cpu_ms"] else 0.0, "counts": counts}

@@ -19,6 +19,7 @@ from core import tracking
 from core.models import AppendOnlyModel
 from core.roles import Role, role_of
 from core.scoping import EVERY_ROW, NO_ROW, VIEW, Rows, Scope, ScopedQuerySet, ScopePath, scope_of
+from grids.geometry import street_and_unit_ids
 from grids.models import Grid, StreetUnit
 
 from .replies import unknown_placeholders
@@ -157,15 +158,19 @@ def case_grid_rows(user, scope: Scope, action: str) -> Rows:
     staff, or to a unit's handler together with the unit, see ``routing.post_of``.)"""
     if scope.everywhere:
         return EVERY_ROW
-    levels = dict(Grid.objects.filter(code__in=scope.grid_codes).values_list("id", "level"))
-    streets = [pk for pk, level in levels.items() if level == Grid.Level.STREET]
-    units = [pk for pk, level in levels.items() if level == Grid.Level.UNIT]
+    streets, units = street_and_unit_ids(scope.grid_codes) or _street_and_unit_ids(scope.grid_codes)
     rows = scope.id_rows("street_id", frozenset(streets)) | scope.id_rows("grid_id", frozenset(units))
     if scope.station_ids or scope.department_ids:
         # Units summoned to a joint case see it while it is joint. The flag keeps the clause on an index (the partial
         # case_joint_idx) so that a handler's list stays an index scan however many cases there are.
         rows |= Rows.where(Q(joint=True, pk__in=CaseParty.objects.filter(units_served(scope)).values("case_id")))
     return rows if streets else rows | Rows.where(Q(reporter_id=user.pk))
+
+
+def _street_and_unit_ids(codes) -> tuple[list[int], list[int]]:
+    levels = dict(Grid.objects.filter(code__in=codes).values_list("id", "level"))
+    return ([pk for pk, level in levels.items() if level == Grid.Level.STREET],
+            [pk for pk, level in levels.items() if level == Grid.Level.UNIT])
 
 
 def units_served(scope: Scope) -> Q:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from core import tracking
 from core.errors import Conflict
 from core.models import Notification
 from core.notifications import Notice
@@ -129,13 +130,14 @@ def stored_phone(text: str) -> str:
 
 
 def allocate_case_number(now: dt.datetime) -> str:
-    """HD + local date + a daily serial, from a counter row updated in its own short transaction."""
+    """HD + local date + a daily serial. On PostgreSQL the serial is the day's sequence (``cases_next_serial``,
+    migration 0021): no row lock, so it is drawn inside the case's own transaction, which stays one commit. A serial
+    drawn by a transaction that then rolls back is skipped, as with any sequence. Elsewhere, a counter row updated in
+    its own short transaction."""
     day = timezone.localtime(now).date()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # one round trip, the row locked only for the statement
-            cursor.execute(
-                "INSERT INTO cases_casecounter (day, last) VALUES (%s, 1) "
-                "ON CONFLICT (day) DO UPDATE SET last = cases_casecounter.last + 1 RETURNING last", [day])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cases_next_serial(%s)", [day])
             return f"HD{day:%Y%m%d}{cursor.fetchone()[0]:06d}"
     with transaction.atomic():
         if not CaseCounter.objects.filter(day=day).update(last=F("last") + 1):
@@ -175,6 +177,9 @@ def _resolve_category(code: str) -> Category:
 
 
 MAX_CREATION_KEY = 255
+# A follow-up code is drawn without a look-up: the unique index refuses the rare taken one (once in 650,000 draws at
+# a million cases), and the case is inserted again with a fresh one.
+PUBLIC_TOKEN_DRAWS = 3
 
 
 def stored_creation_key(key: str, *, actor=None, open311_client=None) -> str:
@@ -191,27 +196,29 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
                 now: dt.datetime | None = None) -> tuple[Case, bool]:
     """Create a case (collected, or filed when the creator dispatches its tier). Returns (case, created).
 
-    With a ``creation_key`` the same caller gets the same case back, even under concurrent retries.
+    With a ``creation_key`` the same caller gets the same case back, even under concurrent retries: the unique key
+    refuses the second row, and the first is returned (a new key, the usual request, costs no look-up first).
     """
     if creation_key:
         creation_key = stored_creation_key(creation_key, actor=actor, open311_client=open311_client)
-        existing = Case.objects.filter(creation_key=creation_key).first()
-        if existing:
-            return existing, False
     now = now or timezone.now()
     category = _resolve_category(data.category)
     grid = _resolve_location(data)
     patrol = _resolve_patrol(actor, data)
-    number = allocate_case_number(now)
-    try:
-        with transaction.atomic():
-            case = _insert_case(actor, data, category, grid, number, creation_key, open311_client, now, patrol)
-    except IntegrityError:
-        existing = Case.objects.filter(creation_key=creation_key).first() if creation_key else None
-        if existing is None:
-            raise
-        return existing, False
-    return case, True
+    for _attempt in range(PUBLIC_TOKEN_DRAWS):
+        public_token = tracking.new_code()
+        try:
+            with transaction.atomic():
+                number = allocate_case_number(now)
+                return _insert_case(actor, data, category, grid, number, public_token, creation_key,
+                                    open311_client, now, patrol), True
+        except IntegrityError:
+            existing = Case.objects.filter(creation_key=creation_key).first() if creation_key else None
+            if existing is not None:
+                return existing, False
+            if not Case.objects.filter(public_token=public_token).exists():
+                raise
+    raise IntegrityError("no free follow-up code")
 
 
 def _resolve_patrol(actor, data: NewCase) -> Patrol | None:
@@ -226,10 +233,11 @@ def _resolve_patrol(actor, data: NewCase) -> Patrol | None:
     return patrol
 
 
-def _insert_case(actor, data, category, grid, number, creation_key, open311_client, now, patrol=None) -> Case:
+def _insert_case(actor, data, category, grid, number, public_token, creation_key, open311_client, now,
+                 patrol=None) -> Case:
     case = Case(
-        number=number, title=data.title, description=data.description, category=category, source=data.source,
-        patrol=patrol,
+        number=number, public_token=public_token, title=data.title, description=data.description, category=category,
+        source=data.source, patrol=patrol,
         urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name,
         reporter_phone=stored_phone(data.reporter_phone), reporter_email=data.reporter_email,
         creation_key=creation_key, created_by=actor,

@@ -34,3 +34,10 @@ def export_cases(export_id: int):
 def expire_exports():
     """Nightly (migration cases 0020): exports older than CASE_EXPORT_KEEP_DAYS go, files and all."""
     return exports_expire()
+
+
+@shared_task(name="cases.ensure_event_partitions", ignore_result=True)
+def ensure_event_partitions():
+    from .partitions import ensure_event_partitions as ensure
+
+    return ensure()

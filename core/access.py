@@ -1,8 +1,9 @@
 """The access generation: one cache-wide token that changes whenever anybody's access changes.
 
-Scopes and model permissions are cached across requests under keys that carry the generation, so
+Scopes and model permissions are cached across requests together with the generation they were computed in, so
 a grant, a withdrawal, a group change or a role-permission change (any of which calls
-``new_access_generation``) makes every cached answer stale at once, with nothing to enumerate.
+``new_access_generation``) makes every cached answer stale at once, with nothing to enumerate. A request reads the
+generation and the user's cached answers in one round trip.
 """
 import uuid
 
@@ -20,6 +21,30 @@ def access_generation() -> str:
     return cache.get(GENERATION_KEY) or ""
 
 
-def generation_key(kind: str, user_id) -> str:
-    """The cache key of one user's cached ``kind`` (scope, permissions) in the current generation."""
-    return f"access:{kind}:{access_generation()}:{user_id}"
+# What is cached per user across requests: each under its own key, stored with the generation it was computed in.
+CACHED_KINDS = ("perms", "scope")
+
+
+def _user_key(kind: str, user) -> str:
+    return f"access:{kind}:{user.pk}"
+
+
+def cached_access(user, kind: str):
+    """The user's cached ``kind`` (scope, permissions) if it belongs to the current generation, else None. The first
+    call on a user object (once per request) reads the generation and every kind in one round trip."""
+    entries = getattr(user, "_access_entries", None)
+    if entries is None:
+        keys = [GENERATION_KEY, *(_user_key(k, user) for k in CACHED_KINDS)]
+        found = cache.get_many(keys)
+        generation = found.get(GENERATION_KEY) or ""
+        entries = user._access_entries = {"": generation}
+        for name, key in zip(CACHED_KINDS, keys[1:], strict=True):
+            stored = found.get(key)
+            if stored is not None and stored[0] == generation:
+                entries[name] = stored[1]
+    return entries.get(kind)
+
+
+def cache_access(user, kind: str, value, seconds: int) -> None:
+    """Keep ``value`` as the user's ``kind`` for the generation read by ``cached_access`` (call that first)."""
+    cache.set(_user_key(kind, user), (user._access_entries[""], value), seconds)

@@ -1,7 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 
-from core.access import generation_key
+from core.access import cache_access, cached_access
 
 PERMISSIONS_SECONDS = 300
 
@@ -14,10 +13,9 @@ class CachedModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            key = generation_key("perms", user_obj.pk)
-            permissions = cache.get(key)
+            permissions = cached_access(user_obj, "perms")
             if permissions is None:
                 permissions = super().get_all_permissions(user_obj)
-                cache.set(key, permissions, PERMISSIONS_SECONDS)
+                cache_access(user_obj, "perms", permissions, PERMISSIONS_SECONDS)
             user_obj._perm_cache = permissions
         return user_obj._perm_cache

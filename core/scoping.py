@@ -23,12 +23,11 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
-from .access import generation_key
+from .access import cache_access, cached_access
 from .roles import role_of
 
 SCOPE_SECONDS = 300
@@ -215,10 +214,9 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_haidian_scope", None)
     if cached is not None:
         return cached
-    key = generation_key("scope", user.pk)
-    scope = cache.get(key)
+    scope = cached_access(user, "scope")
     if scope is None:
         scope = _scope_loader()(user)
-        cache.set(key, scope, SCOPE_SECONDS)
+        cache_access(user, "scope", scope, SCOPE_SECONDS)
     user._haidian_scope = scope
     return scope

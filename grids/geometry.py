@@ -36,6 +36,7 @@ class UnitGridIndex:
         rows = sorted(rows, key=lambda row: row[1])
         self.grids = [LocatedGrid(*row[:6]) for row in rows]
         self.by_code = {grid.code: grid for grid in self.grids}
+        self.street_ids = {grid.street_code: grid.street_id for grid in self.grids}
         self.geometries = [shape(row[6]) for row in rows]
         shapely.prepare(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
@@ -69,6 +70,17 @@ def locate_unit_grid(lat: float, lng: float) -> LocatedGrid | None:
 
 def unit_grid_by_code(code: str) -> LocatedGrid | None:
     return unit_grid_index().by_code.get(code)
+
+
+def street_and_unit_ids(codes) -> tuple[list[int], list[int]] | None:
+    """The ids of the streets and of the unit grids among ``codes``, from the index; None when a code is neither
+    (a community, the district, an unknown code), for the caller to ask the database."""
+    index = unit_grid_index()
+    streets = index.street_ids
+    if not all(code in index.by_code or code in streets for code in codes):
+        return None
+    return ([streets[code] for code in codes if code in streets],
+            [index.by_code[code].id for code in codes if code in index.by_code])
 
 
 def forget_index(**kwargs) -> None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import AvailableActionsField
+from core.api import AvailableActionsField, FieldsBuiltOnce
 
 from ..hotline import normalised_phone
 from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, ReplyTemplate, Route, Summons
@@ -122,7 +122,7 @@ class AddresseeOut(serializers.Serializer):
         return str(Route.Target(addressee.kind).label)
 
 
-class CaseOut(serializers.ModelSerializer):
+class CaseOut(FieldsBuiltOnce, serializers.ModelSerializer):
     category = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     grid = serializers.CharField(source="grid.code", read_only=True)

@@ -1,6 +1,7 @@
 """API plumbing shared by the apps: a permission per custom action, the one scoped viewset (reads
 through ``visible_to``, writes through services) and the post-write re-check (the object must
 still be visible to its writer, or it is a 404)."""
+import copy
 import hashlib
 from collections.abc import Mapping
 
@@ -102,6 +103,21 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if model is type(obj) and serializer_class is self.output_serializer_class:
             obj = get_object_or_404(self.get_queryset(), pk=obj.pk)
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=code)
+
+
+class FieldsBuiltOnce:
+    """For an output model serializer of one object on a hot path (a case's create or detail answer): DRF introspects
+    the model and builds every field again for each instance (most of a response's time); here they are built once
+    per class and each instance binds its own shallow copies. Only for fields that keep no per-instance state beyond
+    what ``bind`` sets, which holds for read-only output fields (not for nested serializers, whose child would be
+    shared)."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            type(self)._fields_built_once = built
+        return {name: copy.copy(field) for name, field in built.items()}
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))

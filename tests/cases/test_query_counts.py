@@ -5,7 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .conftest import MICRO_CATEGORY, STATION_A, act, new_case
+from core.models import Notification
+from grids.models import Grid
+
+from .conftest import GRID_A, MICRO_CATEGORY, STATION_A, act, new_case
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,7 @@ def test_case_detail_queries_do_not_grow_with_its_trail(client, cast):
     client.force_login(cast.dispatcher_a)
     case = new_case(cast.worker_a)
     act(cast.dispatcher_a, case, "file")
+    queries(client, reverse("cases:detail", args=[case.number]))  # the login's first request saves its session
     few = queries(client, reverse("cases:detail", args=[case.number]))
     for index in range(15):
         act(cast.dispatcher_a, case, "comment", comment=f"第{index}条")
@@ -84,3 +88,20 @@ def test_joint_cases_add_no_query_per_row(client, api_as, cast):
     with CaptureQueriesContext(connection) as again:
         api.get("/api/v1/cases/")
     assert len(again) == len(listed)
+
+
+def test_intake_is_one_transaction_of_a_few_queries(api_as, cast):
+    """Reporting a case: its one transaction (serial, who files it, the case, its event, their notifications), then
+    the duplicate suggestions. No look-up of the idempotency key or of the follow-up code beforehand."""
+    client = api_as(cast.worker_a)
+    grid = Grid.objects.get(code=GRID_A)
+    body = {"title": "计数", "description": "计数", "category": "E0101", "lat": grid.centroid_lat,
+            "lng": grid.centroid_lng, "address": "测试地址", "source": "grid_patrol"}
+    assert client.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="warm").status_code == 201
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="counted")
+    assert response.status_code == 201 and response.json()["number"]
+    statements = [query["sql"] for query in captured]
+    assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1, statements  # the test's own transaction
+    assert len(statements) <= 9, statements
+    assert Notification.objects.filter(subject=response.json()["number"]).exists()
