@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 
+from core.db import reads_from_replica
 from core.errors import TooManyRequests
 from core.exports import csv_cell, xlsx_row
 
@@ -92,7 +93,9 @@ def export_write(export_id: int) -> None:
         return
     export = CaseExport.objects.select_related("requested_by").get(pk=export_id)
     try:
-        with translation.override(export.language):
+        # A snapshot of what the requester sees, read on the replica when there is one (a case filed in the last
+        # second may be missing, as it would be from an export asked a second earlier).
+        with translation.override(export.language), reads_from_replica():
             _write(export)
     except Exception:
         logger.exception("case export %s failed", export_id)

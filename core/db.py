@@ -12,8 +12,9 @@ _replica_reads = ContextVar("replica_reads", default=False)
 def reads_from_replica():
     """Reads inside this block go to the read replica, when one is configured (settings.DATABASE_READ_REPLICA).
 
-    Only the middleware opens it, for safe requests of someone who wrote nothing lately; Celery tasks, the sweep
-    and every change read the primary."""
+    The middleware opens it for safe requests of someone who wrote nothing lately, and the jobs that only read
+    (beat's dashboard refresh, a case export's rows) open it themselves; the sweep and every change read the
+    primary."""
     token = _replica_reads.set(True)
     try:
         yield

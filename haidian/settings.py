@@ -329,6 +329,14 @@ SPECTACULAR_SETTINGS = {
         "EvaluationPartyEnum": "evaluation.parties.Party",
         "EvaluationSubjectKindEnum": "evaluation.models.SubjectKind",
         "Open311StatusEnum": "cases.open311.serializers.STATUSES",
+        "PatrolPointKindEnum": "patrols.models.PatrolPoint.Kind",
+        "PatrolStatusEnum": "patrols.models.Patrol.Status",
+        "PlaceKindEnum": "registers.models.Place.Kind",
+        "ResidentKindEnum": "registers.models.Resident.Kind",
+        "ResidentStatusEnum": "registers.models.Resident.Status",
+        "FundApplicationStatusEnum": "orgs.models.FundApplication.Status",
+        "AwardTitleEnum": "orgs.models.Award.Title",
+        "RepresentativeRoleEnum": "evaluation.models.Representative.Role",
     },
 }
 

@@ -327,7 +327,7 @@ class AnswerIn(serializers.Serializer):
     answer = serializers.CharField(max_length=4000)
 
 
-class RatingOut(serializers.ModelSerializer):
+class SupervisionRatingOut(serializers.ModelSerializer):
     unit = unit_out()
 
     class Meta:
@@ -335,7 +335,7 @@ class RatingOut(serializers.ModelSerializer):
         fields = ["id", "round", "unit", "unit_name", "score", "comment", "rated_at"]
 
 
-class RatingIn(serializers.Serializer):
+class SupervisionRatingIn(serializers.Serializer):
     unit = serializers.CharField(max_length=48, help_text=UNIT_HELP)
     score = serializers.ChoiceField(choices=SupervisionRating.Score.choices,
                                     help_text=_("1 very dissatisfied … 5 very satisfied (satisfied from 4)."))
@@ -346,7 +346,7 @@ class SupervisionRoundOut(serializers.ModelSerializer):
     period = serializers.CharField(source="period.code")
     grid = serializers.CharField(source="committee.grid.code")
     questions = QuestionOut(many=True, read_only=True)
-    ratings = RatingOut(many=True, read_only=True)
+    ratings = SupervisionRatingOut(many=True, read_only=True)
     available_actions = AvailableActionsField(SUPERVISION_FLOW)
 
     class Meta:

@@ -367,13 +367,13 @@ class SupervisionRoundViewSet(ScopedViewSet):
         asked = supervision.question_ask(actor=request.user, round_id=meeting.pk, **self.validated(s.QuestionIn))
         return self.respond(asked, status.HTTP_201_CREATED, s.QuestionOut)
 
-    @extend_schema(request=s.RatingIn, responses={201: s.RatingOut, **REFUSALS})
+    @extend_schema(request=s.SupervisionRatingIn, responses={201: s.SupervisionRatingOut, **REFUSALS})
     @action(detail=True, methods=["post"])
     def ratings(self, request, pk=None):
         """Record the committee's rating of a unit: once per unit and round, 1–5 (400 otherwise)."""
         meeting = self.get_object()
-        rated = supervision.rating_record(actor=request.user, round_id=meeting.pk, **self.validated(s.RatingIn))
-        return self.respond(rated, status.HTTP_201_CREATED, s.RatingOut)
+        rated = supervision.rating_record(actor=request.user, round_id=meeting.pk, **self.validated(s.SupervisionRatingIn))
+        return self.respond(rated, status.HTTP_201_CREATED, s.SupervisionRatingOut)
 
     @extend_schema(request=None, responses={200: s.SupervisionRoundOut, **REFUSALS})
     @action(detail=True, methods=["post"])

@@ -118,7 +118,7 @@ class ApplicationActIn(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReviewIn(serializers.Serializer):
+class FundReviewIn(serializers.Serializer):
     # 0 to the scale on each criterion: the service says which score is outside it.
     innovation = serializers.IntegerField()
     feasibility = serializers.IntegerField()
@@ -127,7 +127,7 @@ class ReviewIn(serializers.Serializer):
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class ReviewOut(serializers.ModelSerializer):
+class FundReviewOut(serializers.ModelSerializer):
     total = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -204,12 +204,12 @@ class ApplicationViewSet(ScopedViewSet):
                                             **self.validated(ApplicationActIn))
         return self.respond(application, serializer_class=ApplicationStatusOut)
 
-    @extend_schema(request=ReviewIn, responses={201: ReviewOut})
+    @extend_schema(request=FundReviewIn, responses={201: FundReviewOut})
     @action(detail=True, methods=["post"])
     def reviews(self, request, pk=None):
         """Score the application (0–10 on each criterion), once per reviewer, while it is under review."""
-        review = funds.review_score(user=request.user, application=self.get_object(), **self.validated(ReviewIn))
-        return self.respond(review, status.HTTP_201_CREATED, ReviewOut)
+        review = funds.review_score(user=request.user, application=self.get_object(), **self.validated(FundReviewIn))
+        return self.respond(review, status.HTTP_201_CREATED, FundReviewOut)
 
     @extend_schema(request=MilestoneActIn, responses=FundMilestoneOut,
                    parameters=[OpenApiParameter("milestone_id", int, OpenApiParameter.PATH)])

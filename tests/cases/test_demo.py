@@ -23,6 +23,8 @@ from evaluation.models import ResultRun, SupervisionCommittee
 from grids.demo import DEMO_STREETS, seed_demo_people, street_usernames
 from grids.models import Grid, StaffProfile
 from orgs.models import Complaint, PurchaseProject, SocialOrganisation
+from patrols.models import PatrolPlan, PatrolPoint
+from registers.models import House, Place, Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +92,14 @@ def test_the_demo_spreads_every_status_over_several_streets_with_real_trails(cli
     assert again["changed"] is False
     assert (cases.count(), CaseEvent.objects.count(), sorted(cases.values_list("version", flat=True))) == counts
     staff = StaffProfile.objects.filter(listed_publicly=True).count()
-    assert again["summary"] == [f"29 streets, 643 grids, {staff:,} staff listed by name",
-                                f"{counts[0]} cases in 7 streets"]
+    houses = House.objects.all()
+    assert again["summary"] == [
+        f"29 streets, 643 grids, {staff:,} staff listed by name",
+        f"{houses.count():,} houses, {Resident.objects.count():,} residents and {Place.objects.count():,} places on "
+        f"the registers of {houses.values('grid').distinct().count()} grids",
+        f"{PatrolPlan.objects.count()} patrol plans, {PatrolPoint.objects.count()} points",
+        f"{counts[0]} cases in 7 streets"]
+    assert houses.exists() and PatrolPlan.objects.exists()
     assert [login[0] for login in again["logins"]][:3] == ["worker", "community", "dispatcher"]
 
     # Every must-visit household opens for the command centre (they answered 500 when a visit had no visitor).

@@ -34,7 +34,7 @@ def test_the_sweep_the_mail_and_the_reports_have_queues_of_their_own():
         "cases.sweep_deadlines": "sweep", "community.tasks.flag_overdue_visits": "sweep",
         "orgs.tasks.flag_overdue_applications": "sweep",
         "core.deliver_outbox": "notifications", "evaluation.send_reminders": "notifications",
-        "cases.refresh_dashboard": "exports", "evaluation.compute_ended_periods": "exports",
+        "cases.refresh_dashboard": "sweep", "evaluation.compute_ended_periods": "exports",
         "grids.export_staff": "exports",  # any export task to come
         "core.beat_heartbeat": "celery",
     }
