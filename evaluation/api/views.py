@@ -372,7 +372,8 @@ class SupervisionRoundViewSet(ScopedViewSet):
     def ratings(self, request, pk=None):
         """Record the committee's rating of a unit: once per unit and round, 1–5 (400 otherwise)."""
         meeting = self.get_object()
-        rated = supervision.rating_record(actor=request.user, round_id=meeting.pk, **self.validated(s.SupervisionRatingIn))
+        rated = supervision.rating_record(actor=request.user, round_id=meeting.pk,
+                                          **self.validated(s.SupervisionRatingIn))
         return self.respond(rated, status.HTTP_201_CREATED, s.SupervisionRatingOut)
 
     @extend_schema(request=None, responses={200: s.SupervisionRoundOut, **REFUSALS})
