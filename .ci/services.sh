@@ -125,11 +125,21 @@ stop_pgbouncer() {
   fi
 }
 
+start_moto() {  # a local S3-compatible server on a free port (MOTO_PORT), answering before this returns
+  MOTO_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p var/log
+  .venv/bin/moto_server -H 127.0.0.1 -p "$MOTO_PORT" >var/log/moto.log 2>&1 &
+  MOTO_PID=$!
+  STARTED+=(moto)
+  wait_until 30 curl -sf -o /dev/null "http://127.0.0.1:$MOTO_PORT/"
+}
+
 stop_started() {
   for service in "${STARTED[@]}"; do
     case "$service" in
       standby) stop_standby ;;
       pgbouncer) stop_pgbouncer ;;
+      moto) kill "$MOTO_PID" 2>/dev/null || true ;;
     esac
   done
 }
