@@ -7,15 +7,24 @@ The cast, by scope:
 - ``station_a`` the 城管分队 in A; ``section_a`` A's own 环境保护科; ``bureau`` the whole 城管大队;
 - ``commander``, ``call_taker`` (the events hotline), ``evaluator``, ``auditor`` the district.
 """
+import fcntl
 import functools
+import os
+import re
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.backends.postgresql.creation import DatabaseCreation
 from django.test import TransactionTestCase
 from rest_framework.test import APIClient
+from xdist.scheduler import LoadScopeScheduling
 
 from core.calendar import forget_overrides
 from core.roles import Role
@@ -41,6 +50,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
+# Modules whose tests share data built once per module (a module-scoped fixture taking tens of seconds): xdist sends
+# each whole to one worker, which builds it once, instead of spreading its tests over every worker, each building it.
+KEPT_TOGETHER = {
+    "tests/browser/test_crawl.py",  # the demo district and the cast's work, served live
+    "tests/core/test_permission_matrix.py",  # a world with a row of every model in two streets
+    "tests/community/test_pages_read_in_chinese.py",
+    "tests/orgs/test_pages_read_in_chinese.py",
+    "tests/evaluation/test_permissions.py",
+    "tests/cases/test_routing.py",
+}
+
+
+class ModulesKeptTogether(LoadScopeScheduling):
+    """xdist's load balancing, test by test, except for the modules ``KEPT_TOGETHER``. (xdist's own ``loadgroup``
+    marks tests by renaming them, which pytest 9.2's node ids no longer allow.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return module if module in KEPT_TOGETHER else nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    return ModulesKeptTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttle counters live in the cache: each test starts with none."""
@@ -57,8 +91,65 @@ def fresh_calendar_overrides():
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         allow_flushing_the_trail()
-        seed_platform()
-        keep_a_copy_of_the_seed()
+        if not connection.settings_dict.get("CLONED_FROM_TEMPLATE"):
+            seed_district_for_the_session()
+
+
+def seed_district_for_the_session() -> None:
+    seed_platform()
+    keep_a_copy_of_the_seed()
+
+
+# Each xdist worker needs its own test database, migrated and seeded: about half a minute of migrations and the seed
+# per worker, which two workers on two cores would run side by side. On PostgreSQL the first worker of a run builds a
+# template database (migrated, seeded, with the copy of the seed) and every worker, itself included, clones it with
+# CREATE DATABASE … TEMPLATE, which copies files. Not through PgBouncer: its pooled server connections to the
+# template would keep PostgreSQL from copying it.
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+
+
+def _template_name(test_name: str) -> str:
+    return re.sub(r"_gw\d+$", "", test_name) + "_template"
+
+
+def _create_test_db_from_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+    if not RUN_ID or self.connection.alias != "default" or settings.DATABASE_POOLED or keepdb:
+        return _django_create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+    test_name = self._get_test_db_name()
+    template = _template_name(test_name)
+    with open(Path(tempfile.gettempdir()) / f"haidian-{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _template_run(self, template) != RUN_ID:
+            _build_template(self, template, verbosity, autoclobber, serialize)
+        with self._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {self._quote_name(test_name)}")
+            cursor.execute(f"CREATE DATABASE {self._quote_name(test_name)} TEMPLATE {self._quote_name(template)}")
+    settings.DATABASES[self.connection.alias]["NAME"] = self.connection.settings_dict["NAME"] = test_name
+    self.connection.settings_dict["CLONED_FROM_TEMPLATE"] = True
+    if serialize:
+        self.connection._test_serialized_contents = self.serialize_db_to_string()
+    return test_name
+
+
+def _build_template(creation, template: str, verbosity, autoclobber, serialize) -> None:
+    """Migrate and seed the template (under the lock), mark it with this run's id, and leave no connection to it."""
+    test_settings = creation.connection.settings_dict["TEST"]
+    original_name, test_settings["NAME"] = test_settings.get("NAME"), template
+    try:
+        _django_create_test_db(creation, verbosity, autoclobber, False, False)
+        seed_district_for_the_session()
+        with creation.connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {creation._quote_name(template)} IS %s", [RUN_ID])
+    finally:
+        test_settings["NAME"] = original_name
+        creation.connection.close()
+
+
+def _template_run(creation, template: str) -> str | None:
+    with creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # Emptied between transactional tests by Django's flush, a test database would TRUNCATE its hundred tables each time
@@ -115,6 +206,8 @@ def _fixture_teardown(self):
 
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
 TransactionTestCase._fixture_teardown = _fixture_teardown
+_django_create_test_db = DatabaseCreation.create_test_db
+DatabaseCreation.create_test_db = _create_test_db_from_template
 
 
 def allow_flushing_the_trail() -> None:
@@ -151,29 +244,89 @@ def _make(username, role, grid="", department=""):
                         department_code=department, check_password=False)
 
 
+CAST = {
+    "worker_a": (Role.GRID_WORKER, GRID_A, ""),
+    "worker_b": (Role.GRID_WORKER, GRID_B, ""),
+    "community_a": (Role.COMMUNITY_STAFF, GRID_A, ""),
+    "dispatcher_a": (Role.STREET_DISPATCHER, STREET_A, ""),
+    "dispatcher_b": (Role.STREET_DISPATCHER, STREET_B, ""),
+    "station_a": (Role.DEPARTMENT_HANDLER, "", f"urban_enforcement-{STREET_A}"),
+    "section_a": (Role.DEPARTMENT_HANDLER, "", SECTION_A),
+    "bureau": (Role.DEPARTMENT_HANDLER, "", "urban_enforcement"),
+    "commander": (Role.DISTRICT_COMMANDER, "", ""),
+    "call_taker": (Role.CALL_TAKER, "", ""),
+    "evaluator": (Role.EVALUATOR, "", ""),
+    "auditor": (Role.AUDITOR, "", ""),
+}
+
+
+def _cast_of(users: dict):
+    return type("Cast", (), users)
+
+
 def make_cast():
     """The cast's logins (a class whose attributes are the users), for a fixture of any scope."""
-
-    class Cast:
-        worker_a = _make("worker_a", Role.GRID_WORKER, grid=GRID_A)
-        worker_b = _make("worker_b", Role.GRID_WORKER, grid=GRID_B)
-        community_a = _make("community_a", Role.COMMUNITY_STAFF, grid=GRID_A)
-        dispatcher_a = _make("dispatcher_a", Role.STREET_DISPATCHER, grid=STREET_A)
-        dispatcher_b = _make("dispatcher_b", Role.STREET_DISPATCHER, grid=STREET_B)
-        station_a = _make("station_a", Role.DEPARTMENT_HANDLER, department=f"urban_enforcement-{STREET_A}")
-        section_a = _make("section_a", Role.DEPARTMENT_HANDLER, department=SECTION_A)
-        bureau = _make("bureau", Role.DEPARTMENT_HANDLER, department="urban_enforcement")
-        commander = _make("commander", Role.DISTRICT_COMMANDER)
-        call_taker = _make("call_taker", Role.CALL_TAKER)
-        evaluator = _make("evaluator", Role.EVALUATOR)
-        auditor = _make("auditor", Role.AUDITOR)
-
-    return Cast
+    return _cast_of({username: _make(username, *where) for username, where in CAST.items()})
 
 
 @pytest.fixture
 def cast(db):
-    return make_cast()
+    """The cast, made through ``staff_create`` by the first test of a worker that asks for it. Its rows (logins,
+    profiles, groups, object permissions and their history: only inserts) are kept, and later tests get them back as
+    they were made, one INSERT per table, instead of some 220 queries of creation."""
+    if connection.vendor != "postgresql":
+        return make_cast()
+    if not CAST_ROWS:
+        return _made_and_kept()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, rows in CAST_ROWS.items():
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s::json)",
+                           [rows])
+    users = get_user_model().objects.in_bulk(list(CAST), field_name="username")
+    return _cast_of({username: users[username] for username in CAST})
+
+
+CAST_ROWS: dict[str, str] = {}  # quoted table → its cast rows as JSON, in this worker
+
+
+@transaction.atomic  # one transaction, for pg_stat_xact_user_tables to count what the cast's creation wrote
+def _made_and_kept():
+    with connection.cursor() as cursor:
+        keys = _integer_primary_keys(cursor)
+        cursor.execute(" UNION ALL ".join(f"SELECT '{table}', max({key}) FROM {table}" for table, key in keys.items()))
+        before = dict(cursor.fetchall())
+        counts = _changes(cursor)
+        made = make_cast()
+        changed = {table: delta for table, (ins, other) in _changes(cursor).items()
+                   if any(delta := (ins - counts.get(table, (0, 0))[0], other - counts.get(table, (0, 0))[1]))}
+        if any(other for _ins, other in changed.values()) or not set(changed) <= set(keys):
+            return made  # made by more than inserts of numbered rows: nothing kept, every test makes its own
+        for table, (inserted, _other) in changed.items():
+            if inserted:
+                key = keys[table]
+                cursor.execute(f"SELECT json_agg(t ORDER BY {key})::text FROM {table} t WHERE {key} > %s",
+                               [before[table] or 0])
+                CAST_ROWS[table] = cursor.fetchone()[0]
+    return made
+
+
+def _integer_primary_keys(cursor) -> dict[str, str]:
+    """Quoted table → quoted primary-key column, for the tables of this schema numbered by an integer key."""
+    cursor.execute("""
+        SELECT c.relname, a.attname FROM pg_index i
+        JOIN pg_class c ON c.oid = i.indrelid
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+        WHERE i.indisprimary AND i.indnatts = 1 AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+          AND a.atttypid IN ('int4'::regtype, 'int8'::regtype)""")
+    quote = connection.ops.quote_name
+    return {quote(table): quote(key) for table, key in cursor.fetchall()}
+
+
+def _changes(cursor) -> dict[str, tuple[int, int]]:
+    """Rows this transaction inserted, and updated or deleted, per table (quoted)."""
+    cursor.execute("SELECT relname, n_tup_ins, n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
+                   "WHERE schemaname = 'public'")
+    return {connection.ops.quote_name(name): (inserted, other) for name, inserted, other in cursor.fetchall()}
 
 
 @pytest.fixture

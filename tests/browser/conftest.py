@@ -11,6 +11,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Pictures of the pages for a person to look at, taken only when asked: they check nothing, and cost seconds a run.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -39,7 +41,8 @@ def screenshot():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str):
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        if SCREENSHOTS:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return save
 

@@ -29,10 +29,10 @@ Error pages: for every role and language a 404 address, and for the roles in ``F
 open (403), must answer with that status and render inside the site's shell (a header with the menu), in the page's
 language, with a way back (a link in the main content), and pass the checks above.
 
-The main pages (the landing page and the pages its menu links to) are photographed in zh-hans at both sizes (each
-address once: the district roles share most of theirs)
-into test-artifacts/screenshots/. Every cell's result goes to test-artifacts/crawl/, merged into
-test-artifacts/crawl-coverage.txt (pages × roles × sizes × languages); tests/browser/conftest.py prints its first line.
+With ``SCREENSHOTS=1`` the main pages (the landing page and the pages its menu links to) are photographed in zh-hans
+at both sizes (each address once: the district roles share most of theirs) into test-artifacts/screenshots/. Every
+cell's result goes to test-artifacts/crawl/, merged into test-artifacts/crawl-coverage.txt (pages × roles × sizes ×
+languages); tests/browser/conftest.py prints its first line.
 """
 import contextlib
 import csv
@@ -64,10 +64,11 @@ from grids.models import Grid
 from grids.services import staff_create
 from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B, restore_the_seed
 
-from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, axe_url, csp_violations
+from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, SCREENSHOTS, axe_url, csp_violations
 
 # The marker makes pytest-django create the test database when the crawl runs alone; the data itself is the
-# module's, committed once (``site``).
+# module's, committed once (``site``), by the one xdist worker that runs every cell (tests/conftest.py,
+# KEPT_TOGETHER).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,11 +104,10 @@ ROLES = {
     Role.CALL_TAKER.value: "call_taker",
 }
 LANGUAGES = {"zh-hans": "", "en": "/en"}
-# English is crawled as the visitor, the phone role and the three desk roles whose pages the others' mostly repeat
-# (the district's evaluator and auditor share theirs, a station's are a dispatcher's subset): the English pages are
-# the same templates, and the stricter check of raw identifiers runs in zh-hans for every role.
-IN_ENGLISH = ("anonymous", Role.GRID_WORKER.value, Role.STREET_DISPATCHER.value, Role.DISTRICT_COMMANDER.value,
-              Role.EVALUATOR.value)
+# English is crawled as the visitor, the phone role and the two desk roles whose pages the others' repeat (the
+# commander reaches every URL pattern the evaluator and the auditor do, a station's are a dispatcher's subset): the
+# English pages are the same templates, and the stricter check of raw identifiers runs in zh-hans for every role.
+IN_ENGLISH = ("anonymous", Role.GRID_WORKER.value, Role.STREET_DISPATCHER.value, Role.DISTRICT_COMMANDER.value)
 CELLS_CRAWLED = [(role, "zh-hans") for role in ROLES] + [(role, "en") for role in IN_ENGLISH]
 # A page each role's role may not open at all (tests/core/test_permission_matrix.py): it must answer 403 in the shell.
 FORBIDDEN = {
@@ -509,7 +509,9 @@ def check_page(cell: Cell, page, url: str, *, axe: bool, shoot: str | None) -> N
 
 
 def shot(cell: Cell, page, name: str) -> None:
-    """A full-page screenshot; JPEG, which Chromium encodes in half the time of PNG."""
+    """A full-page screenshot (with ``SCREENSHOTS=1``); JPEG, which Chromium encodes in half the time of PNG."""
+    if not SCREENSHOTS:
+        return
     with cell.timed("screenshots"):
         page.screenshot(path=str(ARTIFACTS / f"{name}.jpg"), full_page=True, type="jpeg", quality=80)
     cell.screenshots += 1
