@@ -36,6 +36,7 @@ class UnitGridIndex:
         rows = sorted(rows, key=lambda row: row[1])
         self.grids = [LocatedGrid(*row[:6]) for row in rows]
         self.by_code = {grid.code: grid for grid in self.grids}
+        self.by_id = {grid.id: grid for grid in self.grids}
         self.street_ids = {grid.street_code: grid.street_id for grid in self.grids}
         self.geometries = [shape(row[6]) for row in rows]
         shapely.prepare(self.geometries)
@@ -70,6 +71,10 @@ def locate_unit_grid(lat: float, lng: float) -> LocatedGrid | None:
 
 def unit_grid_by_code(code: str) -> LocatedGrid | None:
     return unit_grid_index().by_code.get(code)
+
+
+def unit_grid_by_id(pk: int) -> LocatedGrid | None:
+    return unit_grid_index().by_id.get(pk)
 
 
 def street_and_unit_ids(codes) -> tuple[list[int], list[int]] | None:

@@ -97,7 +97,7 @@ class CaseViewSet(ScopedViewSet):
         nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
                                                 exclude=case)
         data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
-                                                         "may_merge": self._may_merge(case)}).data
+                                                         "may_merge": bool(nearby) and self._may_merge(case)}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def _may_merge(self, case) -> bool:
@@ -119,7 +119,7 @@ class CaseViewSet(ScopedViewSet):
             case = selectors.case_get_for_user(request.user, query["case"])
             nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat,
                                                     lng=case.lng, exclude=case)
-            context = {"may_merge": self._may_merge(case)}
+            context = {"may_merge": bool(nearby) and self._may_merge(case)}
         else:
             nearby = duplicates.possible_duplicates(request.user, category_id=query["category"].pk, lat=query["lat"],
                                                     lng=query["lng"])
