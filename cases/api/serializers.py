@@ -34,7 +34,7 @@ class CategoryOut(serializers.ModelSerializer):
                 for step in ("file", "dispatch", "handle", "verify")}
 
 
-class CaseIn(serializers.Serializer):
+class CaseIn(FieldsBuiltOnce, serializers.Serializer):
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=4000)
     category = serializers.CharField(max_length=16, help_text=_("A subclass code, e.g. E0102"))
@@ -168,7 +168,7 @@ class DuplicatesIn(serializers.Serializer):
         return data
 
 
-class DuplicateOut(serializers.Serializer):
+class DuplicateOut(FieldsBuiltOnce, serializers.Serializer):
     number = serializers.CharField(source="case.number")
     title = serializers.CharField(source="case.title")
     status = serializers.ChoiceField(source="case.status", choices=Status.choices)

@@ -1,7 +1,6 @@
 """API plumbing shared by the apps: a permission per custom action, the one scoped viewset (reads
 through ``visible_to``, writes through services) and the post-write re-check (the object must
 still be visible to its writer, or it is a 404)."""
-import copy
 import hashlib
 from collections.abc import Mapping
 
@@ -106,18 +105,28 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class FieldsBuiltOnce:
-    """For an output model serializer of one object on a hot path (a case's create or detail answer): DRF introspects
-    the model and builds every field again for each instance (most of a response's time); here they are built once
-    per class and each instance binds its own shallow copies. Only for fields that keep no per-instance state beyond
-    what ``bind`` sets, which holds for read-only output fields (not for nested serializers, whose child would be
-    shared)."""
+    """For a serializer on a hot path (a case's create or detail answer, the report it reads): DRF builds every field
+    again for each serializer (a model serializer introspects the model, a plain one deep-copies its declared fields,
+    each re-instantiated from its arguments: most of a small request's serializer time); here they are built once per
+    class and each serializer binds its own shallow copies. Only for fields that keep no per-instance state beyond what
+    ``bind`` sets, which holds for read-only output fields and for plain scalar input fields (text, numbers, choices,
+    e-mail: their validators and choices are read, never changed), not for nested serializers, whose child would be
+    shared, nor for a serializer that alters its fields per instance."""
 
     def get_fields(self):
         built = type(self).__dict__.get("_fields_built_once")
         if built is None:
             built = super().get_fields()
             type(self)._fields_built_once = built
-        return {name: copy.copy(field) for name, field in built.items()}
+        return {name: _shallow_copy(field) for name, field in built.items()}
+
+
+def _shallow_copy(field):
+    """``copy.copy`` without its pickle-protocol detour (a field defines no ``__copy__``): a new instance of the class
+    sharing the built field's attribute values, which ``bind`` then sets its own."""
+    twin = object.__new__(type(field))
+    twin.__dict__.update(field.__dict__)
+    return twin
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
