@@ -25,8 +25,9 @@ SUGGESTIONS = 5
 
 @dataclass(frozen=True)
 class Duplicate:
-    case: Case
+    case: Case  # the columns shown only
     distance_m: float
+    grid: object = None  # its unit grid: code and name
 
 
 def possible_duplicates(user, *, category_id: int, lat: float, lng: float, now: dt.datetime | None = None,
@@ -44,10 +45,10 @@ def possible_duplicates(user, *, category_id: int, lat: float, lng: float, now: 
               .filter(~Q(pk=exclude.pk) if exclude is not None else Q(), category_id=category_id, status__in=OPEN,
                       created_at__gte=since, lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
               .only(*SHOWN).order_by(FlatDistance(lat, lng), "pk"))
-    found = [Duplicate(case, distance_m(lat, lng, case.lat, case.lng)) for case in nearby[:SUGGESTIONS * 2]]
-    found = sorted((d for d in found if d.distance_m <= radius), key=lambda d: d.distance_m)[:SUGGESTIONS]
-    _name_grids([d.case for d in found])
-    return found
+    measured = [(distance_m(lat, lng, case.lat, case.lng), case) for case in nearby[:SUGGESTIONS * 2]]
+    found = sorted((pair for pair in measured if pair[0] <= radius), key=lambda pair: pair[0])[:SUGGESTIONS]
+    grids = _unit_grids({case.grid_id for _distance, case in found})
+    return [Duplicate(case, distance, grids[case.grid_id]) for distance, case in found]
 
 
 SHOWN = ("number", "title", "status", "lat", "lng", "address", "created_at", "grid")
@@ -69,19 +70,13 @@ class FlatDistance(Func):
                 (*lat_params, lat, *lat_params, lat, *lng_params, lng, *lng_params, lng, scale))
 
 
-def _name_grids(cases: list[Case]) -> None:
-    """Each case's unit grid (code and name) from the grid index; one query for any the index does not hold yet."""
-    missing = []
-    for case in cases:
-        located = unit_grid_by_id(case.grid_id)
-        if located is None:
-            missing.append(case)
-        else:
-            case.grid = Grid(id=located.id, code=located.code, name=located.name, level=Grid.Level.UNIT)
+def _unit_grids(ids: set[int]) -> dict:
+    """Unit grids by id (their code and name), from the grid index; one query for any it does not hold yet."""
+    found = {pk: unit_grid_by_id(pk) for pk in ids}
+    missing = [pk for pk, grid in found.items() if grid is None]
     if missing:
-        grids = Grid.objects.only("code", "name").in_bulk([case.grid_id for case in missing])
-        for case in missing:
-            case.grid = grids[case.grid_id]
+        found.update(Grid.objects.only("code", "name").in_bulk(missing))
+    return found
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
