@@ -60,20 +60,33 @@ def _aggregate(cases, since: dt.datetime) -> dict:
     }
 
 
-def district_aggregates(today: dt.date | None = None, refresh: bool = False) -> dict:
-    """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's
-    dashboard is a slice of them. A beat task recomputes them every minute and stores them as the day's
-    ``DashboardSnapshot``, which a cold cache reads before it falls back to computing them."""
+def district_aggregates(today: dt.date | None = None) -> dict:
+    """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's dashboard is a slice of
+    them. A cold cache reads the day's ``DashboardSnapshot`` that beat stored (``district_aggregates_refresh``), or,
+    with none fresh, computes them in memory: a page only reads, it never writes the snapshot."""
     today = today or timezone.localdate()
-    key = f"dashboard:district:{today}"
-    figures = None if refresh else cache.get(key) or _stored_aggregates(today)
+    key = _aggregates_key(today)
+    figures = cache.get(key)
     if figures is None:
-        figures = _computed_aggregates(today)
-        DashboardSnapshot.objects.update_or_create(
-            day=today, defaults={"computed_at": timezone.now(), "figures": _encoded(figures)})
-        DashboardSnapshot.objects.filter(day__lt=today).delete()
-    cache.set(key, figures, AGGREGATES_SECONDS)
+        figures = _stored_aggregates(today) or _computed_aggregates(today)
+        cache.set(key, figures, AGGREGATES_SECONDS)
     return figures
+
+
+def district_aggregates_refresh(today: dt.date | None = None) -> dict:
+    """Beat's every minute: compute the aggregates, store them as the day's snapshot (earlier days' go) and cache
+    them."""
+    today = today or timezone.localdate()
+    figures = _computed_aggregates(today)
+    DashboardSnapshot.objects.update_or_create(
+        day=today, defaults={"computed_at": timezone.now(), "figures": _encoded(figures)})
+    DashboardSnapshot.objects.filter(day__lt=today).delete()
+    cache.set(_aggregates_key(today), figures, AGGREGATES_SECONDS)
+    return figures
+
+
+def _aggregates_key(today: dt.date) -> str:
+    return f"dashboard:district:{today}"
 
 
 def _computed_aggregates(today: dt.date) -> dict:
