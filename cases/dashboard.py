@@ -18,7 +18,7 @@ What each figure counts ("today" is the Beijing calendar day, ``TIME_ZONE``):
   ``rates.py`` defines them (one aggregate over the cases and one over their callbacks, by street).
 """
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict
 
 from django.core.cache import cache
@@ -33,7 +33,6 @@ from patrols.coverage import coverage, coverage_summary
 
 from .models import Case, DashboardSnapshot
 from .rates import RateCounts, rate_counts
-from .selectors import with_relations
 from .workflow import OPEN, Light, Status, Tier
 
 TREND_DAYS = 30
@@ -41,16 +40,18 @@ AGGREGATES_SECONDS = 90  # the beat task refreshes it every minute
 # How old the stored snapshot may be and still stand in for a cold cache: with beat down for longer than this, the
 # first screen computes the figures itself.
 SNAPSHOT_SECONDS = 600
+# The shape of the stored and cached aggregates: a snapshot or cache entry of another shape is not read.
+AGGREGATES_FORMAT = 2
 
 
 def _aggregate(cases, since: dt.datetime) -> dict:
-    """Open cases by grid, status, tier and light; the window's closures by street; the daily
+    """Open cases by street, status, tier and light, and by grid; the window's closures by street; the daily
     trend by street; the three rates of the window's cases by street."""
     closed = cases.filter(closed_at__gte=since)
     return {
+        "format": AGGREGATES_FORMAT,
         "rates": rate_counts(cases.filter(created_at__gte=since), as_of=timezone.now(), group_by="street_id"),
-        "open": list(cases.filter(status__in=OPEN).order_by().values_list("grid_id", "status", "tier", "light")
-                     .annotate(n=Count("id"))),
+        **_open_cases(cases),
         "closed": list(closed.order_by().values_list("street_id").annotate(
             closed=Count("id"), on_time=Count("id", filter=Q(overdue_steps=0)))),
         "opened_per_day": list(cases.filter(created_at__gte=since).order_by().annotate(day=TruncDate("created_at"))
@@ -60,20 +61,50 @@ def _aggregate(cases, since: dt.datetime) -> dict:
     }
 
 
-def district_aggregates(today: dt.date | None = None, refresh: bool = False) -> dict:
-    """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's
-    dashboard is a slice of them. A beat task recomputes them every minute and stores them as the day's
-    ``DashboardSnapshot``, which a cold cache reads before it falls back to computing them."""
+def _open_cases(cases) -> dict:
+    """The open cases counted once by grid, status, tier and light, and summed up here into what every dashboard
+    reads: by street, status, tier and light (a few hundred rows rather than tens of thousands), and per grid the open
+    and red ones under the grid's code (the map)."""
+    rows = (cases.filter(status__in=OPEN).order_by().values_list("grid_id", "street_id", "status", "tier", "light")
+            .annotate(n=Count("id")))
+    by_street, by_grid = Counter(), {}
+    for grid_id, street_id, status, tier, light, n in rows:
+        by_street[street_id, status, tier, light] += n
+        grid = by_grid.setdefault(grid_id, [street_id, 0, 0])
+        grid[1] += n
+        grid[2] += n if light == Light.RED else 0
+    codes = dict(Grid.objects.using(cases.db).filter(id__in=list(by_grid)).values_list("id", "code"))
+    return {"open": [[*key, n] for key, n in by_street.items()],
+            "grids": [[codes[grid_id], *counts] for grid_id, counts in by_grid.items()]}
+
+
+def district_aggregates(today: dt.date | None = None) -> dict:
+    """The aggregates of the whole district, kept for ``AGGREGATES_SECONDS``: every street's dashboard is a slice of
+    them. A cold cache reads the day's ``DashboardSnapshot`` that beat stored (``district_aggregates_refresh``), or,
+    with none fresh, computes them in memory: a page only reads, it never writes the snapshot."""
     today = today or timezone.localdate()
-    key = f"dashboard:district:{today}"
-    figures = None if refresh else cache.get(key) or _stored_aggregates(today)
+    key = _aggregates_key(today)
+    figures = cache.get(key)
     if figures is None:
-        figures = _computed_aggregates(today)
-        DashboardSnapshot.objects.update_or_create(
-            day=today, defaults={"computed_at": timezone.now(), "figures": _encoded(figures)})
-        DashboardSnapshot.objects.filter(day__lt=today).delete()
-    cache.set(key, figures, AGGREGATES_SECONDS)
+        figures = _stored_aggregates(today) or _computed_aggregates(today)
+        cache.set(key, figures, AGGREGATES_SECONDS)
     return figures
+
+
+def district_aggregates_refresh(today: dt.date | None = None) -> dict:
+    """Beat's every minute: compute the aggregates, store them as the day's snapshot (earlier days' go) and cache
+    them."""
+    today = today or timezone.localdate()
+    figures = _computed_aggregates(today)
+    DashboardSnapshot.objects.update_or_create(
+        day=today, defaults={"computed_at": timezone.now(), "figures": _encoded(figures)})
+    DashboardSnapshot.objects.filter(day__lt=today).delete()
+    cache.set(_aggregates_key(today), figures, AGGREGATES_SECONDS)
+    return figures
+
+
+def _aggregates_key(today: dt.date) -> str:
+    return f"dashboard:district:{AGGREGATES_FORMAT}:{today}"
 
 
 def _computed_aggregates(today: dt.date) -> dict:
@@ -89,7 +120,7 @@ def _stored_aggregates(today: dt.date) -> dict | None:
     fresh_from = timezone.now() - dt.timedelta(seconds=SNAPSHOT_SECONDS)
     stored = DashboardSnapshot.objects.filter(day=today, computed_at__gte=fresh_from).values_list(
         "figures", flat=True).first()
-    return None if stored is None else _decoded(stored)
+    return None if stored is None or stored.get("format") != AGGREGATES_FORMAT else _decoded(stored)
 
 
 def _encoded(figures: dict) -> dict:
@@ -129,23 +160,16 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
     by_tier = dict.fromkeys(Tier.values, 0)
     lights = dict.fromkeys(Light.values, 0)
     per_street: dict[int, dict] = defaultdict(lambda: {"open": 0, "yellow": 0, "red": 0})
-    per_grid: dict[int, dict] = defaultdict(lambda: {"open": 0, "red": 0})
-    grids = {pk: (code, parent_id) for pk, code, parent_id in
-             Grid.objects.filter(level=Grid.Level.UNIT).values_list("id", "code", "parent_id")}
     in_view = (lambda street_id: street_id == street.id) if street is not None else (lambda street_id: True)
-    for grid_id, status, tier, light, n in aggregates["open"]:
-        street_id = grids[grid_id][1]
+    for street_id, status, tier, light, n in aggregates["open"]:
         if not in_view(street_id):
             continue
         by_status[status] += n
         by_tier[tier] += n
         lights[light] += n
         per_street[street_id]["open"] += n
-        per_grid[grid_id]["open"] += n
         if light != Light.GREEN:
             per_street[street_id][light] += n
-        if light == Light.RED:
-            per_grid[grid_id]["red"] += n
 
     closed_by_street = {street_id: {"closed": closed, "on_time": on_time}
                         for street_id, closed, on_time in aggregates["closed"] if in_view(street_id)}
@@ -179,8 +203,7 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
     ranking.sort(key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0), r["red"], -r["closed_30d"],
                                 r["code"]))
 
-    overdue = with_relations(cases.filter(light=Light.RED, status__in=OPEN)).order_by("due_at")[:15]
-    due_soon = with_relations(cases.filter(light=Light.YELLOW, status__in=OPEN)).order_by("due_at")[:15]
+    overdue, due_soon = (_soonest_due(cases, light) for light in (Light.RED, Light.YELLOW))
     return {
         "scope": street.name if street else None,
         "refreshed_at": timezone.localtime().strftime("%H:%M:%S"),  # Beijing time (TIME_ZONE), not the browser's
@@ -200,12 +223,23 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "trend": {"days": [d.isoformat() for d in days], "opened": [opened_per_day.get(d, 0) for d in days],
                   "closed": [closed_per_day.get(d, 0) for d in days]},
         "ranking": ranking,
-        "grids": {grids[gid][0]: figures for gid, figures in per_grid.items()},
-        "overdue": list(overdue),
-        "due_soon": list(due_soon),
+        "grids": {code: {"open": n, "red": red} for code, street_id, n, red in aggregates["grids"]
+                  if in_view(street_id)},
+        "overdue": overdue,
+        "due_soon": due_soon,
         # Grid patrols (网格巡察): plans behind and points not visited lately, live (a few grouped queries).
         "patrols": coverage_summary(coverage(user, street.code if street else None)),
     }
+
+
+# What the overdue and due-soon lists show of a case (the page and ``figures_as_json``).
+LISTED_FIELDS = ("number", "title", "status", "due_at", "street__name", "grid__name")
+
+
+def _soonest_due(cases, light: str) -> list[Case]:
+    """The open cases of this deadline light, soonest due first, with their street's and grid's names: one query."""
+    return list(cases.filter(light=light, status__in=OPEN).select_related("street", "grid").only(*LISTED_FIELDS)
+                .order_by("due_at")[:15])
 
 
 def _percent(rate) -> float | None:

@@ -291,6 +291,12 @@ class Case(models.Model):
             models.Index(fields=["grid", "-id"], name="case_grid_id_idx"),
             models.Index(fields=["department", "status"], name="case_department_status_idx"),
             models.Index(fields=["station", "status"], name="case_station_status_idx"),
+            # A handler's list, newest first, is read one part of their scope at a time (department, station, the
+            # joint cases they were summoned to, what they reported: ``ScopedQuerySet.by_scope_part``).
+            models.Index(fields=["department", "-id"], name="case_department_id_idx"),
+            models.Index(fields=["station", "-id"], name="case_station_id_idx"),
+            # A street's dashboard counts the cases reported there today (live, every refresh): one short range.
+            models.Index(fields=["street", "created_at"], name="case_street_created_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
             models.Index(fields=["status", "tier"], name="case_status_tier_idx"),
             models.Index(fields=["category", "-id"], name="case_category_id_idx"),

@@ -18,10 +18,10 @@ def sweep_deadlines():
 def refresh_dashboard():
     from core.db import reads_from_replica
 
-    from .dashboard import district_aggregates
+    from .dashboard import district_aggregates_refresh
 
-    with reads_from_replica():  # it only reads, every minute: the replica's work when there is one
-        district_aggregates(refresh=True)
+    with reads_from_replica():  # it reads the cases, every minute: the replica's work when there is one
+        district_aggregates_refresh()
 
 
 @shared_task(name=EXPORT_TASK, ignore_result=True)

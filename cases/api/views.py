@@ -1,12 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import pagination, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ScopedViewSet
+from core.pagination import ScopedCursorPagination
 
 from .. import attachments, callbacks, duplicates, hotline, routing, selectors, services
 from ..filters import CaseFilter, CategoryFilter
@@ -15,10 +16,8 @@ from ..workflow import Action
 from . import serializers
 
 
-class CasePagination(pagination.CursorPagination):
-    ordering = "-id"
+class CasePagination(ScopedCursorPagination):
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 

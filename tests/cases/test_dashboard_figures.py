@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,13 +102,13 @@ def test_a_cold_cache_reads_the_stored_snapshot_until_beat_refreshes_it_or_it_gr
     once beat has been away longer than ``SNAPSHOT_SECONDS`` the first screen computes them afresh."""
     url = reverse("cases:dashboard-data")
     new_case(cast.worker_a)
-    client.force_login(cast.commander)
-    assert client.get(url).json()["open"] == 1
+    refresh_dashboard()  # the beat task
     new_case(cast.worker_a)
     cache.clear()
+    client.force_login(cast.commander)
     assert client.get(url).json()["open"] == 1  # the stored snapshot
     assert client.get(url).json()["opened_today"] == 2  # today's counts stay live
-    refresh_dashboard()  # the beat task
+    refresh_dashboard()
     cache.clear()
     assert client.get(url).json()["open"] == 2
     new_case(cast.worker_a)
@@ -114,3 +116,23 @@ def test_a_cold_cache_reads_the_stored_snapshot_until_beat_refreshes_it_or_it_gr
     cache.clear()
     assert client.get(url).json()["open"] == 3
     assert list(DashboardSnapshot.objects.values_list("day", flat=True)) == [timezone.localdate()]
+
+
+@pytest.mark.parametrize("url_name", ["cases:dashboard", "cases:dashboard-data"])
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_dashboard_get_with_a_cold_cache_writes_nothing(client, cast, url_name, stored):
+    """Only beat stores the snapshot: a page computes what it lacks in memory and keeps it in the cache alone."""
+    new_case(cast.worker_a)
+    if stored:
+        refresh_dashboard()
+        DashboardSnapshot.objects.update(computed_at=timezone.now() - dt.timedelta(seconds=SNAPSHOT_SECONDS + 1))
+    before = list(DashboardSnapshot.objects.values_list("day", "computed_at", "figures"))
+    client.force_login(cast.commander)
+    client.get(reverse(url_name))  # the login's first request saves its session
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(url_name)).status_code == 200
+    writes = [query["sql"] for query in captured.captured_queries
+              if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert list(DashboardSnapshot.objects.values_list("day", "computed_at", "figures")) == before
