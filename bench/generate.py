@@ -162,7 +162,7 @@ def _case_row(rng, index, number, created, now, grid_id, street_id, category_id,
         "dispatched_at": times[2] if steps > 2 else None, "fed_back_at": times[4] if steps > 4 else None,
         "closed_at": times[5] if steps > 5 else None, "evaluated_at": times[6] if steps > 6 else None,
         "updated_at": times[-1], "version": steps, "event_count": steps, "last_event_hash": "",
-        "joint": False, "follow_up_count": 0, "unsolved_callback_at": None, "patrol_id": None,
+        "joint": False, "follow_up_count": 0, "unsolved_callback_at": None,
         "response_due_at": times[2] + dt.timedelta(hours=2) if steps > 2 else None,
         "accepted_at": times[3] if steps > 3 else None,
     }, trail
