@@ -71,6 +71,7 @@ class ModulesKeptTogether(LoadScopeScheduling):
         return module if module in KEPT_TOGETHER else nodeid
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when the suite runs without it (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     return ModulesKeptTogether(config, log)
 
