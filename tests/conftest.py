@@ -283,7 +283,7 @@ def cast(db):
         for table, rows in CAST_ROWS.items():
             cursor.execute(f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s::json)",
                            [rows])
-    users = get_user_model().objects.in_bulk(list(CAST), field_name="username")
+    users = get_user_model().objects.select_related("staff_profile").in_bulk(list(CAST), field_name="username")
     return _cast_of({username: users[username] for username in CAST})
 
 
