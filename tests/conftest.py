@@ -71,6 +71,7 @@ class ModulesKeptTogether(LoadScopeScheduling):
         return module if module in KEPT_TOGETHER else nodeid
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when the suite runs without it (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     return ModulesKeptTogether(config, log)
 
@@ -282,7 +283,7 @@ def cast(db):
         for table, rows in CAST_ROWS.items():
             cursor.execute(f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s::json)",
                            [rows])
-    users = get_user_model().objects.in_bulk(list(CAST), field_name="username")
+    users = get_user_model().objects.select_related("staff_profile").in_bulk(list(CAST), field_name="username")
     return _cast_of({username: users[username] for username in CAST})
 
 
