@@ -4,14 +4,12 @@ from collections import Counter
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import phone_key, validate_phone
 from grids.models import Grid
 
-from .hotline import normalised_phone
 from .models import Case, Category
 from .routing import RoutingDirectory
 from .trail import satisfaction_words
@@ -112,17 +110,14 @@ class NewCaseForm(forms.Form):
 class CallForm(forms.Form):
     """Who is calling and what they say: what the desk records, whether the call becomes a case or a follow-up."""
 
-    phone = forms.CharField(label=_("Caller's phone"), max_length=40, widget=forms.TextInput(attrs={
-        "type": "tel", "inputmode": "tel", "autocomplete": "off"}))
+    phone = forms.CharField(label=_("Caller's phone"), max_length=40, validators=[validate_phone],
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}))
     caller_name = forms.CharField(label=_("Caller's name"), max_length=50, required=False)
     description = forms.CharField(label=_("What the caller says"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_phone(self):
-        try:
-            return normalised_phone(self.cleaned_data["phone"])
-        except ValidationError as error:
-            raise forms.ValidationError(error.message_dict["phone"]) from error
+        return phone_key(self.cleaned_data["phone"])
 
 
 class HotlineCaseForm(CallForm):
@@ -275,7 +270,6 @@ def resident_category_choices() -> list:
     return [("", _("Choose the kind of problem"))] + list(groups.items())
 
 
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$"
 _PHONE_WIDGET = {"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
 
 
@@ -296,7 +290,7 @@ class PublicReportForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     phone = forms.CharField(
         label=_("Phone (optional)"), max_length=20, required=False, widget=forms.TextInput(attrs=_PHONE_WIDGET),
-        validators=[RegexValidator(PHONE_PATTERN, _("Enter a phone number: digits, spaces and dashes only."))],
+        validators=[validate_phone],
         help_text=_("With it you can also follow the case by its number and this phone number."))
 
     def __init__(self, *args, **kwargs):

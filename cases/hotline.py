@@ -3,12 +3,11 @@
 A caller is known by their phone number: the desk shows the cases reported from that number that the call-taker
 may see, newest first. A call about one of those that is still open is recorded on it (追加来电, the journal's
 ``follow_up``) instead of becoming a second case: it is counted on the case and told to whoever owns the step now.
-Numbers are kept as the desk normalises them, so that "138-0101-2345" and "138 0101 2345" are one caller.
+Numbers are kept as ``core.privacy.phone_key`` gives them, so that "138-0101-2345" and "138 0101 2345" are one caller.
 """
 import datetime as dt
-import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,32 +15,23 @@ from django.utils.translation import gettext as _
 
 from core.errors import Conflict
 from core.models import Notification
+from core.privacy import phone_key
 
 from . import selectors
 from .journal import Journal
 from .models import Case
 from .roles import FOLLOW_UP as FOLLOW_UP_PERMISSION
-from .services import case_notice, lock_visible, stored_phone, text_field
+from .services import case_notice, lock_visible, text_field
 from .workflow import FOLLOW_UP, OPEN, WITH_HANDLER
 
 CALLER_HISTORY = 20  # earlier cases shown for one number
-PHONE = re.compile(r"\+?\d{3,19}")
 NOTE_LIMIT = 2000
 NAME_LIMIT = 50
 
 
-def normalised_phone(text: str) -> str:
-    """A phone number as the desk keeps it: digits (and a leading +), separators dropped; ValidationError if it
-    is not one."""
-    phone = stored_phone(text)
-    if not PHONE.fullmatch(phone):
-        raise ValidationError({"phone": _("Give a phone number of 3 to 20 digits.")})
-    return phone
-
-
 def caller_cases(user, phone: str) -> QuerySet[Case]:
     """The cases reported from this number that ``user`` may see, newest first (a partial index on the number)."""
-    return (Case.objects.visible_to(user).filter(reporter_phone=normalised_phone(phone))
+    return (Case.objects.visible_to(user).filter(reporter_phone=phone_key(phone, strict=True))
             .select_related("category").only("number", "title", "status", "tier", "created_at", "category__name")
             .order_by("-created_at")[:CALLER_HISTORY])
 
@@ -64,7 +54,7 @@ def case_follow_up(*, actor, number: str, phone: str, note: str, caller_name: st
         raise Conflict(_("Case %(number)s is no longer open (“%(status)s”): take the call as a new case.")
                        % {"number": case.number, "status": case.get_status_display()}, code="wrong_state")
     call = {"caller_name": caller_name, "note": note}
-    payload = {"caller_name": text_field(call, "caller_name", NAME_LIMIT), "phone": normalised_phone(phone),
+    payload = {"caller_name": text_field(call, "caller_name", NAME_LIMIT), "phone": phone_key(phone, strict=True),
                "note": text_field(call, "note", NOTE_LIMIT, required=True)}
     case.follow_up_count += 1
     message = _("Case %(number)s: the caller called again: %(note)s") % {"number": case.number,

@@ -6,8 +6,6 @@ Lookups are throttled per client on their misses (``core.tracking.lookups_exhaus
 get the same answer.
 """
 import hmac
-import re
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from core import tracking
 from core.errors import Conflict
 from core.pages import errors_onto_form
+from core.privacy import phone_key
 
 from . import attachments, forms, services
 from .models import Case
@@ -46,16 +45,11 @@ def case_by_code(typed: str) -> Case | None:
     return Case.objects.select_related("category", "street", "grid").filter(public_token__in=values).first()
 
 
-def _phone_digits(value: str) -> str:
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", value or ""))
-    return digits[2:] if len(digits) == 13 and digits.startswith("86") else digits  # +86 138…
-
-
 def case_by_number_and_phone(number: str, phone: str) -> Case | None:
     """The case with this number if it was reported with this phone number; None otherwise, whichever
     of the two did not match."""
     case = Case.objects.filter(number=tracking.normalise(number)).only("public_token", "reporter_phone").first()
-    given, kept = _phone_digits(phone), _phone_digits(case.reporter_phone if case else "")
+    given, kept = phone_key(phone), phone_key(case.reporter_phone if case else "")
     if case is None or not kept or not hmac.compare_digest(given, kept):
         return None
     return case

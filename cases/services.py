@@ -8,8 +8,6 @@ same effects and the same journal.
 """
 import datetime as dt
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from core import tracking
 from core.errors import Conflict
 from core.models import Notification
 from core.notifications import Notice
+from core.privacy import phone_key
 from core.workflow import Step, Workflow
 from grids.geometry import locate_unit_grid, unit_grid_by_code
 from grids.models import Department, Grid, StreetUnit
@@ -118,15 +117,6 @@ class NewCase:
     reporter_phone: str = ""
     reporter_email: str = ""
     patrol: int | None = None  # the id of the filer's patrol in progress on which it was found
-
-
-PHONE_SEPARATORS = re.compile(r"[\s\-()]")
-
-
-def stored_phone(text: str) -> str:
-    """A reporter's phone number as cases keep it, whoever took it (the desk, the public page, Open311): full-width
-    characters made plain and separators dropped, so that the desk finds a caller's earlier cases by the number."""
-    return PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", str(text or "")))
 
 
 def allocate_case_number(now: dt.datetime) -> str:
@@ -239,7 +229,7 @@ def _insert_case(actor, data, category, grid, number, public_token, creation_key
         number=number, public_token=public_token, title=data.title, description=data.description, category=category,
         source=data.source, patrol=patrol,
         urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name,
-        reporter_phone=stored_phone(data.reporter_phone), reporter_email=data.reporter_email,
+        reporter_phone=phone_key(data.reporter_phone), reporter_email=data.reporter_email,
         creation_key=creation_key, created_by=actor,
         open311_client=open311_client, lat=data.lat, lng=data.lng, address=data.address, grid=grid,
         street=grid.parent, tier=category.default_tier, status=Status.COLLECTED, created_at=now, updated_at=now,

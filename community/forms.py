@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, StepForm
+from core.privacy import validate_phone
 from core.scoping import scope_of
 from grids.models import Community, Grid
 
@@ -193,7 +194,7 @@ class CompoundBodyForm(forms.Form):
     contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
     contact_role = forms.CharField(label=_("contact's role"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("contact's phone"), max_length=20, required=False,
-                                    validators=[models.PHONE])
+                                    validators=[validate_phone])
 
     def service_data(self) -> dict:
         """The service's arguments: the body's model, and the contact when one is given."""
@@ -231,8 +232,9 @@ class ProposalForm(forms.ModelForm):
     """我要提实事: what a resident fills in on the public page."""
 
     community = CommunityChoiceField(label=_("community"), queryset=Community.objects.select_related("street"))
-    proposer_phone = forms.RegexField(label=_("proposer's phone"), regex=r"^[0-9+\- ]{7,20}$", required=False,
-                                      help_text=_("Only staff see it, to contact you about the proposal."))
+    proposer_phone = forms.CharField(label=_("proposer's phone"), max_length=20, required=False,
+                                     validators=[validate_phone],
+                                     help_text=_("Only staff see it, to contact you about the proposal."))
 
     class Meta:
         model = models.PracticalMatter

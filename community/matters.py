@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict
+from core.privacy import normalised_phone
 from core.scoping import scope_of
 from grids.models import Community
 from grids.scoping import require_area
@@ -88,7 +89,8 @@ def matter_propose(
         require_area(user, community.code, "community")
         source = PracticalMatter.Source.STAFF
     matter = PracticalMatter(community=community, title=title.strip(), description=description.strip(),
-                             proposer_name=proposer_name.strip(), proposer_phone=proposer_phone.strip(), source=source)
+                             proposer_name=proposer_name.strip(), source=source,
+                             proposer_phone=normalised_phone(proposer_phone, "proposer_phone"))
     matter.full_clean(exclude=["tracking_code"])
     matter.save()
     return matter

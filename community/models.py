@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import tracking
+from core.privacy import validate_phone
 from core.scoping import ScopedQuerySet, ScopePath
 from grids.models import Community, Grid, StaffProfile
 from registers.models import House
 
 from .roles import SENSITIVE_ROLES
 
-PHONE = RegexValidator(r"^[0-9+\- ]{7,20}$", _("Enter a phone number: digits, with + - or spaces."))
 UNIT_GRID = {"level": Grid.Level.UNIT}
 STREET_GRID = {"level": Grid.Level.STREET}
 
@@ -688,7 +688,7 @@ class BodyContact(models.Model):
                                          blank=True, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     role = models.CharField(pgettext_lazy("contact", "role"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, validators=[PHONE])
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
 
     class Meta:
         verbose_name = _("contact")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.calendar import next_workday
 from core.errors import Conflict
+from core.privacy import normalised_phone
 from grids.models import Community, Grid
 from grids.scoping import require_area, require_unit_grid
 
@@ -264,7 +265,7 @@ def volunteer_register(
     registered_on: date | None = None,
 ) -> Volunteer:
     require_area(user, community.code, "community")
-    volunteer = _save(Volunteer(full_name=full_name, phone=phone, community=community,
+    volunteer = _save(Volunteer(full_name=full_name, phone=normalised_phone(phone, required=True), community=community,
                                 registered_on=registered_on or timezone.localdate()))
     volunteer.skills.set(list(skills))
     volunteer.teams.set(list(teams))

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from core.privacy import is_phone, masked, normalised_phone
 from core.roles import role_of
 from core.scoping import scope_of
 from grids.models import Community, ServiceStation, StaffProfile
@@ -47,14 +48,9 @@ def sees_contact_phones(user, community: Community) -> bool:
     return role_of(user) in SENSITIVE_ROLES and scope_of(user).acts_in_area(community.code)
 
 
-def masked_phone(phone: str) -> str:
-    """"13912345678" → "139****5678": enough to recognise a number, not to call it."""
-    digits = phone.replace(" ", "").replace("-", "")
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 8 else "****"
-
-
 def phone_shown(phone: str, *, in_full: bool) -> str:
-    return phone if in_full else masked_phone(phone)
+    """In full, or masked ("13912345678" → "139****5678"): enough to recognise a number, not to call it."""
+    return phone if in_full else masked(phone)
 
 
 # --- writes -----------------------------------------------------------------------------------------
@@ -70,8 +66,9 @@ def _contact_rows(contacts) -> list[BodyContact]:
     """Unsaved contacts, each validated; a bad one is a 400 on ``contacts`` naming its place in the list."""
     rows = []
     for index, contact in enumerate(contacts or []):
+        phone = contact.get("phone", "").strip()  # in its written form when it is a number; else the model says why
         row = BodyContact(name=contact.get("name", "").strip(), role=contact.get("role", "").strip(),
-                          phone=contact.get("phone", "").strip())
+                          phone=normalised_phone(phone) if is_phone(phone) else phone)
         try:
             row.full_clean(exclude=["owners_committee", "property_company"])
         except ValidationError as error:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.services import text_field
+from core.privacy import normalised_phone
 from core.scoping import scope_of
 from core.workflow import Step
 from grids.models import Grid, StreetUnit
@@ -72,9 +73,7 @@ def representative_add(*, actor, committee_id: int, name: str, phone: str, role:
     committee = _committee_to_change(actor, committee_id)
     SupervisionCommittee.objects.select_for_update().get(pk=committee.pk)  # one chair check at a time
     name = _text(name, "name", 50)
-    phone = _text(phone, "phone", 20)
-    if not phone.replace("-", "").isdigit():
-        raise ValidationError({"phone": _("A phone number is digits (and hyphens).")})
+    phone = normalised_phone(_text(phone, "phone", 20))
     if role not in Representative.Role.values:
         raise ValidationError({"role": _("A chair or a member.")})
     if term_ends_on <= term_starts_on:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DATE, TEXTAREA, StepForm
+from core.privacy import validate_phone
 from grids.models import Grid
 
 from . import models, selectors
@@ -145,8 +146,8 @@ class PublicReportForm(forms.ModelForm):
     """群众举报 from the disclosure page: the organisation is chosen from the public list."""
 
     organisation = forms.ModelChoiceField(queryset=selectors.public_organisations(), widget=forms.HiddenInput)
-    complainant_phone = forms.RegexField(label=_("your phone (optional)"), regex=r"^[0-9+\- ]{7,20}$",
-                                         required=False)
+    complainant_phone = forms.CharField(label=_("your phone (optional)"), max_length=20, required=False,
+                                        validators=[validate_phone])
 
     class Meta:
         model = models.Complaint

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
+from core.privacy import masked
 
-from .identity import masked
 from .models import House, PersonalDataView, Place, Resident
 
 

@@ -1,4 +1,4 @@
-"""Identity numbers and phone numbers: checking them on the way in, masking them on the way out.
+"""Identity numbers: checking them on the way in (phones and masking are ``core.privacy``'s).
 
 A resident identity number (GB 11643-1999) has 18 characters: a 6-digit area code, the birth date (YYYYMMDD), a
 3-digit sequence whose last digit is odd for men and even for women, and a check character (ISO 7064 MOD 11-2,
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-PHONE_PATTERN = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
 def check_character(first17: str) -> str:
@@ -40,16 +39,3 @@ def birth_date_of(number: str) -> dt.date:
 
 def is_male(number: str) -> bool:
     return int(number[16]) % 2 == 1
-
-
-def clean_phone(value: str, field: str = "phone") -> str:
-    """A mobile (11 digits from 1) or a landline with its area code; empty stays empty."""
-    phone = re.sub(r"[\s()]", "", value or "")
-    if phone and not PHONE_PATTERN.match(phone):
-        raise ValidationError({field: _("Give an 11-digit mobile number or a landline with its area code.")})
-    return phone
-
-
-def masked(value: str) -> str:
-    """The first three and the last four characters, the rest starred: 110***********1234, 138****5678."""
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}" if len(value) > 7 else "*" * len(value)

@@ -5,10 +5,10 @@ holds the row's grid from street level down — see them whole; anyone else who 
 district command centre, an administrator) sees them masked. Every whole view, on a page, through the API or in
 an edit form, writes one ``PersonalDataView`` row per record (who, when, which record, which fields).
 """
+from core.privacy import masked
 from core.roles import role_of
 from core.scoping import scope_of
 
-from .identity import masked
 from .models import PersonalDataView, Place, Resident
 from .roles import KEEPERS
 

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.privacy import normalised_phone
 from grids.geometry import locate_unit_grid
 from grids.models import Grid
 from grids.scoping import require_unit_grid
 
-from .identity import birth_date_of, clean_phone, is_male, normalised_id_number
+from .identity import birth_date_of, is_male, normalised_id_number
 from .models import House, Place, Resident
 
 
@@ -79,7 +80,7 @@ def _resident_fields(fields: dict) -> dict:
         if not fields.get("birth_date"):
             fields["birth_date"] = birth_date_of(number)
     if "phone" in fields:
-        fields["phone"] = clean_phone(fields["phone"])
+        fields["phone"] = normalised_phone(fields["phone"])
     if fields.get("moved_in_on") and fields["moved_in_on"] > timezone.localdate():
         raise ValidationError({"moved_in_on": _("This date is in the future.")})
     return fields
@@ -110,7 +111,7 @@ PLACE_FIELDS = {"name", "kind", "address", "lat", "lng", "contact_name", "contac
 def _place_fields(fields: dict, place: Place) -> dict:
     fields = dict(fields)
     if "contact_phone" in fields:
-        fields["contact_phone"] = clean_phone(fields["contact_phone"], "contact_phone")
+        fields["contact_phone"] = normalised_phone(fields["contact_phone"], "contact_phone")
     lat, lng = fields.get("lat", place.lat), fields.get("lng", place.lng)
     if (lat is None) != (lng is None):
         raise ValidationError({"lng": _("Give both latitude and longitude, or neither.")})

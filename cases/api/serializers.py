@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import AvailableActionsField, FieldsBuiltOnce
+from core.privacy import validate_phone
 
-from ..hotline import normalised_phone
 from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, ReplyTemplate, Route, Summons
 from ..services import CASE_WORKFLOW
 from ..workflow import OPEN, Source, Status, Urgency, Whistle
@@ -184,15 +183,8 @@ class DuplicateOut(FieldsBuiltOnce, serializers.Serializer):
         return bool(self.context.get("may_merge"))
 
 
-def _phone(value: str) -> str:
-    try:
-        return normalised_phone(value)
-    except ValidationError as error:
-        raise serializers.ValidationError(error.message_dict["phone"]) from error
-
-
 class CallerIn(serializers.Serializer):
-    phone = serializers.CharField(max_length=40, validators=[_phone],
+    phone = serializers.CharField(max_length=40, validators=[validate_phone],
                                   help_text=_("The caller's number; spaces and dashes are ignored"))
 
 
@@ -213,7 +205,8 @@ class CallerCaseOut(serializers.ModelSerializer):
 
 
 class CallFollowUpIn(serializers.Serializer):
-    phone = serializers.CharField(max_length=40, validators=[_phone], help_text=_("The caller's number"))
+    phone = serializers.CharField(max_length=40, validators=[validate_phone],
+                                  help_text=_("The caller's number"))
     caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, help_text=_("What the caller says this time"))
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import AvailableActionsField
+from core.privacy import validate_phone
 from grids.models import Community, Grid
 from registers.models import House
 
@@ -231,7 +232,7 @@ class VolunteerOut(serializers.ModelSerializer):
 
 class VolunteerIn(serializers.Serializer):
     full_name = serializers.CharField(max_length=50)
-    phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20)
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
     community = CommunityCodeField()
     skills = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
     teams = serializers.PrimaryKeyRelatedField(many=True, required=False, default=list,
@@ -461,8 +462,8 @@ class MatterIn(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=2000)
     proposer_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    proposer_phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20, required=False, allow_blank=True,
-                                            default="")
+    proposer_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                           validators=[validate_phone])
 
 
 class MatterActIn(serializers.Serializer):
@@ -547,8 +548,7 @@ class BodyContactOut(serializers.ModelSerializer):
 class BodyContactIn(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     role = serializers.CharField(max_length=50)
-    phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20,
-                                   error_messages={"invalid": _("Enter a phone number: digits, with + - or spaces.")})
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
 
 
 class CompoundBodyFields(serializers.Serializer):

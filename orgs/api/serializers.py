@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api import AvailableActionsField
+from core.privacy import validate_phone
 from grids.models import Community, Grid
 
 from .. import models, selectors
@@ -50,7 +51,7 @@ class OrganisationIn(serializers.Serializer):
     field = serializers.ChoiceField(choices=models.SocialOrganisation.Field.choices)
     purpose = serializers.CharField()
     legal_representative = serializers.CharField(max_length=50)
-    contact_phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20)
+    contact_phone = serializers.CharField(max_length=20, validators=[validate_phone])
     street = StreetCodeField()
     community = serializers.SlugRelatedField(slug_field="code", queryset=Community.objects.all(), required=False,
                                              allow_null=True)
@@ -243,8 +244,8 @@ class PublicComplaintIn(serializers.Serializer):
     organisation = serializers.IntegerField()
     content = serializers.CharField(max_length=2000)
     complainant_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    complainant_phone = serializers.RegexField(r"^[0-9+\- ]{7,20}$", max_length=20, required=False, allow_blank=True,
-                                               default="")
+    complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
+                                              validators=[validate_phone])
 
 
 class ComplaintStatusOut(ComplaintOut):

@@ -183,7 +183,7 @@ def test_the_desk_shows_why_a_call_was_not_filed(cast):
     response = call_in(page_client(cast.call_taker), lat="", lng="", title="", phone="电话")
     body = response.content.decode()
     assert response.status_code == 400 and not Case.objects.exists()
-    assert "请给出位置" in body and "请输入 3 至 20 位数字的电话号码。" in body
+    assert "请给出位置" in body and "请填写 11 位手机号码或带区号的固定电话。" in body  # core.privacy.validate_phone
 
 
 @requires_postgres

@@ -5,7 +5,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from registers.identity import masked
+from core.privacy import masked
 from registers.models import PersonalDataView
 
 from .conftest import PHONE
