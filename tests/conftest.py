@@ -24,7 +24,6 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.creation import DatabaseCreation
 from django.test import TransactionTestCase
 from rest_framework.test import APIClient
-from xdist.scheduler import LoadScopeScheduling
 
 from core.calendar import forget_overrides
 from core.roles import Role
@@ -48,32 +47,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
-
-
-# Modules whose tests share data built once per module (a module-scoped fixture taking tens of seconds): xdist sends
-# each whole to one worker, which builds it once, instead of spreading its tests over every worker, each building it.
-KEPT_TOGETHER = {
-    "tests/browser/test_crawl.py",  # the demo district and the cast's work, served live
-    "tests/core/test_permission_matrix.py",  # a world with a row of every model in two streets
-    "tests/community/test_pages_read_in_chinese.py",
-    "tests/orgs/test_pages_read_in_chinese.py",
-    "tests/evaluation/test_permissions.py",
-    "tests/cases/test_routing.py",
-}
-
-
-class ModulesKeptTogether(LoadScopeScheduling):
-    """xdist's load balancing, test by test, except for the modules ``KEPT_TOGETHER``. (xdist's own ``loadgroup``
-    marks tests by renaming them, which pytest 9.2's node ids no longer allow.)"""
-
-    def _split_scope(self, nodeid: str) -> str:
-        module = nodeid.split("::", 1)[0]
-        return module if module in KEPT_TOGETHER else nodeid
-
-
-@pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when the suite runs without it (-p no:xdist)
-def pytest_xdist_make_scheduler(config, log):
-    return ModulesKeptTogether(config, log)
 
 
 @pytest.fixture(autouse=True)

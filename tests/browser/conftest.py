@@ -26,7 +26,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# Per module: while Playwright's sync API is started, its event loop runs in this thread, and Django's async_to_sync
+# (the health report, Channels-style code) refuses to run in a later test of the same worker.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -67,8 +67,7 @@ from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B, restore
 from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, SCREENSHOTS, axe_url, csp_violations
 
 # The marker makes pytest-django create the test database when the crawl runs alone; the data itself is the
-# module's, committed once (``site``), by the one xdist worker that runs every cell (tests/conftest.py,
-# KEPT_TOGETHER).
+# module's, committed once (``site``).
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ROOT = Path(__file__).resolve().parents[2]
