@@ -20,8 +20,8 @@ from haidian.wsgi import application
 from tests.conftest import built_for_a_module, make_cast
 
 # The coverage phase walks each operation's valid inputs deterministically (every enum member, each optional part
-# present and absent, boundary lengths); the fuzzing phase adds a few random valid and invalid ones. About 7,400
-# requests: a minute on two cores. Invalid coverage would also send each body as the wrong type, at twice the cost;
+# present and absent, boundary lengths); the fuzzing phase adds a few random valid and invalid ones, for every
+# operation as the dispatcher and every read as the commander. Invalid coverage would also send each body as the wrong type, at twice the cost;
 # the shape that broke code reading a body before its serializer (not an object) is probed on its own (the last test).
 CONFIG = schemathesis.Config.from_dict({
     "seed": 14_09,
