@@ -21,8 +21,9 @@ from tests.conftest import built_for_a_module, make_cast
 
 # The coverage phase walks each operation's valid inputs deterministically (every enum member, each optional part
 # present and absent, boundary lengths); the fuzzing phase adds a few random valid and invalid ones, for every
-# operation as the dispatcher and every read as the commander. Invalid coverage would also send each body as the wrong type, at twice the cost;
-# the shape that broke code reading a body before its serializer (not an object) is probed on its own (the last test).
+# operation as the dispatcher and every read as the commander. Invalid coverage would also send each body as the wrong
+# type, at twice the cost; the shape that broke code reading a body before its serializer (not an object) is probed
+# on its own (the last test).
 CONFIG = schemathesis.Config.from_dict({
     "seed": 14_09,
     "generation": {"mode": "all", "max-examples": 5, "deterministic": True, "no-shrink": True, "database": "none"},
