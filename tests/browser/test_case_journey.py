@@ -69,6 +69,7 @@ def figure(page, name):
 def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_server, demo, screenshot, tmp_path):
     # The command centre before anything happens.
     board = open_as("commander", PASSWORD)
+    board.clock.install()  # the page's own timers, moved on below rather than waited for
     board.goto(f"{live_server.url}/cases/dashboard/")
     board.wait_for_function("() => document.getElementById('refreshed').textContent.includes(':')")
     assert figure(board, "open") == "0"
@@ -131,9 +132,9 @@ def test_seven_steps_by_four_people_and_the_public(fixed_clock, open_as, live_se
     assert [e.action for e in case.events.order_by("seq")] == [
         "create", "attach", "file", "dispatch", "accept", "feedback", "verify", "evaluate"]
 
-    # The dashboard refreshes itself and shows what happened today.
-    board.wait_for_function("() => document.querySelector('[data-figure=\"closed_today\"]').textContent.trim() === '1'",
-                            timeout=45_000)
+    # The dashboard refreshes itself (every 30 seconds) and shows what happened today.
+    board.clock.fast_forward(30_000)
+    board.wait_for_function("() => document.querySelector('[data-figure=\"closed_today\"]').textContent.trim() === '1'")
     assert figure(board, "opened_today") == "1" and figure(board, "open") == "0"
     assert board.locator("#trend-chart canvas").count() == 1 and board.locator("#dashboard-map path").count() > 600
     screenshot(board, "06-dashboard")
