@@ -9,8 +9,8 @@ The cast, by scope:
 """
 import fcntl
 import functools
-import os
-import re
+import hashlib
+import importlib.metadata
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.postgresql.creation import DatabaseCreation
 from django.test import TransactionTestCase
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.calendar import forget_overrides
@@ -74,29 +75,46 @@ def seed_district_for_the_session() -> None:
     keep_a_copy_of_the_seed()
 
 
-# Each xdist worker needs its own test database, migrated and seeded: about half a minute of migrations and the seed
-# per worker, which two workers on two cores would run side by side. On PostgreSQL the first worker of a run builds a
-# template database (migrated, seeded, with the copy of the seed) and every worker, itself included, clones it with
-# CREATE DATABASE … TEMPLATE, which copies files. Not through PgBouncer: its pooled server connections to the
-# template would keep PostgreSQL from copying it.
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+# Each xdist worker needs its own test database, migrated and seeded: some twenty seconds of migrations and the seed,
+# which every worker would run side by side, and CI's two runs again. On PostgreSQL a template database is built
+# once (migrated, seeded, with the copy of the seed) and every worker's database is a fresh clone of it, made with
+# CREATE DATABASE … TEMPLATE, which copies files; with --reuse-db too (CI keeps the databases made through PgBouncer
+# and drops them itself). The template is named and marked by a fingerprint of what builds it: the code and data of
+# the project's packages (migrations, seeding) and the versions of the installed distributions (their migrations).
+# While that stays the same, a later run (CI's second one, the next run on this machine) clones the same template;
+# any change builds a new one (and so does a new day: the event partitions and the seed date by today), and the old
+# ones are dropped. Through PgBouncer, the pool's idle server connections to
+# the template would keep PostgreSQL from copying it: they are ended first.
+BUILT_FROM = ("haidian", "core", "grids", "patrols", "registers", "cases", "community", "orgs", "evaluation")
+TEMPLATE_PREFIX = "haidian_test_template_"
 
 
-def _template_name(test_name: str) -> str:
-    return re.sub(r"_gw\d+$", "", test_name) + "_template"
+@functools.cache
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for package in BUILT_FROM:
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, version in sorted((d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()):
+        digest.update(f"{name}=={version}\n".encode())
+    digest.update(timezone.localdate().isoformat().encode())  # what the migrations and the seed date by today
+    return digest.hexdigest()
 
 
 def _create_test_db_from_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
-    if not RUN_ID or self.connection.alias != "default" or settings.DATABASE_POOLED or keepdb:
+    if self.connection.alias != "default":
         return _django_create_test_db(self, verbosity, autoclobber, serialize, keepdb)
     test_name = self._get_test_db_name()
-    template = _template_name(test_name)
-    with open(Path(tempfile.gettempdir()) / f"haidian-{template}.lock", "w") as lock:
+    template = TEMPLATE_PREFIX + _fingerprint()[:24]
+    with open(Path(tempfile.gettempdir()) / "haidian-test-template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if _template_run(self, template) != RUN_ID:
-            _build_template(self, template, verbosity, autoclobber, serialize)
+        if _template_mark(self, template) != _fingerprint():
+            _build_template(self, template, verbosity, autoclobber)
         with self._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS {self._quote_name(test_name)}")
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [template])
+            cursor.execute(f"DROP DATABASE IF EXISTS {self._quote_name(test_name)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {self._quote_name(test_name)} TEMPLATE {self._quote_name(template)}")
     settings.DATABASES[self.connection.alias]["NAME"] = self.connection.settings_dict["NAME"] = test_name
     self.connection.settings_dict["CLONED_FROM_TEMPLATE"] = True
@@ -105,21 +123,27 @@ def _create_test_db_from_template(self, verbosity=1, autoclobber=False, serializ
     return test_name
 
 
-def _build_template(creation, template: str, verbosity, autoclobber, serialize) -> None:
-    """Migrate and seed the template (under the lock), mark it with this run's id, and leave no connection to it."""
+def _build_template(creation, template: str, verbosity, autoclobber) -> None:
+    """Migrate and seed the template (under the lock), mark it with the fingerprint once it is complete, leave no
+    connection to it, and drop the templates of other fingerprints."""
     test_settings = creation.connection.settings_dict["TEST"]
     original_name, test_settings["NAME"] = test_settings.get("NAME"), template
     try:
         _django_create_test_db(creation, verbosity, autoclobber, False, False)
         seed_district_for_the_session()
         with creation.connection.cursor() as cursor:
-            cursor.execute(f"COMMENT ON DATABASE {creation._quote_name(template)} IS %s", [RUN_ID])
+            cursor.execute(f"COMMENT ON DATABASE {creation._quote_name(template)} IS %s", [_fingerprint()])
     finally:
         test_settings["NAME"] = original_name
         creation.connection.close()
+    with creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+                       [TEMPLATE_PREFIX + "%", template])
+        for (stale,) in cursor.fetchall():
+            cursor.execute(f"DROP DATABASE IF EXISTS {creation._quote_name(stale)} WITH (FORCE)")
 
 
-def _template_run(creation, template: str) -> str | None:
+def _template_mark(creation, template: str) -> str | None:
     with creation._nodb_cursor() as cursor:
         cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [template])
         row = cursor.fetchone()
