@@ -7,17 +7,19 @@ The cast, by scope:
 - ``station_a`` the 城管分队 in A; ``section_a`` A's own 环境保护科; ``bureau`` the whole 城管大队;
 - ``commander``, ``call_taker`` (the events hotline), ``evaluator``, ``auditor`` the district.
 """
+import copy
 import fcntl
 import functools
 import hashlib
 import importlib.metadata
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -258,73 +260,103 @@ CAST = {
 }
 
 
-def _cast_of(users: dict):
-    return type("Cast", (), users)
-
-
 def make_cast():
-    """The cast's logins (a class whose attributes are the users), for a fixture of any scope."""
-    return _cast_of({username: _make(username, *where) for username, where in CAST.items()})
+    """The cast's logins (an object whose attributes are the users), for a fixture of any scope."""
+    return SimpleNamespace(**{username: _make(username, *where) for username, where in CAST.items()})
 
 
 @pytest.fixture
 def cast(db):
-    """The cast, made through ``staff_create`` by the first test of a worker that asks for it. Its rows (logins,
-    profiles, groups, object permissions and their history: only inserts) are kept, and later tests get them back as
-    they were made, one INSERT per table, instead of some 220 queries of creation."""
+    """The cast, made through ``staff_create`` by the first test of a worker that asks for it, then kept (``kept``):
+    one INSERT per table instead of some 220 queries of creation."""
+    return kept("cast", make_cast)
+
+
+# Rows a fixture builds through the services, kept per worker and given back to later tests as they were built.
+# Built the first time (inside the test's transaction, rolled back after it), what the build wrote is read back: the
+# rows it inserted, in their final state. A later test that starts from the same tables (as many rows in each) gets
+# those rows back, one INSERT per table, and a copy of what the build returned (its objects as they were built). A
+# build that changed or deleted a row it did not insert, or wrote a table without an integer key, is not kept: each
+# test builds its own. Sequences are not rolled back, so the numbers the kept rows hold are never handed out again.
+@dataclass
+class Kept:
+    rows: dict[str, str]  # quoted table → the build's rows as JSON
+    built: object
+
+
+KEPT: dict[tuple[str, int], Kept | None] = {}
+
+
+def kept(key: str, build):
     if connection.vendor != "postgresql":
-        return make_cast()
-    if not CAST_ROWS:
-        return _made_and_kept()
+        return build()
     with transaction.atomic(), connection.cursor() as cursor:
-        for table, rows in CAST_ROWS.items():
+        start = (key, _table_sizes(cursor))
+        if start not in KEPT:
+            built, rows = _built_and_read(cursor, build)
+            KEPT[start] = Kept(rows, copy.deepcopy(built)) if rows is not None else None
+            return built
+        if KEPT[start] is None:
+            return build()
+        for table, rows in KEPT[start].rows.items():
             cursor.execute(f"INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, %s::json)",
                            [rows])
-    users = get_user_model().objects.select_related("staff_profile").in_bulk(list(CAST), field_name="username")
-    return _cast_of({username: users[username] for username in CAST})
+    return copy.deepcopy(KEPT[start].built)
 
 
-CAST_ROWS: dict[str, str] = {}  # quoted table → its cast rows as JSON, in this worker
+def _table_sizes(cursor) -> int:
+    """A hash of the number of rows in each table."""
+    cursor.execute(" UNION ALL ".join(f"SELECT count(*) FROM {connection.ops.quote_name(table)}"
+                                      for table in _emptied_tables()))
+    return hash(tuple(count for (count,) in cursor.fetchall()))
 
 
-@transaction.atomic  # one transaction, for pg_stat_xact_user_tables to count what the cast's creation wrote
-def _made_and_kept():
-    with connection.cursor() as cursor:
-        keys = _integer_primary_keys(cursor)
-        cursor.execute(" UNION ALL ".join(f"SELECT '{table}', max({key}) FROM {table}" for table, key in keys.items()))
-        before = dict(cursor.fetchall())
-        counts = _changes(cursor)
-        made = make_cast()
-        changed = {table: delta for table, (ins, other) in _changes(cursor).items()
-                   if any(delta := (ins - counts.get(table, (0, 0))[0], other - counts.get(table, (0, 0))[1]))}
-        if any(other for _ins, other in changed.values()) or not set(changed) <= set(keys):
-            return made  # made by more than inserts of numbered rows: nothing kept, every test makes its own
-        for table, (inserted, _other) in changed.items():
-            if inserted:
-                key = keys[table]
-                cursor.execute(f"SELECT json_agg(t ORDER BY {key})::text FROM {table} t WHERE {key} > %s",
-                               [before[table] or 0])
-                CAST_ROWS[table] = cursor.fetchone()[0]
-    return made
+def _built_and_read(cursor, build) -> tuple[object, dict[str, str] | None]:
+    """What ``build()`` returns and the rows it inserted (None if it did more than insert rows and change them)."""
+    cursor.execute("SELECT pg_current_xact_id()::text::bigint % 4294967296")
+    (transaction_id,) = cursor.fetchone()  # the rows this transaction writes carry it or a later one (savepoints)
+    keys = _integer_keys(cursor)
+    cursor.execute(" UNION ALL ".join(f"SELECT '{table}', max({key}) FROM {table}" for table, key in keys.items()))
+    before = {table: top or 0 for table, top in cursor.fetchall()}
+    counted = _changes(cursor)
+    built = build()
+    changed = {table: tuple(now - then for now, then in zip(counts, counted.get(table, (0, 0, 0)), strict=True))
+               for table, counts in _changes(cursor).items() if counts != counted.get(table, (0, 0, 0))}
+    if not set(changed) <= set(keys) or any(deleted for _inserted, _updated, deleted in changed.values()):
+        return built, None
+    rows = {}
+    for table, (inserted, updated, _deleted) in changed.items():
+        key = keys[table]
+        if updated:
+            cursor.execute(f"SELECT EXISTS (SELECT FROM {table} WHERE {key} <= %s AND xmin::text::bigint >= %s)",
+                           [before[table], transaction_id])
+            if cursor.fetchone()[0]:
+                return built, None  # a row that was there before was changed
+        if inserted:
+            cursor.execute(f"SELECT json_agg(t ORDER BY {key})::text FROM {table} t WHERE {key} > %s",
+                           [before[table]])
+            rows[table] = cursor.fetchone()[0]
+    return built, rows
 
 
-def _integer_primary_keys(cursor) -> dict[str, str]:
-    """Quoted table → quoted primary-key column, for the tables of this schema numbered by an integer key."""
+def _integer_keys(cursor) -> dict[str, str]:
+    """Quoted table → quoted column, for the tables of this schema whose primary key starts with an integer (the
+    partitions of the case trail are keyed by id and time)."""
     cursor.execute("""
         SELECT c.relname, a.attname FROM pg_index i
         JOIN pg_class c ON c.oid = i.indrelid
         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
-        WHERE i.indisprimary AND i.indnatts = 1 AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+        WHERE i.indisprimary AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
           AND a.atttypid IN ('int4'::regtype, 'int8'::regtype)""")
     quote = connection.ops.quote_name
     return {quote(table): quote(key) for table, key in cursor.fetchall()}
 
 
-def _changes(cursor) -> dict[str, tuple[int, int]]:
-    """Rows this transaction inserted, and updated or deleted, per table (quoted)."""
-    cursor.execute("SELECT relname, n_tup_ins, n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables "
+def _changes(cursor) -> dict[str, tuple[int, int, int]]:
+    """Rows this transaction inserted, updated and deleted, per table (quoted)."""
+    cursor.execute("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables "
                    "WHERE schemaname = 'public'")
-    return {connection.ops.quote_name(name): (inserted, other) for name, inserted, other in cursor.fetchall()}
+    return {connection.ops.quote_name(name): tuple(counts) for name, *counts in cursor.fetchall()}
 
 
 @pytest.fixture

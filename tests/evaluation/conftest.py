@@ -31,9 +31,10 @@ import pytest
 
 from cases.sweeps import sweep_deadlines
 from core.roles import Role
+from evaluation.services import run_compute, run_publish, run_review
 from grids.services import staff_create
 from tests.cases.conftest import MICRO_CATEGORY, STATION_A, act, new_case
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, kept
 
 TZ = ZoneInfo("Asia/Shanghai")
 POLICE_A = "police-110108009"
@@ -59,12 +60,25 @@ def make_police_a():
 
 @pytest.fixture
 def police_a(db):
-    return make_police_a()
+    return kept("police_a", make_police_a)
 
 
 @pytest.fixture
 def history(cast, police_a):
-    return build_history(cast, police_a)
+    return kept("history", lambda: build_history(cast, police_a))
+
+
+def publish(cast, period: str):
+    """A period's results computed, reviewed and published by the evaluator."""
+    run = run_compute(actor=cast.evaluator, period_code=period)
+    run_review(actor=cast.evaluator, run_id=run.pk, note="核对无误")
+    return run_publish(actor=cast.evaluator, run_id=run.pk)
+
+
+@pytest.fixture
+def published(history, cast):
+    """The first half of 2026 published, on the history."""
+    return kept("published 2026H1", lambda: publish(cast, "2026H1"))
 
 
 def build_history(cast, police_a) -> dict:

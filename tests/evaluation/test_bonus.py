@@ -8,9 +8,11 @@ from openpyxl import load_workbook
 
 from core.roles import Role
 from evaluation.models import BonusLine, BonusRun, SubjectResult
-from evaluation.services import bonus_compute, bonus_rule_create, run_compute, run_publish, run_review, worker_assess
+from evaluation.services import bonus_compute, bonus_rule_create, run_compute, worker_assess
 from grids.services import staff_create
-from tests.conftest import GRID_A, GRID_A2, GRID_B, PASSWORD
+from tests.conftest import GRID_A, GRID_A2, GRID_B, PASSWORD, kept
+
+from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
@@ -30,9 +32,7 @@ def workers(cast):
 
 @pytest.fixture
 def q1(history, cast):
-    run = run_compute(period_code="2026Q1")
-    run_review(actor=cast.evaluator, run_id=run.pk)
-    return run_publish(actor=cast.evaluator, run_id=run.pk)
+    return kept("published 2026Q1", lambda: publish(cast, "2026Q1"))
 
 
 def grid_score(run) -> Decimal:

@@ -4,19 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evaluation.models import ResultRun, ScoreSheet, SubjectResult, SurveyImport
-from evaluation.services import round_open, run_compute, run_publish, run_review
+from evaluation.services import round_open
 from tests.conftest import GRID_A, STREET_A, STREET_B
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(history, cast):
-    run = run_compute(period_code="2026H1")
-    run_review(actor=cast.evaluator, run_id=run.pk)
-    return run_publish(actor=cast.evaluator, run_id=run.pk)
 
 
 def test_the_pages_render_for_the_district_and_the_street(published, client, cast, django_assert_max_num_queries):

@@ -9,26 +9,16 @@ import pytest
 from openpyxl import load_workbook
 
 from evaluation.models import BonusRun, SubjectResult
-from evaluation.services import bonus_compute, run_compute, run_publish, run_review
+from evaluation.services import bonus_compute
 from grids.models import Department, Grid, StreetUnit
 from tests.cases.conftest import STATION_A
 from tests.conftest import GRID_A, STREET_A
 
+from .conftest import publish
 from .test_bonus import workers  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
-
-
-def publish(cast, period: str):
-    run = run_compute(period_code=period)
-    run_review(actor=cast.evaluator, run_id=run.pk)
-    return run_publish(actor=cast.evaluator, run_id=run.pk)
-
-
-@pytest.fixture
-def published(history, cast):
-    return publish(cast, "2026H1")
 
 
 def main_text(response) -> str:

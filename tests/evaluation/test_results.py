@@ -22,13 +22,6 @@ def figures(run) -> dict:
     return {(r.kind, r.code): [getattr(r, name) for name in FIGURE_FIELDS] for r in run.results.all()}
 
 
-@pytest.fixture
-def published(history, cast):
-    run = run_compute(actor=cast.evaluator, period_code="2026H1")
-    run_review(actor=cast.evaluator, run_id=run.pk, note="核对无误")
-    return run_publish(actor=cast.evaluator, run_id=run.pk)
-
-
 def test_the_evaluator_computes_reviews_and_publishes_through_the_api(history, api_as, cast):
     client = api_as(cast.evaluator)
     response = client.post(RUNS, {"period": "2026H1"}, format="json")
