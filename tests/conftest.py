@@ -274,10 +274,11 @@ def cast(db):
 
 # Rows a fixture builds through the services, kept per worker and given back to later tests as they were built.
 # Built the first time (inside the test's transaction, rolled back after it), what the build wrote is read back: the
-# rows it inserted, in their final state. A later test that starts from the same tables (as many rows in each) gets
-# those rows back, one INSERT per table, and a copy of what the build returned (its objects as they were built). A
-# build that changed or deleted a row it did not insert, or wrote a table without an integer key, is not kept: each
-# test builds its own. Sequences are not rolled back, so the numbers the kept rows hold are never handed out again.
+# rows it inserted, in their final state. A later test that starts from the same tables (as many rows in each, and
+# the same highest key: the same rows, as far as the services can tell) gets those rows back, one INSERT per table,
+# and a copy of what the build returned (its objects as they were built). Not kept: a build that changed or deleted
+# a row it did not insert or wrote a table without an integer key, and a build on a test's own clock. Sequences are
+# not rolled back, so the numbers the kept rows hold are never handed out again.
 @dataclass
 class Kept:
     rows: dict[str, str]  # quoted table → the build's rows as JSON
@@ -285,13 +286,14 @@ class Kept:
 
 
 KEPT: dict[tuple[str, int], Kept | None] = {}
+REAL_NOW = timezone.now
 
 
 def kept(key: str, build):
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or timezone.now is not REAL_NOW:
         return build()
     with transaction.atomic(), connection.cursor() as cursor:
-        start = (key, _table_sizes(cursor))
+        start = (key, _start_state(cursor))
         if start not in KEPT:
             built, rows = _built_and_read(cursor, build)
             KEPT[start] = Kept(rows, copy.deepcopy(built)) if rows is not None else None
@@ -304,11 +306,13 @@ def kept(key: str, build):
     return copy.deepcopy(KEPT[start].built)
 
 
-def _table_sizes(cursor) -> int:
-    """A hash of the number of rows in each table."""
-    cursor.execute(" UNION ALL ".join(f"SELECT count(*) FROM {connection.ops.quote_name(table)}"
-                                      for table in _emptied_tables()))
-    return hash(tuple(count for (count,) in cursor.fetchall()))
+def _start_state(cursor) -> int:
+    """A hash of each table's number of rows and highest key."""
+    keys = _integer_keys(cursor)
+    cursor.execute(" UNION ALL ".join(
+        f"SELECT count(*), max({keys[table]}) FROM {table}" if table in keys else f"SELECT count(*), NULL FROM {table}"
+        for table in map(connection.ops.quote_name, _emptied_tables())))
+    return hash(tuple(cursor.fetchall()))
 
 
 def _built_and_read(cursor, build) -> tuple[object, dict[str, str] | None]:
@@ -339,9 +343,14 @@ def _built_and_read(cursor, build) -> tuple[object, dict[str, str] | None]:
     return built, rows
 
 
+_INTEGER_KEYS: dict[str, str] = {}
+
+
 def _integer_keys(cursor) -> dict[str, str]:
     """Quoted table → quoted column, for the tables of this schema whose primary key starts with an integer (the
     partitions of the case trail are keyed by id and time)."""
+    if _INTEGER_KEYS:
+        return _INTEGER_KEYS
     cursor.execute("""
         SELECT c.relname, a.attname FROM pg_index i
         JOIN pg_class c ON c.oid = i.indrelid
@@ -349,7 +358,8 @@ def _integer_keys(cursor) -> dict[str, str]:
         WHERE i.indisprimary AND c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
           AND a.atttypid IN ('int4'::regtype, 'int8'::regtype)""")
     quote = connection.ops.quote_name
-    return {quote(table): quote(key) for table, key in cursor.fetchall()}
+    _INTEGER_KEYS.update((quote(table), quote(key)) for table, key in cursor.fetchall())
+    return _INTEGER_KEYS
 
 
 def _changes(cursor) -> dict[str, tuple[int, int, int]]:
