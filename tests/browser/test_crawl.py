@@ -27,8 +27,7 @@ On every page loaded in the browser:
   390×844 viewport, and ``<= 1280`` after resizing it to 1280×800;
 - **axe-core** (the npm package, injected with ``page.add_script_tag``): no ``serious`` or ``critical`` violation.
   Axe runs on the zh-hans crawl at desktop size (the structure it checks is the same in both languages and
-  sizes), on every role's main pages and on every other URL pattern the first time the run meets it (the roles share
-  the templates);
+  sizes), on every URL pattern the first time the process meets it (the roles share the templates);
 - no uncaught JavaScript error.
 
 Error pages: for every role and language a 404 address, and for the roles in ``FORBIDDEN`` a page their role may not
@@ -630,9 +629,9 @@ def check_in_the_browser(cell: Cell, page, key, url, final_key, final_path, main
         if final_path not in PHOTOGRAPHED:  # the district roles share many main pages: one picture each
             PHOTOGRAPHED.add(final_path)
             shoot = f"{cell.role}-{final_key.replace(':', '-')}"
-    # axe on every role's main pages and on every other kind of page the first time this run meets it: the
-    # structure axe checks comes from the template, which the roles share.
-    axe = cell.language == "zh-hans" and (main or final_key not in AXED)
+    # axe on each kind of page the first time this process meets it: the structure axe checks (names, labels,
+    # contrast, landmarks) comes from the template, which the roles share.
+    axe = cell.language == "zh-hans" and final_key not in AXED
     if axe:
         AXED.add(final_key)
     check_page(cell, page, url, axe=axe, shoot=shoot)
