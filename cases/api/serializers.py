@@ -1,3 +1,4 @@
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,19 @@ from rest_framework import serializers
 from core.api import AvailableActionsField, FieldsBuiltOnce
 from core.privacy import validate_phone
 
-from ..models import Attachment, Callback, Case, CaseEvent, CaseParty, Category, ReplyTemplate, Route, Summons
+from ..filters import CaseFilter
+from ..models import (
+    Attachment,
+    Callback,
+    Case,
+    CaseEvent,
+    CaseExport,
+    CaseParty,
+    Category,
+    ReplyTemplate,
+    Route,
+    Summons,
+)
 from ..services import CASE_WORKFLOW
 from ..workflow import OPEN, Source, Status, Urgency, Whistle
 
@@ -301,3 +314,40 @@ class CallbackOut(serializers.ModelSerializer):
     def get_called_by(self, callback) -> str:
         profile = getattr(callback.called_by, "staff_profile", None)
         return profile.full_name if profile else callback.called_by.get_username()
+
+
+class CaseExportIn(serializers.Serializer):
+    """The case list, as these filters select it among the cases you may see, as a file written in the background."""
+
+    format = serializers.ChoiceField(choices=CaseExport.Format.choices)
+    query = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="",
+        help_text=_("The case list's filters as a query string, as GET /cases/ takes them (status=dispatched&"
+                    "street=110108009); view=mine for only the cases waiting on you"))
+
+    def validate_query(self, value: str) -> str:
+        params = QueryDict(value)
+        if params.get("view", "all") not in ("all", "mine"):
+            raise serializers.ValidationError(_("view is all or mine."))
+        filters = CaseFilter(params, queryset=Case.objects.none())
+        if not filters.is_valid():
+            raise serializers.ValidationError([f"{name}: {message}" for name, messages in filters.errors.items()
+                                               for message in messages])
+        return value
+
+
+class CaseExportOut(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    download_url = serializers.SerializerMethodField(help_text=_("Once the file is ready; only for its requester"))
+
+    class Meta:
+        model = CaseExport
+        fields = ["id", "format", "query", "state", "state_label", "rows_total", "rows_written", "percent",
+                  "created_at", "started_at", "finished_at", "download_url"]
+
+    def get_download_url(self, export) -> str | None:
+        if export.state != CaseExport.State.DONE:
+            return None
+        url = reverse("case-export-download", kwargs={"pk": export.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url

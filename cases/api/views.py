@@ -2,16 +2,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import ScopedViewSet
 from core.pagination import ScopedCursorPagination
+from core.storage import stored_file_response
 
-from .. import attachments, callbacks, duplicates, hotline, routing, selectors, services
+from .. import attachments, callbacks, duplicates, exports, hotline, routing, selectors, services
 from ..filters import CaseFilter, CategoryFilter
-from ..models import Case, Category
+from ..models import Case, CaseExport, Category
 from ..workflow import Action
 from . import serializers
 
@@ -260,3 +261,35 @@ class CategoryViewSet(ScopedViewSet):
     filterset_class = CategoryFilter
     pagination_class = None
     queryset = Category.objects.filter(active=True).select_related("parent", "department")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your case exports, newest first", tags=["cases: exports"]),
+    retrieve=extend_schema(summary="One of your exports: its progress, then its download link",
+                           tags=["cases: exports"]),
+)
+class CaseExportViewSet(ScopedViewSet):
+    """The case list as a spreadsheet (CSV or Excel), written in the background: ask with POST, follow the job's
+    progress, then download the file. Each export is its requester's alone; one runs at a time per person, and
+    ``CASE_EXPORTS_PER_HOUR`` may be asked an hour (429 beyond)."""
+
+    queryset = CaseExport.objects.all()
+    output_serializer_class = serializers.CaseExportOut
+    input_serializer_class = serializers.CaseExportIn
+    action_perms = {"create": ["cases.view_case"], "download": ["cases.view_caseexport"]}
+
+    @extend_schema(summary="Ask for an export of the case list", tags=["cases: exports"],
+                   responses={202: serializers.CaseExportOut})
+    def create(self, request):
+        data = self.validated()
+        export = exports.export_request(actor=request.user, fmt=data["format"], query=data["query"])
+        return self.respond(export, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary="The file of a finished export", tags=["cases: exports"],
+                   responses={(200, "application/octet-stream"): bytes, 302: None})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        export = self.get_object()
+        if export.state != CaseExport.State.DONE:
+            raise NotFound(_("This export has no file yet (%(state)s).") % {"state": export.get_state_display()})
+        return stored_file_response(export.file, content_type=export.content_type, filename=export.filename)

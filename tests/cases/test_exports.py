@@ -229,3 +229,50 @@ def test_exports_are_deleted_with_their_files_after_the_days_they_are_kept(
     assert list(CaseExport.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not (tmp_path / old.file.name).exists()
     assert PeriodicTask.objects.get(name="expire case exports").task == "cases.expire_exports"
+
+
+# ------------------------------------------------------------------------------------------------ the API
+
+EXPORTS_API = "/api/v1/case-exports/"
+
+
+def test_a_rest_client_asks_follows_and_downloads_an_export(api_as, cast, street_cases,
+                                                            django_capture_on_commit_callbacks, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = api_as(cast.dispatcher_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(EXPORTS_API, {"format": "csv", "query": "status=collected"}, format="json")
+    assert asked.status_code == 202, asked.json()
+    job = asked.json()
+    assert (job["state"], job["state_label"], job["download_url"]) == ("queued", "等待开始", None)
+    assert client.get(f"{EXPORTS_API}{job['id']}/download/").status_code == 404  # no file yet
+
+    export_cases.apply(args=[job["id"]])
+    done = client.get(f"{EXPORTS_API}{job['id']}/").json()
+    assert (done["state"], done["percent"], done["rows_total"]) == ("done", 100, 1)
+    assert done["download_url"].endswith(f"{EXPORTS_API}{job['id']}/download/")
+    assert [row["id"] for row in client.get(EXPORTS_API).json()["results"]] == [job["id"]]
+    content = b"".join(client.get(done["download_url"]).streaming_content)
+    rows = csv_rows(content)
+    assert rows[0][0] == "案件编号" and [row[1] for row in rows[1:]] == ["甲街道的问题"]
+
+
+def test_someone_elses_export_is_not_found_over_the_api(api_as, cast, street_cases,
+                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = api_as(cast.dispatcher_a).post(EXPORTS_API, {"format": "xlsx"}, format="json").json()
+    other = api_as(cast.commander)
+    assert other.get(f"{EXPORTS_API}{job['id']}/").status_code == 404
+    assert other.get(f"{EXPORTS_API}{job['id']}/download/").status_code == 404
+    assert other.get(EXPORTS_API).json()["results"] == []
+
+
+def test_bad_filters_get_field_messages_and_a_second_export_waits_for_the_first(api_as, cast):
+    client = api_as(cast.dispatcher_a)
+    refused = client.post(EXPORTS_API, {"format": "pdf", "query": "view=everything"}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) >= {"format", "query"}
+    bad_filter = client.post(EXPORTS_API, {"format": "csv", "query": "status=nonsense"}, format="json")
+    assert bad_filter.status_code == 400 and bad_filter.json()["query"][0].startswith("status:")
+    assert client.post(EXPORTS_API, {"format": "csv"}, format="json").status_code == 202
+    again = client.post(EXPORTS_API, {"format": "csv"}, format="json")
+    assert again.status_code == 429 and CaseExport.objects.filter(requested_by=cast.dispatcher_a).count() == 1

@@ -173,6 +173,10 @@ TABLE: dict[str, Rule] = {
     # --- API: cases ---------------------------------------------------------------------------------
     "case-list": scoped(rows="case"),
     "case-detail": scoped(obj="case"),
+    # An export is its requester's alone (the marker's: the street's dispatcher), whoever else may see cases.
+    "case-export-list": scoped(rows="export"),
+    "case-export-detail": scoped(obj="export"),
+    "case-export-download": scoped(obj="export"),
     "case-act": post_only(obj="case", args={"action_name": "comment"}),
     "case-attachments": scoped(obj="case"),
     "case-events": scoped(obj="case"),
@@ -651,7 +655,7 @@ def build_world() -> World:
         mark("attachment", area, {"number": case.number, "pk": photo.pk}, case.number)
         export = case_exports.export_request(actor=dispatcher, fmt="csv", query="view=all")
         case_exports.export_write(export.pk)
-        mark("export", area, {"pk": export.pk}, export.pk, roles=frozenset({SD}), district=False)
+        mark("export", area, {"pk": export.pk}, json_id(export.pk), roles=frozenset({SD}), district=False)
         note = station.notifications.create(kind="comment", message=f"MX{area}-NOTE")
         mark("notification", area, {"pk": note.pk}, json_id(note.pk), page_token=f"MX{area}-NOTE",
              roles=frozenset({DH}), district=False)
