@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,8 +42,12 @@ EXPORTED_VALUES = ["pk", "number", "title", "category__name", "status", "tier", 
                    "grid__name", "address", "station__name", "department__name",
                    "assignee__staff_profile__full_name", "assignee__username", "created_at", "due_at", "closed_at",
                    "satisfaction"]
-# A job still waiting or running after this long lost its worker: it no longer holds up its requester's next one.
+# A job still waiting after this long lost its worker: it no longer holds up its requester's next one.
 STALE_AFTER = dt.timedelta(hours=6)
+# A running job's worker gives a sign of life at every progress update and before it stores the file; a job silent
+# this long lost its worker (killed, or its machine gone): beat marks it failed (``exports_reap``), and it no longer
+# holds up its requester's next one.
+LOST_AFTER = dt.timedelta(minutes=15)
 EXPORT_TASK = "cases.export_cases"  # routed to the "exports" queue (CELERY_TASK_ROUTES)
 PROGRESS_EVERY = 10  # chunks between progress updates
 
@@ -54,8 +59,8 @@ def export_request(*, actor, fmt: str, query: str, now: dt.datetime | None = Non
         # One request of a person at a time, so that two clicks cannot both pass the limits below.
         get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
         mine = CaseExport.objects.filter(requested_by=actor)
-        if mine.filter(state__in=(CaseExport.State.QUEUED, CaseExport.State.RUNNING),
-                       created_at__gte=now - STALE_AFTER).exists():
+        if mine.filter(Q(state=CaseExport.State.QUEUED, created_at__gte=now - STALE_AFTER)
+                       | Q(state=CaseExport.State.RUNNING, heartbeat_at__gte=now - LOST_AFTER)).exists():
             raise TooManyRequests(_("Your previous export is still being written: wait for it to finish, then ask "
                                     "again."), code="export_running")
         if mine.filter(created_at__gte=now - dt.timedelta(hours=1)).count() >= settings.CASE_EXPORTS_PER_HOUR:
@@ -88,8 +93,9 @@ def selected_cases(user, query: str):
 
 def export_write(export_id: int) -> None:
     """Write the file of a queued export (the worker's job). A job someone else has claimed is left alone."""
+    now = timezone.now()
     if not CaseExport.objects.filter(pk=export_id, state=CaseExport.State.QUEUED).update(
-            state=CaseExport.State.RUNNING, started_at=timezone.now()):
+            state=CaseExport.State.RUNNING, started_at=now, heartbeat_at=now):
         return
     export = CaseExport.objects.select_related("requested_by").get(pk=export_id)
     try:
@@ -110,15 +116,27 @@ def _write(export: CaseExport) -> None:
     CaseExport.objects.filter(pk=export.pk).update(rows_total=total)
 
     def progress(written: int) -> None:
-        CaseExport.objects.filter(pk=export.pk).update(rows_written=written)
+        CaseExport.objects.filter(pk=export.pk).update(rows_written=written, heartbeat_at=timezone.now())
 
     with tempfile.TemporaryFile() as out:
         writer = write_xlsx if export.format == CaseExport.Format.XLSX else write_csv
         written = writer(out, chunks(rows, limit=total), progress)
+        progress(written)
         out.seek(0)
         export.file.save(export.filename, File(out), save=False)
     CaseExport.objects.filter(pk=export.pk).update(file=export.file.name, rows_written=written,
                                                    state=CaseExport.State.DONE, finished_at=timezone.now())
+
+
+def exports_reap(*, now: dt.datetime | None = None) -> int:
+    """Mark failed the running jobs whose worker has given no sign of life for ``LOST_AFTER`` (beat, every five
+    minutes). Returns how many."""
+    now = now or timezone.now()
+    lost = CaseExport.objects.filter(state=CaseExport.State.RUNNING, heartbeat_at__lt=now - LOST_AFTER)
+    count = lost.update(state=CaseExport.State.FAILED, finished_at=now, error="worker lost")
+    if count:
+        logger.warning("%s case export(s) lost their worker and were marked failed", count)
+    return count
 
 
 def exports_expire(*, now: dt.datetime | None = None, batch: int = 500) -> int:

@@ -576,6 +576,7 @@ class CaseExport(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # the worker's last sign of life while it writes
 
     objects = ScopedQuerySet.as_manager()
     scope_path = ScopePath(person="requested_by_id")  # nobody else's, whatever their scope

@@ -1,7 +1,7 @@
 """Celery tasks: thin wrappers over services, taking ids and plain values."""
 from celery import shared_task
 
-from .exports import EXPORT_TASK, export_write, exports_expire
+from .exports import EXPORT_TASK, export_write, exports_expire, exports_reap
 
 
 # Requeued if its worker process is killed: the sweep locks its rows with SKIP LOCKED and acts on each once.
@@ -41,3 +41,9 @@ def ensure_event_partitions():
     from .partitions import ensure_event_partitions as ensure
 
     return ensure()
+
+
+@shared_task(name="cases.reap_exports", ignore_result=True)
+def reap_exports():
+    """Every five minutes (migration cases 0026), on the sweep queue: an exports worker that died cannot run it."""
+    return exports_reap()

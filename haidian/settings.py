@@ -367,6 +367,7 @@ CELERY_TASK_ROUTES = {
     "core.deliver_outbox": {"queue": "notifications"},
     "evaluation.send_reminders": {"queue": "notifications"},
     "cases.refresh_dashboard": {"queue": "sweep"},  # every minute, never behind a long export
+    "cases.reap_exports": {"queue": "sweep"},  # finds the exports whose worker died: not on that worker's queue
     "evaluation.compute_ended_periods": {"queue": "exports"},
     "*.export_*": {"queue": "exports"},
 }

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases import exports
@@ -141,6 +142,37 @@ def test_exports_are_throttled_one_at_a_time_and_so_many_an_hour(
     assert over.status_code == 429 and "1 小时内已申请 2 次导出" in over.content.decode()
     assert CaseExport.objects.filter(requested_by=cast.dispatcher_a).count() == 2
     assert job_of(ask(as_user(cast.dispatcher_b), django_capture_on_commit_callbacks))  # a limit per person
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_holds_up_nobody(
+        as_user, cast, django_capture_on_commit_callbacks, settings, tmp_path):
+    """A worker killed while writing leaves its job running: the job gives no sign of life, beat's reaper marks it
+    failed, and its requester may ask again; a job whose worker still reports holds them up as before."""
+    from django_celery_beat.models import PeriodicTask
+
+    settings.MEDIA_ROOT = tmp_path
+    client = as_user(cast.dispatcher_a)
+    dead = job_of(ask(client, django_capture_on_commit_callbacks))
+    CaseExport.objects.filter(pk=dead.pk).update(state=CaseExport.State.RUNNING, heartbeat_at=timezone.now())
+    assert ask(client, django_capture_on_commit_callbacks).status_code == 429  # still writing
+    started = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    CaseExport.objects.filter(pk=dead.pk).update(state=CaseExport.State.RUNNING, started_at=started,
+                                                 heartbeat_at=started + dt.timedelta(minutes=2))
+    alive_until = started + dt.timedelta(minutes=2) + exports.LOST_AFTER
+    assert exports.exports_reap(now=alive_until) == 0  # silent for exactly LOST_AFTER: not yet lost
+
+    assert exports.exports_reap(now=alive_until + dt.timedelta(seconds=1)) == 1
+    dead.refresh_from_db()
+    assert (dead.state, dead.error) == (CaseExport.State.FAILED, "worker lost")
+    assert "失败" in client.get(reverse("cases:export-job", args=[dead.pk])).content.decode()
+    again = job_of(ask(client, django_capture_on_commit_callbacks))
+    export_cases.apply(args=[again.pk])
+    again.refresh_from_db()
+    assert again.state == CaseExport.State.DONE and again.heartbeat_at >= again.started_at
+
+    reaper = PeriodicTask.objects.get(task="cases.reap_exports")
+    assert (reaper.enabled, reaper.interval.every, reaper.interval.period) == (True, 5, "minutes")
+    assert app.amqp.router.route({}, "cases.reap_exports")["queue"].name == "sweep"
 
 
 def test_a_get_of_the_export_address_goes_back_to_the_list(as_user, cast):
