@@ -98,7 +98,7 @@ class ServiceProvider(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     field = models.CharField(_("service field"), max_length=16, choices=Field.choices)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone], blank=True)
     contracted_on = models.DateField(_("contracted on"))
     contract_ends_on = models.DateField(_("contract ends on"), null=True, blank=True)
 
@@ -182,7 +182,7 @@ class Household(models.Model):
                              limit_choices_to=UNIT_GRID)
     head_name = models.CharField(_("head of household"), max_length=50)
     address = models.CharField(_("address"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone], blank=True)
     members = models.PositiveSmallIntegerField(_("members"), default=1, validators=[MinValueValidator(1)])
     categories = models.ManyToManyField(VisitCategory, verbose_name=_("categories"), related_name="households")
     note = models.TextField(_("note"), blank=True)
@@ -374,7 +374,7 @@ class VolunteerTeam(models.Model):
 
 class Volunteer(models.Model):
     full_name = models.CharField(_("full name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
     community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT,
                                   related_name="volunteers")
     skills = models.ManyToManyField(VolunteerSkill, verbose_name=_("skills"), blank=True, related_name="volunteers")
@@ -476,7 +476,7 @@ class CareTarget(models.Model):
     building = models.CharField(_("building"), max_length=20)
     entrance = models.CharField(_("entrance"), max_length=20, blank=True)
     floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone], blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -502,7 +502,7 @@ class CarePairing(models.Model):
     target = models.ForeignKey(CareTarget, verbose_name=_("resident cared for"), on_delete=models.CASCADE,
                                related_name="pairings")
     helper_name = models.CharField(_("helper"), max_length=50)
-    helper_phone = models.CharField(_("helper's phone"), max_length=20)
+    helper_phone = models.CharField(_("helper's phone"), max_length=20, validators=[validate_phone])
     relation = models.CharField(_("helper is a"), max_length=16, choices=Relation.choices, default=Relation.NEIGHBOUR)
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="care_pairings")
@@ -834,7 +834,7 @@ class PracticalMatter(models.Model):
     description = models.TextField(pgettext_lazy("practical matter", "description"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.RESIDENT)
     proposer_name = models.CharField(_("proposer"), max_length=50, blank=True)
-    proposer_phone = models.CharField(_("proposer's phone"), max_length=20, blank=True)
+    proposer_phone = models.CharField(_("proposer's phone"), max_length=20, validators=[validate_phone], blank=True)
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED,
                               db_index=True)

@@ -2,6 +2,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.privacy import validate_phone
+
 from .models import Representative, SupervisionRating
 
 PERIOD_HELP = _("A year and H1/H2 or Q1–Q4, e.g. 2026H1.")
@@ -78,7 +80,7 @@ class CommitteeForm(forms.Form):
 
 class RepresentativeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=20)
+    phone = forms.CharField(label=_("Phone"), max_length=20, validators=[validate_phone])
     role = forms.ChoiceField(label=_("Role"), choices=Representative.Role.choices, initial=Representative.Role.MEMBER)
     term_starts_on = forms.DateField(label=_("Term starts"), widget=forms.DateInput(attrs={"type": "date"}))
     term_ends_on = forms.DateField(label=_("Term ends"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -120,7 +120,7 @@ class HouseholdIn(serializers.Serializer):
     grid = GridCodeField()
     head_name = serializers.CharField(max_length=50)
     address = serializers.CharField(max_length=200)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
     members = serializers.IntegerField(min_value=1, max_value=30, required=False)
     categories = serializers.SlugRelatedField(slug_field="code", many=True, queryset=models.VisitCategory.objects.all())
     note = serializers.CharField(required=False, allow_blank=True)
@@ -130,7 +130,7 @@ class HouseholdIn(serializers.Serializer):
 class HouseholdUpdateIn(serializers.Serializer):
     head_name = serializers.CharField(max_length=50, required=False)
     address = serializers.CharField(max_length=200, required=False)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
     members = serializers.IntegerField(min_value=1, max_value=30, required=False)
     categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
                                               queryset=models.VisitCategory.objects.all())
@@ -315,7 +315,7 @@ class CareTargetIn(serializers.Serializer):
     building = serializers.CharField(max_length=20)
     entrance = serializers.CharField(max_length=20, required=False, allow_blank=True)
     floor = serializers.IntegerField(min_value=-5, max_value=120, required=False, allow_null=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -327,7 +327,7 @@ class PairingOut(serializers.ModelSerializer):
 
 class PairingIn(serializers.Serializer):
     helper_name = serializers.CharField(max_length=50)
-    helper_phone = serializers.CharField(max_length=20)
+    helper_phone = serializers.CharField(max_length=20, validators=[validate_phone])
     relation = serializers.ChoiceField(choices=models.CarePairing.Relation.choices,
                                        default=models.CarePairing.Relation.NEIGHBOUR)
     volunteer = serializers.PrimaryKeyRelatedField(queryset=models.Volunteer.objects.all(), required=False,

@@ -237,7 +237,8 @@ class ComplaintIn(serializers.Serializer):
     channel = serializers.ChoiceField(choices=models.Complaint.Channel.choices)
     content = serializers.CharField(max_length=2000)
     complainant_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    complainant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                              validators=[validate_phone])
 
 
 class PublicComplaintIn(serializers.Serializer):

@@ -57,8 +57,12 @@ def test_bad_input_gets_400_and_changes_nothing(api_as, cast):
                                                 "building": "1"}).status_code == 400
     assert client.post(f"{BASE}care-targets/", {"grid": GRID_A, "kind": "alien", "name": "x",
                                                 "building": "1"}).status_code == 400
-    first = client.post(f"{BASE}care-targets/{target}/pairings/", {"helper_name": "邻居赵", "helper_phone": "1"})
-    again = client.post(f"{BASE}care-targets/{target}/pairings/", {"helper_name": "邻居赵", "helper_phone": "1"})
+    not_a_phone = client.post(f"{BASE}care-targets/{target}/pairings/", {"helper_name": "邻居赵", "helper_phone": "1"})
+    assert not_a_phone.status_code == 400 and "helper_phone" in not_a_phone.json()
+    first = client.post(f"{BASE}care-targets/{target}/pairings/",
+                        {"helper_name": "邻居赵", "helper_phone": "13700000003"})
+    again = client.post(f"{BASE}care-targets/{target}/pairings/",
+                        {"helper_name": "邻居赵", "helper_phone": "13700000003"})
     assert first.status_code == 201 and again.status_code == 400 and "helper_name" in again.json()
     future = str(timezone.localdate() + timedelta(days=2))
     response = client.post(f"{BASE}care-pairings/{first.json()['id']}/contacts/", {"note": "x", "contacted_on": future})
@@ -89,7 +93,7 @@ def test_the_care_pages_pair_and_log(client, cast):
     assert ok.status_code == 302
     target = CareTarget.objects.get(name="刘奶奶")
     assert client.post(f"/community/care/{target.pk}/", {
-        "form": "pair", "pair-helper_name": "邻居周", "pair-helper_phone": "137", "pair-relation": "neighbour",
+        "form": "pair", "pair-helper_name": "邻居周", "pair-helper_phone": "13700000004", "pair-relation": "neighbour",
         "pair-started_on": str(timezone.localdate())}).status_code == 302
     pairing = CarePairing.objects.get(target=target)
     assert client.post(f"/community/care/{target.pk}/", {
