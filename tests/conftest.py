@@ -85,8 +85,8 @@ def seed_district_for_the_session() -> None:
 # the project's packages (migrations, seeding) and the versions of the installed distributions (their migrations).
 # While that stays the same, a later run (CI's second one, the next run on this machine) clones the same template;
 # any change builds a new one (and so does a new day: the event partitions and the seed date by today), and the old
-# ones are dropped. Through PgBouncer, the pool's idle server connections to
-# the template would keep PostgreSQL from copying it: they are ended first.
+# ones are dropped. Through PgBouncer, the pool's idle server connections to the template would keep PostgreSQL from
+# copying it: they are ended first.
 BUILT_FROM = ("haidian", "core", "grids", "patrols", "registers", "cases", "community", "orgs", "evaluation")
 TEMPLATE_PREFIX = "haidian_test_template_"
 
@@ -293,9 +293,10 @@ def kept(key: str, build):
     if connection.vendor != "postgresql" or timezone.now is not REAL_NOW:
         return build()
     with transaction.atomic(), connection.cursor() as cursor:
-        start = (key, _start_state(cursor))
+        tables = _tables_now(cursor)
+        start = (key, hash(tuple(sorted(tables.items()))))
         if start not in KEPT:
-            built, rows = _built_and_read(cursor, build)
+            built, rows = _built_and_read(cursor, build, tables)
             KEPT[start] = Kept(rows, copy.deepcopy(built)) if rows is not None else None
             return built
         if KEPT[start] is None:
@@ -306,22 +307,23 @@ def kept(key: str, build):
     return copy.deepcopy(KEPT[start].built)
 
 
-def _start_state(cursor) -> int:
-    """A hash of each table's number of rows and highest key."""
+def _tables_now(cursor) -> dict[str, tuple[int, int | None]]:
+    """Quoted table → its number of rows and highest key (None without an integer key), for the models' tables and
+    every table with an integer key (the partitions of the case trail among them)."""
     keys = _integer_keys(cursor)
-    cursor.execute(" UNION ALL ".join(
-        f"SELECT count(*), max({keys[table]}) FROM {table}" if table in keys else f"SELECT count(*), NULL FROM {table}"
-        for table in map(connection.ops.quote_name, _emptied_tables())))
-    return hash(tuple(cursor.fetchall()))
+    tables = sorted(set(map(connection.ops.quote_name, _emptied_tables())) | set(keys))
+    cursor.execute(" UNION ALL ".join(f"SELECT '{table}', count(*), max({keys[table]}) FROM {table}" if table in keys
+                                      else f"SELECT '{table}', count(*), NULL FROM {table}" for table in tables))
+    return {table: (count, top) for table, count, top in cursor.fetchall()}
 
 
-def _built_and_read(cursor, build) -> tuple[object, dict[str, str] | None]:
-    """What ``build()`` returns and the rows it inserted (None if it did more than insert rows and change them)."""
+def _built_and_read(cursor, build, tables: dict) -> tuple[object, dict[str, str] | None]:
+    """What ``build()`` returns and the rows it inserted (None if it did more than insert rows and change them);
+    ``tables`` is ``_tables_now`` before the build."""
     cursor.execute("SELECT pg_current_xact_id()::text::bigint % 4294967296")
     (transaction_id,) = cursor.fetchone()  # the rows this transaction writes carry it or a later one (savepoints)
     keys = _integer_keys(cursor)
-    cursor.execute(" UNION ALL ".join(f"SELECT '{table}', max({key}) FROM {table}" for table, key in keys.items()))
-    before = {table: top or 0 for table, top in cursor.fetchall()}
+    before = {table: tables[table][1] or 0 for table in keys}
     counted = _changes(cursor)
     built = build()
     changed = {table: tuple(now - then for now, then in zip(counts, counted.get(table, (0, 0, 0)), strict=True))

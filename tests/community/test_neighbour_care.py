@@ -92,6 +92,11 @@ def test_the_care_pages_pair_and_log(client, cast):
                                           "target-name": "刘奶奶", "target-building": "5号楼"})
     assert ok.status_code == 302
     target = CareTarget.objects.get(name="刘奶奶")
+    not_a_phone = client.post(f"/community/care/{target.pk}/", {
+        "form": "pair", "pair-helper_name": "邻居周", "pair-helper_phone": "137", "pair-relation": "neighbour",
+        "pair-started_on": str(timezone.localdate())})
+    assert not_a_phone.status_code == 400 and "11 位手机号" in not_a_phone.content.decode()
+    assert not CarePairing.objects.filter(target=target).exists()
     assert client.post(f"/community/care/{target.pk}/", {
         "form": "pair", "pair-helper_name": "邻居周", "pair-helper_phone": "13700000004", "pair-relation": "neighbour",
         "pair-started_on": str(timezone.localdate())}).status_code == 302
