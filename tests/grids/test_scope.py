@@ -1,8 +1,12 @@
 """Scope: each user sees and acts only where they serve; outside, objects do not exist for them."""
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from guardian.shortcuts import assign_perm
 
 from core.scoping import scope_of
-from grids.models import Grid
+from grids.models import Grid, StreetUnit
 from tests.conftest import GRID_A, GRID_B, STREET_A, STREET_B
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +96,26 @@ def test_departments_and_stations_are_listed_for_staff(api_as, cast):
     assert units["count"] == 8 + 7 + 1  # stations, sections, the joint enforcement team
     sections = client.get("/api/v1/stations/", {"street": STREET_A, "kind": "section"}).json()["results"]
     assert {(u["section"], u["department"]) for u in sections} >= {("environment", None), ("public_safety", None)}
+
+
+def test_what_a_group_holds_counts_with_what_its_member_holds_directly(cast):
+    """Scope and model permissions are each read in one query (grids.selectors, core.backends): a grant through a
+    group and a grant to the person both count, stations bring their street into view, and the permissions are
+    the ones Django's own backend finds."""
+    user = get_user_model().objects.create_user("deputy_on_duty")
+    duty = Group.objects.create(name="学院路联合值班")
+    user.groups.add(duty)
+    station = StreetUnit.objects.get(code=f"urban_enforcement-{STREET_A}")
+    assign_perm("grids.serve_grid", duty, Grid.objects.get(code=GRID_B))
+    assign_perm("grids.serve_station", duty, station)
+    assign_perm("grids.serve_grid", user, Grid.objects.get(code=GRID_A))
+    duty.permissions.add(Permission.objects.get(codename="view_grid"))
+    user.user_permissions.add(Permission.objects.get(codename="view_staffprofile"))
+
+    scope = scope_of(get_user_model().objects.get(pk=user.pk))
+    assert scope.grid_codes == (GRID_A, GRID_B)
+    assert scope.station_ids == {station.id} and not scope.department_ids
+    assert scope.viewing_codes == (STREET_A, GRID_B)
+    permissions = get_user_model().objects.get(pk=user.pk).get_all_permissions()
+    assert {"grids.view_grid", "grids.view_staffprofile"} <= permissions
+    assert permissions == ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
