@@ -1,13 +1,13 @@
 """Helpers for server-rendered pages: access, forms backed by services, paging, throttling."""
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.urls import Resolver404, resolve
-from django.utils.translation import gettext
+from django.urls import Resolver404, get_urlconf, resolve
+from django.utils.translation import get_language, gettext
 from rest_framework.throttling import ScopedRateThrottle
 
 from .errors import ApplicationError
@@ -51,8 +51,15 @@ def staff_page(*perms: str, allowed: Callable[[object], bool] | None = None):
 
 def page_access_of(path: str) -> PageAccess | None:
     """The access rule of the page at ``path`` (None: a public page, or no page at all)."""
+    return _page_access(get_urlconf(), get_language(), path)
+
+
+@lru_cache(maxsize=4096)
+def _page_access(urlconf: str | None, language: str | None, path: str) -> PageAccess | None:
+    # Kept per URL configuration, language (which decides what a prefixed path resolves to) and path: none of these
+    # answers changes while the process runs, and the menu asks after some twenty pages on every page it is drawn on.
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     return getattr(match.func, "page_access", None)
