@@ -32,6 +32,25 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    _create_database_if_missing()
+
+
+def _create_database_if_missing() -> None:
+    """The bench's database is its own (the generator empties the case tables): on a fresh machine it is made here,
+    as the test runner makes its test databases, through the server's maintenance database."""
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+        return
+    except OperationalError as error:
+        if "does not exist" not in str(error):
+            raise
+    name = connection.settings_dict["NAME"]
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(name)}")
+    print(f"Created the database {name}.", flush=True)
 
 
 def percentile(values: list[float], share: float) -> float:
