@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from core.access import cache_access, cached_access
 
@@ -12,10 +12,10 @@ PERMISSIONS_SECONDS = 300
 
 
 @functools.cache
-def _permissions_sql(alias: str) -> str:
+def _permissions_sql() -> str:
     """A user's model permissions, their own and their groups', in one query (Django's backend asks two, each built
     by the ORM: together half of a cold request's access checks)."""
-    quote = connections[alias].ops.quote_name
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     permission, content_type = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
     own = quote(get_user_model().user_permissions.through._meta.db_table)
     membership = quote(get_user_model().groups.through._meta.db_table)
@@ -44,7 +44,8 @@ class CachedModelBackend(ModelBackend):
     def _read_permissions(self, user_obj) -> set[str]:
         if user_obj.is_superuser:
             return super().get_all_permissions(user_obj)
-        alias = router.db_for_read(Permission)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(_permissions_sql(alias), [user_obj.pk, user_obj.pk])
+        # From the primary, as the scope is (grids.selectors): cached for the access generation, a read from a lagging
+        # replica would keep a withdrawn permission until the next.
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(_permissions_sql(), [user_obj.pk, user_obj.pk])
             return {f"{app_label}.{codename}" for app_label, codename in cursor.fetchall()}

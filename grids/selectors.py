@@ -10,7 +10,7 @@ import functools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -52,8 +52,8 @@ _SERVICE_HOLDERS = {
 
 
 @functools.cache
-def _service_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
+def _service_sql() -> str:
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     permission, grid, unit, membership = (quote(model._meta.db_table)
                                           for model in (Permission, Grid, StreetUnit, User.groups.through))
     code_of = {  # the code read with each kind's object: a grid's own, a station's street's
@@ -71,11 +71,12 @@ def _service_sql(alias: str) -> str:
 
 def _served(user) -> dict[str, list[tuple[int, str | None]]]:
     """(object id, code) of every grid, department and station the user serves, by kind."""
-    alias = router.db_for_read(GridUserObjectPermission)
+    # From the primary, never a replica: what is read here is cached for the whole access generation, and a grant or a
+    # withdrawal the replica has not replayed yet would be missed until the next.
     params = [value for *_, codename in _SERVICE_HOLDERS.values() for value in (user.pk, codename) * 2]
     served = {kind: [] for kind in _SERVICE_HOLDERS}
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_service_sql(alias), params)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_service_sql(), params)
         for kind, object_id, code in cursor.fetchall():
             served[kind].append((object_id, code))
     return served
