@@ -8,7 +8,6 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,11 +25,7 @@ def case_attach(*, actor, number: str, content: bytes, stage: str | None = None,
                 now: dt.datetime | None = None) -> Attachment:
     """Add a before/after photo. The content is checked (a real image, within the size limit)."""
     photo = cleaned_photo(content)
-    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
-        pk__in=Case.objects.visible_to(actor).filter(number=number).values("pk")).first()
-    if case is None:
-        raise Http404(_("No case %(number)s.") % {"number": number})
-    return _attach(case, actor, photo, stage, now or timezone.now())
+    return _attach(selectors.case_locked_for(actor, number), actor, photo, stage, now or timezone.now())
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from core.roles import Role, role_of
 from . import selectors
 from .journal import Journal
 from .models import Callback, Case
-from .services import apply_evaluation, case_notice, lock_visible, parse_satisfaction, text_field
+from .services import apply_evaluation, case_notice, parse_satisfaction, text_field
 from .workflow import CALLBACK, Action, Status, reopen_window_end
 
 CALLED_BACK = (Status.CLOSED, Status.EVALUATED)
@@ -93,7 +93,7 @@ def callback_record(*, actor, number: str, reached, solved=None, satisfaction=No
     """Record a callback on a closed case as ``actor``. Raises Http404 (not visible), PermissionDenied (not
     someone who calls back on this case), Conflict (the case is not closed) or ValidationError (bad fields)."""
     now = now or timezone.now()
-    case = lock_visible(actor, number)
+    case = selectors.case_locked_for(actor, number)
     if not may_call_back(actor, case):
         raise PermissionDenied(_("Callbacks are recorded by the case's dispatcher or the district command centre."))
     if case.status not in CALLED_BACK:

@@ -21,7 +21,7 @@ from . import selectors
 from .journal import Journal
 from .models import Case
 from .roles import FOLLOW_UP as FOLLOW_UP_PERMISSION
-from .services import case_notice, lock_visible, text_field
+from .services import case_notice, text_field
 from .workflow import FOLLOW_UP, OPEN, WITH_HANDLER
 
 CALLER_HISTORY = 20  # earlier cases shown for one number
@@ -47,7 +47,7 @@ def case_follow_up(*, actor, number: str, phone: str, note: str, caller_name: st
     """Record a caller's call about an open case on that case. Raises Http404 (not visible), PermissionDenied
     (the role takes no calls), Conflict (the case is no longer open) or ValidationError (bad fields)."""
     now = now or timezone.now()
-    case = lock_visible(actor, number)
+    case = selectors.case_locked_for(actor, number)
     if not actor.has_perm(FOLLOW_UP_PERMISSION):
         raise PermissionDenied(_("Your role may not record calls."))
     if case.status not in OPEN:

@@ -289,16 +289,6 @@ class Outcome:
     touched: list[tuple[Case, str, dict]] = field(default_factory=list)
 
 
-def lock_visible(actor, number: str) -> Case:
-    """The case, locked for this transaction, if the actor may see it (Http404 otherwise)."""
-    visible = Case.objects.visible_to(actor).filter(number=number)
-    case = selectors.with_relations(Case.objects.select_for_update(of=("self",))).filter(
-        pk__in=visible.values("pk")).first()
-    if case is None:
-        raise Http404(_("No case %(number)s.") % {"number": number})
-    return case
-
-
 @transaction.atomic
 def case_act(*, actor, number: str, action: str, data: dict | None = None, version: int | None = None,
              now: dt.datetime | None = None) -> Case:
@@ -306,7 +296,7 @@ def case_act(*, actor, number: str, action: str, data: dict | None = None, versi
     the step's owner), Conflict (wrong state or stale version) or ValidationError (bad fields)."""
     data = data or {}
     now = now or timezone.now()
-    case = lock_visible(actor, number)
+    case = selectors.case_locked_for(actor, number)
     from_status, from_tier = case.status, case.tier
     outcome = CASE_WORKFLOW.act(actor, case, action, data, version=version, now=now) or Outcome()
     if data.get("comment") and action != Action.COMMENT:
