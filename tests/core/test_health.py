@@ -15,7 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 from django.utils.html import escape
 from django_celery_beat.models import PeriodicTask
@@ -65,8 +65,14 @@ def report(client):
 def report_from_a_thread(client):
     """The report asked from a thread of its own: the view is async, and a browser test earlier in this process may
     have left Playwright's event loop in the main thread, where the test client cannot run async code."""
+    def report_and_close(client):
+        try:
+            return report(client)
+        finally:  # the thread's own connection: left open, the test database could not be dropped at the end
+            connections.close_all()
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(report, client).result()
+        return pool.submit(report_and_close, client).result()
 
 
 def scrape(client) -> dict[tuple[str, tuple], float]:
