@@ -51,7 +51,7 @@ def test_a_new_callers_call_is_filed_on_a_desktop(open_as, live_server, earlier_
     community = Grid.objects.select_related("community").get(code=GRID).community.name
     desk.fill("#place-search", community)
     desk.locator("#place-matches button").first.click()
-    desk.wait_for_function("document.getElementById('id_lat').value !== ''")
+    desk.wait_for_function("() => document.getElementById('id_lat').value !== ''")
     assert desk.locator("#id_address").input_value() != ""
     # The caller's gate is where the earlier case is: the same hint as the phone form's.
     desk.locator("#duplicates li").first.wait_for()

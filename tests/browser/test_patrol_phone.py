@@ -29,7 +29,7 @@ def test_a_patrol_on_a_phone_checks_in_with_the_phones_position(open_as, live_se
     assert "开始巡查" in phone.inner_text("main") and width(phone) <= 390
     phone.click("#my-patrol button[type=submit]")
     phone.wait_for_selector("#check-in-form")
-    phone.wait_for_function("document.getElementById('position-status').textContent.includes('已获取位置')")
+    phone.wait_for_function("() => document.getElementById('position-status').textContent.includes('已获取位置')")
     main = phone.inner_text("main")
     for label in ("签到", "巡查点位", "上报发现的问题", "结束巡查", "发现的问题"):
         assert label in main, label
@@ -40,7 +40,7 @@ def test_a_patrol_on_a_phone_checks_in_with_the_phones_position(open_as, live_se
     far = Grid.objects.get(code="110108012001001")
     phone.context.set_geolocation({"latitude": far.centroid_lat, "longitude": far.centroid_lng, "accuracy": 30})
     phone.reload()
-    phone.wait_for_function(f"Math.abs(document.querySelector('.here-lat').value - {far.centroid_lat}) < 0.0001")
+    phone.wait_for_function(f"() => Math.abs(document.querySelector('.here-lat').value - {far.centroid_lat}) < 0.0001")
     phone.select_option("#id_point", label="小区东门")
     phone.click("#check-in-form button[type=submit]")
     phone.wait_for_selector("#check-ins .badge-red")
