@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from core.access import access_generation
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.models import Grid
@@ -130,15 +132,9 @@ def is_grid_worker_of(user, case: Case) -> bool:
     return role_of(user) == Role.GRID_WORKER and scope_of(user).covers(case.grid.code)
 
 
-def dispatchers_of(case: Case) -> QuerySet:
-    """The people of the unit that dispatches the case in its tier."""
-    codes = [case.grid.code[:6], case.grid.code[:9], case.grid.code]
-    return User.objects.filter(
-        is_active=True,
-        staff_profile__role=DISPATCHER_ROLE[case.tier],
-        griduserobjectpermission__permission__codename="serve_grid",
-        griduserobjectpermission__content_object__code__in=codes,
-    ).distinct()
+def dispatchers_of(case: Case) -> list:
+    """The people of the unit that dispatches the case in its tier (``step_owner_directory``: read-only)."""
+    return step_owner_directory().dispatchers_of(case)
 
 
 def handlers_of(case: Case) -> QuerySet:
@@ -162,17 +158,18 @@ def unit_handlers(units: list[tuple[int | None, int | None]]) -> QuerySet:
 
 
 class StepOwnerDirectory:
-    """Who dispatches and who handles, loaded once for many cases (the deadline sweep): one query
-    for each kind of scope instead of one per case."""
+    """Who dispatches and who handles, loaded once for many cases: one query for each kind of scope instead of a join
+    of five tables per case (which costs PostgreSQL more to plan than to run). Read from the primary, as access is:
+    it is kept for an access generation (``step_owner_directory``)."""
 
     def __init__(self):
         from grids.models import DepartmentUserObjectPermission, GridUserObjectPermission, StationUserObjectPermission
 
         self.dispatchers: dict[tuple[str, str], list] = {}
-        users = {u.id: u for u in User.objects.filter(
+        users = {u.id: u for u in User.objects.using(DEFAULT_DB_ALIAS).filter(
             is_active=True, staff_profile__role__in=[*DISPATCHER_ROLE.values(), Role.DEPARTMENT_HANDLER],
         ).select_related("staff_profile")}
-        for user_id, code in GridUserObjectPermission.objects.filter(
+        for user_id, code in GridUserObjectPermission.objects.using(DEFAULT_DB_ALIAS).filter(
             user_id__in=users, permission__codename="serve_grid"
         ).values_list("user_id", "content_object__code"):
             user = users[user_id]
@@ -180,10 +177,10 @@ class StepOwnerDirectory:
         self.by_station: dict[int, list] = {}
         self.by_department: dict[int, list] = {}
         handlers = {pk: u for pk, u in users.items() if u.staff_profile.role == Role.DEPARTMENT_HANDLER}
-        for user_id, station_id in StationUserObjectPermission.objects.filter(
+        for user_id, station_id in StationUserObjectPermission.objects.using(DEFAULT_DB_ALIAS).filter(
             user_id__in=handlers).values_list("user_id", "content_object_id"):
             self.by_station.setdefault(station_id, []).append(handlers[user_id])
-        for user_id, department_id in DepartmentUserObjectPermission.objects.filter(
+        for user_id, department_id in DepartmentUserObjectPermission.objects.using(DEFAULT_DB_ALIAS).filter(
             user_id__in=handlers).values_list("user_id", "content_object_id"):
             self.by_department.setdefault(department_id, []).append(handlers[user_id])
 
@@ -200,6 +197,21 @@ class StepOwnerDirectory:
         people = [u for department_id, station_id in units
                   for u in self.by_station.get(station_id, []) + self.by_department.get(department_id, [])]
         return list({u.id: u for u in people}.values())
+
+
+# A process keeps the directory for the access generation it was read in (a grant, a withdrawal, a change of role,
+# address or activity starts a new one), and a minute at most, in case a change was made without a signal.
+OWNER_DIRECTORY_SECONDS = 60
+_owner_directory: tuple[str, float, StepOwnerDirectory] | None = None
+
+
+def step_owner_directory() -> StepOwnerDirectory:
+    """This process's directory of who dispatches and who handles, read again when access has changed."""
+    global _owner_directory
+    generation, kept = access_generation(), _owner_directory
+    if kept is None or kept[0] != generation or time.monotonic() - kept[1] > OWNER_DIRECTORY_SECONDS:
+        kept = _owner_directory = (generation, time.monotonic(), StepOwnerDirectory())
+    return kept[2]
 
 
 CATEGORY_CACHE_SECONDS = 60

@@ -100,7 +100,7 @@ def sweep_deadlines(*, now: dt.datetime | None = None, batch_size: int | None = 
     report = SweepReport()
     if not Case.objects.filter(next_due_at__lte=now).exists():
         return report  # the common case, one index probe: nothing has fallen due
-    owners = selectors.StepOwnerDirectory()
+    owners = selectors.step_owner_directory()
     while _sweep_batch(now, batch_size, report, owners):
         pass
     return report

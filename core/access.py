@@ -17,8 +17,25 @@ def new_access_generation(**signal_kwargs) -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+# A user saved with these fields (or whole, as the admin saves) may have become active or inactive, or have a new
+# address: who is told of what (kept per generation) changes.
+REACH_FIELDS = frozenset({"is_active", "email"})
+
+
+def new_access_generation_if_reach_changed(update_fields=None, raw=False, **signal_kwargs) -> None:
+    """A user's post_save receiver: a new generation unless only other fields were saved (the last login)."""
+    if not raw and (update_fields is None or REACH_FIELDS & set(update_fields)):
+        new_access_generation()
+
+
 def access_generation() -> str:
-    return cache.get(GENERATION_KEY) or ""
+    """The current generation; a cache that has lost it (flushed, restarted) starts a new one, so that nothing kept
+    under an earlier generation, in the cache or in a process, is taken for current."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY) or ""
+    return generation
 
 
 # What is cached per user across requests: each under its own key, stored with the generation it was computed in.
@@ -36,7 +53,7 @@ def cached_access(user, kind: str):
     if entries is None:
         keys = [GENERATION_KEY, *(_user_key(k, user) for k in CACHED_KINDS)]
         found = cache.get_many(keys)
-        generation = found.get(GENERATION_KEY) or ""
+        generation = found.get(GENERATION_KEY) or access_generation()
         entries = user._access_entries = {"": generation}
         for name, key in zip(CACHED_KINDS, keys[1:], strict=True):
             stored = found.get(key)

@@ -11,7 +11,7 @@ class GridsConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-        from core.access import new_access_generation
+        from core.access import new_access_generation, new_access_generation_if_reach_changed
 
         from . import geometry, models, roles
 
@@ -25,3 +25,8 @@ class GridsConfig(AppConfig):
         User = get_user_model()
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(new_access_generation, sender=through)
+        # Who is told of a case is kept per access generation too (cases.selectors.step_owner_directory): a person's
+        # role, activity or address changing starts a new one.
+        post_save.connect(new_access_generation, sender=models.StaffProfile)
+        post_delete.connect(new_access_generation, sender=models.StaffProfile)
+        post_save.connect(new_access_generation_if_reach_changed, sender=User)
