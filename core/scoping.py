@@ -29,6 +29,7 @@ from django.db.models.query import ModelIterable
 from django.utils.module_loading import import_string
 
 from .access import cache_access, cached_access
+from .reference import ReferenceQuerySet
 from .roles import role_of
 
 SCOPE_SECONDS = 300
@@ -194,7 +195,7 @@ def _model_permission(model, action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(ReferenceQuerySet):
     _scope_parts: tuple[Q, ...] = ()  # the parts of the scope ``visible_to`` applied, when it has several
     _scope_clause: int | None = None  # where, among the query's conditions, the parts' OR is
 

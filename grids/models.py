@@ -54,6 +54,7 @@ class Grid(models.Model):
     centroid_lng = models.FloatField(_("centroid longitude"))
     area_km2 = models.FloatField(_("area (km²)"))
 
+    reference_deferred = ("boundary",)  # left out of the processes' copy of the grids (core.reference)
     objects = ScopedQuerySet.as_manager()
     scope_path = ScopePath(grid="code", widened=True)
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.calendar import forget_overrides
+from core.reference import forget_reference_tables
 from core.roles import Role
 from core.seeding import seed_platform
 from grids.services import staff_create
@@ -60,8 +61,9 @@ def fresh_cache():
 
 @pytest.fixture(autouse=True)
 def fresh_calendar_overrides():
-    """Calendar overrides are cached per process, and a rolled-back test sends no delete signal."""
+    """Calendar overrides and reference tables are cached per process, and a rolled-back test sends no signal."""
     forget_overrides()
+    forget_reference_tables()
 
 
 @pytest.fixture(scope="session")
