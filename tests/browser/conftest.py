@@ -5,6 +5,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still synchronous and safe.
@@ -27,7 +28,9 @@ def chromium_path() -> str:
 
 
 # Per module: while Playwright's sync API is started, its event loop runs in this thread, and Django's async_to_sync
-# (the health report, Channels-style code) refuses to run in a later test of the same worker.
+# (the health report, Channels-style code) refuses to run in a later test of the same worker. The database
+# connections the module's tests opened meanwhile belong to the context Playwright's greenlets ran them in: they are
+# closed before it ends, or no later close_all() finds them and the test database cannot be dropped at the end.
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -36,6 +39,7 @@ def browser():
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
