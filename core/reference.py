@@ -38,9 +38,9 @@ class ReferenceTable:
     def rows(self) -> dict[int, tuple]:
         rows = self._rows
         if rows is None or time.monotonic() - self._read_at > REFERENCE_MAX_AGE_SECONDS:
-            # From the primary: a copy is kept for a minute, and a standby that has not replayed an edit yet would
-            # keep it from this process for that long.
-            queryset = self.model._base_manager.using(DEFAULT_DB_ALIAS).values_list(*self.field_names)
+            # Where the request reads (a list's GET: the replica), as the rows shown beside them are: an edit a
+            # lagging standby has not replayed yet shows within the copy's age, like another process's.
+            queryset = self.model._base_manager.values_list(*self.field_names)
             rows, self._read_at = {row[0]: row for row in queryset}, time.monotonic()
             self._rows = rows
         return rows
