@@ -3,7 +3,7 @@
 These need real row locks and several connections, so they run on PostgreSQL (as CI does)."""
 import threading
 
-from django.db import close_old_connections, connection
+from django.db import connections
 
 from cases.integrity import verify_trails
 from cases.models import Case, CaseEvent
@@ -39,8 +39,7 @@ def run_together(count, work):
         except Exception as error:  # noqa: BLE001 - the outcome of each contender is what we assert
             results[index] = ("error", error)
         finally:
-            close_old_connections()
-            connection.close()
+            connections.close_all()  # the thread's own, of every alias (the replica's too)
 
     threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
     for thread in threads:

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
+from django.db import connections
 from django.http import Http404
 from django.utils import timezone
 
@@ -221,7 +221,7 @@ def test_concurrent_report_ins_of_one_unit_have_one_winner(seeded):
         except Conflict:
             results.append("409")
         finally:
-            close_old_connections()
+            connections.close_all()
 
     threads = [threading.Thread(target=report, args=(u,)) for u in (cast.station_a, colleague)]
     for t in threads:

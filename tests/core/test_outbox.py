@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from core.models import Notification
 from core.notifications import MAX_MAIL_ATTEMPTS, Notice, deliver_outbox, notify, outbox_depth
@@ -118,7 +118,7 @@ def test_two_delivery_runs_at_once_send_each_message_once(settings):
 
     def run():
         sent.append(deliver_outbox(batch=5))
-        connection.close()
+        connections.close_all()
 
     runs = [threading.Thread(target=run) for _ in range(2)]
     for thread in runs:

@@ -4,7 +4,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -73,8 +73,7 @@ def test_two_awards_at_once_cannot_overspend_the_budget(seeded):
         except OverBudget as error:
             results[index] = error.remaining
         finally:
-            close_old_connections()
-            connection.close()
+            connections.close_all()
 
     threads = [threading.Thread(target=grant, args=(i,)) for i in range(2)]
     for thread in threads:
