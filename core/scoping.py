@@ -23,7 +23,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.query import ModelIterable
 from django.utils.module_loading import import_string
@@ -221,9 +221,11 @@ class ScopedQuerySet(ReferenceQuerySet):
         scope at a time. A scope of several parts is an OR, which no index serves in key order: with ORDER BY id
         LIMIT, PostgreSQL walks the primary key through everyone else's rows. Each part instead reads its first
         rows along its own index, the union of those ids is ordered and cut, and the page is then read by id from
-        this queryset (scope and filters included), so it holds exactly the rows of the plain slice."""
+        this queryset (scope and filters included), so it holds exactly the rows of the plain slice. PostgreSQL only:
+        SQLite (the demo's database) refuses a LIMIT inside a UNION's parts, and reads the plain slice."""
         clone = self._chain()
-        clone._iterable_class = ScopePartsIterable
+        if connections[clone.db].vendor == "postgresql":
+            clone._iterable_class = ScopePartsIterable
         return clone
 
 

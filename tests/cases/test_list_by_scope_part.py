@@ -82,6 +82,7 @@ def test_the_previous_links_walk_the_same_pages_back(api_as, cast, cases, viewer
     assert back == pages[-2::-1]
 
 
+@pytest.mark.postgres  # the part-by-part read is PostgreSQL's (SQLite reads the plain slice)
 def test_a_handlers_page_is_read_part_by_part(api_as, cast, cases):
     with CaptureQueriesContext(connection) as captured:
         api_as(cast.station_a).get("/api/v1/cases/", {"page_size": 2, "status": "dispatched"})
