@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -120,23 +119,19 @@ class NewCase:
 
 
 def allocate_case_number(now: dt.datetime) -> str:
-    """HD + local date + a daily serial. On PostgreSQL the serial is the day's sequence (``cases_next_serial``,
-    migration 0021): no row lock, so it is drawn inside the case's own transaction, which stays one commit. A serial
-    drawn by a transaction that then rolls back is skipped, as with any sequence. Elsewhere, a counter row updated in
-    its own short transaction."""
+    """HD + local date + a daily serial, drawn inside the case's own transaction, which stays one commit. On
+    PostgreSQL the serial is the day's sequence (``cases_next_serial``, migration 0021): no row lock. A serial drawn by
+    a transaction that then rolls back is skipped, as with any sequence. On SQLite, one upsert of the day's counter row
+    (a writing transaction holds the whole database there, so two cases cannot draw the same serial)."""
     day = timezone.localtime(now).date()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT cases_next_serial(%s)", [day])
-            return f"HD{day:%Y%m%d}{cursor.fetchone()[0]:06d}"
-    with transaction.atomic():
-        if not CaseCounter.objects.filter(day=day).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(day=day, last=1)
-            except IntegrityError:
-                CaseCounter.objects.filter(day=day).update(last=F("last") + 1)
-        serial = CaseCounter.objects.get(day=day).last
+        else:
+            cursor.execute(f"INSERT INTO {CaseCounter._meta.db_table} (day, last) VALUES (%s, 1) "
+                           "ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+                           [connection.ops.adapt_datefield_value(day)])
+        serial = cursor.fetchone()[0]
     return f"HD{day:%Y%m%d}{serial:06d}"
 
 

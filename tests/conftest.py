@@ -12,6 +12,7 @@ import fcntl
 import functools
 import hashlib
 import importlib.metadata
+import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.postgresql.creation import DatabaseCreation
 from django.test import TransactionTestCase
@@ -72,6 +72,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         allow_flushing_the_trail()
         if not connection.settings_dict.get("CLONED_FROM_TEMPLATE"):
             seed_district_for_the_session()
+    yield
+    SQLITE_SEED_COPY.unlink(missing_ok=True)
 
 
 def seed_district_for_the_session() -> None:
@@ -155,53 +157,67 @@ def _template_mark(creation, template: str) -> str | None:
 
 
 # Emptied between transactional tests by Django's flush, a test database would TRUNCATE its hundred tables each time
-# (new files for every table and index) and then re-create content types and permissions: seconds a test. On
-# PostgreSQL the tables are emptied by DELETE instead, which an almost empty table answers at once, and the seeded
-# district comes back as a copy of the session's first seed rather than by seeding again. Both run with triggers
-# and foreign-key checks off for their transaction (``session_replication_role``; the test role is a superuser).
+# (new files for every table and index) and then re-create content types and permissions: seconds a test. The tables
+# are emptied by DELETE instead, which an almost empty table answers at once, and the seeded district comes back as a
+# copy of the session's first seed rather than by seeding again (which would also lose what the migrations wrote, the
+# beat's schedules). The copy is a schema of its own on PostgreSQL and an attached database file on SQLite. On
+# PostgreSQL both run with triggers and foreign-key checks off for their transaction (``session_replication_role``;
+# the test role is a superuser); SQLite's foreign keys are checked at the commit, when the rows are complete again.
 KEPT_BETWEEN_TESTS = {"django_migrations", "django_content_type", "auth_permission"}
 SEED_COPY = "test_seed_copy"
 
 
 @functools.cache
 def _emptied_tables() -> list[str]:
-    return sorted(set(connection.introspection.django_table_names(only_existing=True, include_views=False))
-                  - KEPT_BETWEEN_TESTS)
+    return sorted(connection.ops.quote_name(table) for table in set(
+        connection.introspection.django_table_names(only_existing=True, include_views=False)) - KEPT_BETWEEN_TESTS)
 
 
-def _with_triggers_off(statements: list[str]) -> None:
+def _in_one_transaction(statements: list[str]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica;" + "".join(statements))
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica;" + ";".join(statements))
+        else:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+SQLITE_SEED_COPY = Path(tempfile.gettempdir()) / f"haidian-test-seed-{os.getpid()}.sqlite3"  # one per worker
+
+
+def _attach_the_sqlite_seed_copy() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        if SEED_COPY not in {row[1] for row in cursor.fetchall()}:
+            cursor.execute(f"ATTACH DATABASE %s AS {SEED_COPY}", [str(SQLITE_SEED_COPY)])
 
 
 def empty_the_tables() -> None:
     """Every table but the kept ones emptied, as Django's flush leaves them."""
-    _with_triggers_off([f"DELETE FROM {connection.ops.quote_name(table)};" for table in _emptied_tables()])
+    _in_one_transaction([f"DELETE FROM {table}" for table in _emptied_tables()])
 
 
 def keep_a_copy_of_the_seed() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP SCHEMA IF EXISTS {SEED_COPY} CASCADE; CREATE SCHEMA {SEED_COPY};" + "".join(
-            f"CREATE TABLE {SEED_COPY}.{connection.ops.quote_name(table)} AS TABLE {connection.ops.quote_name(table)};"
-            for table in _emptied_tables()))
+    if connection.vendor == "postgresql":
+        statements = [f"DROP SCHEMA IF EXISTS {SEED_COPY} CASCADE", f"CREATE SCHEMA {SEED_COPY}"]
+    else:
+        _attach_the_sqlite_seed_copy()
+        statements = [f"DROP TABLE IF EXISTS {SEED_COPY}.{table}" for table in _emptied_tables()]
+    _in_one_transaction(statements + [f"CREATE TABLE {SEED_COPY}.{table} AS SELECT * FROM {table}"
+                                      for table in _emptied_tables()])
 
 
 def restore_the_seed() -> None:
     """The district as the session seeded it, and nothing else (the first transactional test of a worker finds the
     session's seed still there)."""
     if connection.vendor != "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-        seed_platform()
-        return
-    quoted = [connection.ops.quote_name(table) for table in _emptied_tables()]
-    _with_triggers_off([f"DELETE FROM {table};" for table in quoted]
-                       + [f"INSERT INTO {table} SELECT * FROM {SEED_COPY}.{table};" for table in quoted])
+        _attach_the_sqlite_seed_copy()
+    _in_one_transaction([f"DELETE FROM {table}" for table in _emptied_tables()]
+                        + [f"INSERT INTO {table} SELECT * FROM {SEED_COPY}.{table}" for table in _emptied_tables()])
 
 
 def _fixture_teardown(self):
-    if connection.vendor != "postgresql" or self._databases_names(include_mirrors=False) != ["default"]:
+    if self._databases_names(include_mirrors=False) != ["default"]:
         return _django_fixture_teardown(self)
     empty_the_tables()
 
