@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import F, FloatField, Func, Q
 from django.utils import timezone
 
+from core.access import generation_of
+from core.prepared import PreparedQuery
 from grids.geometry import unit_grid_by_id
 from grids.models import Grid
 
@@ -36,21 +38,33 @@ def possible_duplicates(user, *, category_id: int, lat: float, lng: float, now: 
     last ``CASE_DUPLICATE_DAYS`` days that ``user`` may see, nearest first.
 
     Asked on every report, so built lean: one filter, the columns shown, no join (a case's grid is a unit grid, named
-    from the in-memory grid index), and the distance ordered by one expression."""
+    from the in-memory grid index), the distance ordered by one expression, and the query prepared once per person
+    and access generation (their scope is part of it)."""
     radius = settings.CASE_DUPLICATE_RADIUS_M
-    since = (now or timezone.now()) - dt.timedelta(days=settings.CASE_DUPLICATE_DAYS)
     dlat = radius / METRES_PER_DEGREE
     dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-    nearby = (Case.objects.visible_to(user)
-              .filter(~Q(pk=exclude.pk) if exclude is not None else Q(), category_id=category_id, status__in=OPEN,
-                      created_at__gte=since, lat__range=(lat - dlat, lat + dlat), lng__range=(lng - dlng, lng + dlng))
-              .only(*SHOWN).order_by(FlatDistance(lat, lng), "pk"))
-    measured = [(distance_m(lat, lng, case.lat, case.lng), case) for case in nearby[:SUGGESTIONS * 2]]
+    nearby = _nearby((user, generation_of(user), exclude is not None),
+                     since=(now or timezone.now()) - dt.timedelta(days=settings.CASE_DUPLICATE_DAYS),
+                     category_id=category_id, **({"excluded": exclude.pk} if exclude is not None else {}),
+                     lat=lat, lng=lng, scale=math.cos(math.radians(lat)) ** 2,
+                     lat_low=lat - dlat, lat_high=lat + dlat, lng_low=lng - dlng, lng_high=lng + dlng)
+    measured = [(distance_m(lat, lng, case.lat, case.lng), case) for case in nearby]
     found = sorted((pair for pair in measured if pair[0] <= radius), key=lambda pair: pair[0])[:SUGGESTIONS]
     grids = _unit_grids({case.grid_id for _distance, case in found})
     return [Duplicate(case, distance, grids[case.grid_id]) for distance, case in found]
 
 
+def _build_nearby(key, *, since, category_id, lat, lng, scale, lat_low, lat_high, lng_low, lng_high,
+                  excluded=None):
+    """The open cases of a category in a box around a point, nearest first, that the user may see."""
+    user, _generation, excluding = key
+    return (Case.objects.visible_to(user)
+            .filter(~Q(pk=excluded) if excluding else Q(), category_id=category_id, status__in=OPEN,
+                    created_at__gte=since, lat__range=(lat_low, lat_high), lng__range=(lng_low, lng_high))
+            .only(*SHOWN).order_by(FlatDistance(lat, lng, scale), "pk")[:SUGGESTIONS * 2])
+
+
+_nearby = PreparedQuery(_build_nearby)  # keyed by the user (their pk) and their access generation
 SHOWN = ("number", "title", "status", "lat", "lng", "address", "created_at", "grid")
 
 
@@ -59,9 +73,9 @@ class FlatDistance(Func):
     latitude (exact enough at 100 m to order by), so that a busy spot with hundreds of open reports reads a few rows,
     not all of them. One node: the same sum written with F() arithmetic is a dozen to resolve and compile."""
 
-    def __init__(self, lat: float, lng: float):
+    def __init__(self, lat: float, lng: float, scale: float):
         super().__init__(F("lat"), F("lng"), output_field=FloatField())
-        self.point = (lat, lng, math.cos(math.radians(lat)) ** 2)
+        self.point = (lat, lng, scale)  # scale: cos²(lat), the squared length of a degree of longitude
 
     def as_sql(self, compiler, connection, **extra_context):
         (lat_sql, lat_params), (lng_sql, lng_params) = (compiler.compile(e) for e in self.get_source_expressions())

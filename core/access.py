@@ -62,6 +62,13 @@ def cached_access(user, kind: str):
     return entries.get(kind)
 
 
+def generation_of(user) -> str:
+    """The access generation in which this request reads ``user``'s cached answers: what their scope and model
+    permissions were computed in."""
+    cached_access(user, "scope")
+    return user._access_entries[""]
+
+
 def cache_access(user, kind: str, value, seconds: int) -> None:
     """Keep ``value`` as the user's ``kind`` for the generation read by ``cached_access`` (call that first)."""
     cache.set(_user_key(kind, user), (user._access_entries[""], value), seconds)

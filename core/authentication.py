@@ -7,7 +7,12 @@ from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
 from .models import ApiToken
+from .prepared import PreparedQuery
 from .tokens import token_used
+
+# Asked on every API request: built and compiled once per process.
+tokens_by_key = PreparedQuery(lambda _key, *, token_key: ApiToken.objects.filter(token_key=token_key).select_related(
+    "user__staff_profile"))
 
 
 class ApiTokenAuthentication(TokenAuthentication):
@@ -17,8 +22,7 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, token: bytes):
         raw = token.decode("utf-8", errors="replace")
-        candidates = ApiToken.objects.filter(token_key=raw[:CONSTANTS.TOKEN_KEY_LENGTH]).select_related(
-            "user__staff_profile")
+        candidates = tokens_by_key(None, token_key=raw[:CONSTANTS.TOKEN_KEY_LENGTH])
         try:
             digest = hash_token(raw)
         except (TypeError, ValueError):

@@ -152,3 +152,17 @@ def test_the_report_answer_says_whether_its_reporter_may_merge_it(api_as, cast):
     assert by_dispatcher["status"] == "filed"
     assert {(d["number"], d["may_merge_into"]) for d in by_dispatcher["possible_duplicates"]} == {
         (first["number"], True), (by_worker["number"], True)}
+
+
+def test_a_grant_widens_the_suggestions_at_once(api_as, cast):
+    """The prepared suggestion query holds the reader's scope: a grant (a new access generation) must reach it."""
+    from grids.services import resolve_scope, scope_grant
+
+    theirs = report(api_as(cast.worker_b), grid=GRID_B)
+    centre = Grid.objects.get(code=GRID_B)
+    query = {"category": SMALL_CATEGORY, "lat": centre.centroid_lat, "lng": centre.centroid_lng}
+    assert api_as(cast.worker_a).get(f"{CASES}duplicates/", query).json() == []
+    scope_grant(user=cast.worker_a, scope=resolve_scope(role="grid_worker", grid_code=GRID_B))
+    signed_in_again = type(cast.worker_a).objects.get(pk=cast.worker_a.pk)  # as the next request loads them
+    assert [d["number"] for d in api_as(signed_in_again).get(f"{CASES}duplicates/", query).json()] == [
+        theirs["number"]]
