@@ -6,15 +6,36 @@ a grant, a withdrawal, a group change or a role-permission change (any of which 
 generation and the user's cached answers in one round trip.
 """
 import uuid
+from contextvars import ContextVar, Token
 
 from django.core.cache import cache
 
 GENERATION_KEY = "access:generation"
 
+# A request reads the generation once and keeps it (and the one it starts itself, if it changes someone's access):
+# it lasts milliseconds, and every answer it gives about access then comes from one generation, for one cache round
+# trip. Outside a request (a task, the shell, a test calling a service) each read asks the cache.
+_request_generation: ContextVar[dict | None] = ContextVar("request_access_generation", default=None)
+
+
+def request_started() -> Token:
+    return _request_generation.set({})
+
+
+def request_finished(token: Token) -> None:
+    _request_generation.reset(token)
+
+
+def _kept_for_the_request(generation: str) -> str:
+    kept = _request_generation.get()
+    if kept is not None and generation:
+        kept["generation"] = generation
+    return generation
+
 
 def new_access_generation(**signal_kwargs) -> None:
     """Start a new generation (usable directly as a signal receiver)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.set(GENERATION_KEY, _kept_for_the_request(uuid.uuid4().hex), None)
 
 
 # A user saved with these fields (or whole, as the admin saves) may have become active or inactive, or have a new
@@ -31,11 +52,14 @@ def new_access_generation_if_reach_changed(update_fields=None, raw=False, **sign
 def access_generation() -> str:
     """The current generation; a cache that has lost it (flushed, restarted) starts a new one, so that nothing kept
     under an earlier generation, in the cache or in a process, is taken for current."""
+    kept = _request_generation.get()
+    if kept and "generation" in kept:
+        return kept["generation"]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY) or ""
-    return generation
+    return _kept_for_the_request(generation)
 
 
 # What is cached per user across requests: each under its own key, stored with the generation it was computed in.
@@ -53,7 +77,8 @@ def cached_access(user, kind: str):
     if entries is None:
         keys = [GENERATION_KEY, *(_user_key(k, user) for k in CACHED_KINDS)]
         found = cache.get_many(keys)
-        generation = found.get(GENERATION_KEY) or access_generation()
+        generation = ((_request_generation.get() or {}).get("generation")
+                      or _kept_for_the_request(found.get(GENERATION_KEY) or "") or access_generation())
         entries = user._access_entries = {"": generation}
         for name, key in zip(CACHED_KINDS, keys[1:], strict=True):
             stored = found.get(key)

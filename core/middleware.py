@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import two_factor
+from . import access, two_factor
 from .clients import client_address
 from .db import reads_from_replica
 
@@ -28,6 +28,20 @@ class ApiLanguageMiddleware:
         # For this request only: the thread's language must not leak into the next one it serves.
         with translation.override(language):
             return self.get_response(request)
+
+
+class AccessGenerationMiddleware:
+    """One access generation per request (core.access): read once, with the user's cached scope and permissions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = access.request_started()
+        try:
+            return self.get_response(request)
+        finally:
+            access.request_finished(token)
 
 
 class ReadReplicaMiddleware:

@@ -1,12 +1,17 @@
 """Who hears of a case follows the street's staff as it changes, although each process keeps its directory of who
 dispatches and who handles (cases.selectors.step_owner_directory) instead of asking the database for every case."""
+from unittest import mock
+
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.access import GENERATION_KEY, access_generation
 from core.models import Notification
 from core.roles import Role
+from grids.models import Grid
 from grids.services import staff_create
-from tests.conftest import STREET_A
+from tests.conftest import GRID_A, STREET_A
 
 from .conftest import new_case
 
@@ -47,3 +52,34 @@ def test_the_directory_is_read_once_for_many_reports_and_again_after_a_grant(cas
     with CaptureQueriesContext(connection) as after_grant:
         new_case(cast.worker_a)
     assert [query for query in after_grant if "grids_griduserobjectpermission" in query["sql"]]
+
+
+def test_a_report_reads_the_access_generation_once(api_as, cast):
+    """A request keeps the generation it read with the reporter's cached scope: telling the dispatchers costs no
+    second read (outside a request, as in the tests above, every read asks the cache)."""
+    get, get_many = cache.get, cache.get_many
+    reads, inside_many = [], []  # a local-memory cache's get_many calls its get for each key: one read all the same
+
+    def read_one(key, *args, **kwargs):
+        if not inside_many:
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def read_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_many.pop()
+
+    client = api_as(type(cast.worker_a).objects.get(pk=cast.worker_a.pk))
+    grid = Grid.objects.get(code=GRID_A)
+    access_generation()  # there is one (the tests' cache starts empty; a lost generation is read again, once)
+    with mock.patch.object(cache, "get", side_effect=read_one), mock.patch.object(cache, "get_many",
+                                                                                side_effect=read_many):
+        response = client.post("/api/v1/cases/", {
+            "title": "一次", "description": "一次", "category": "E0101", "lat": grid.centroid_lat,
+            "lng": grid.centroid_lng, "address": "测试地址", "source": "grid_patrol"}, format="json")
+    assert response.status_code == 201
+    assert sum(GENERATION_KEY in keys for keys in reads) == 1, reads
