@@ -6,14 +6,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.selectors import is_dispatcher_of, step_owner_directory, unit_handlers
 from core.access import GENERATION_KEY, access_generation
 from core.models import Notification
 from core.roles import Role
-from grids.models import Grid
+from grids.models import Grid, StreetUnit
 from grids.services import staff_create
 from tests.conftest import GRID_A, STREET_A
 
-from .conftest import new_case
+from .conftest import STATION_A, new_case
 
 
 def told_of(case) -> set[str]:
@@ -39,6 +40,28 @@ def test_a_new_case_reaches_the_dispatchers_serving_its_street_as_they_are_now(c
     relief.staff_profile.role = Role.CALL_TAKER
     relief.staff_profile.save()
     assert told_of(new_case(cast.worker_a)) == set()
+
+
+def test_service_held_through_a_group_counts_as_the_scope_counts_it(cast):
+    """A street's relief rota as a group: its members hear of the street's new cases and of what its stations are
+    sent, as their scope already lets them act on those cases."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    relief = Group.objects.create(name="学院路值班调度")
+    assign_perm("grids.serve_grid", relief, Grid.objects.get(code=STREET_A))
+    cast.dispatcher_b.groups.add(relief)  # 青龙桥's dispatcher, on 学院路's rota too
+    case = new_case(cast.worker_a)
+    assert told_of(case) == {"dispatcher_a", "dispatcher_b"}
+    assert is_dispatcher_of(type(cast.dispatcher_b).objects.get(pk=cast.dispatcher_b.pk), case)
+
+    station = StreetUnit.objects.get(code=STATION_A)
+    team = Group.objects.create(name="城管分队支援")
+    assign_perm("grids.serve_station", team, station)
+    cast.section_a.groups.add(team)
+    assert set(unit_handlers([(station.department_id, station.id)]).values_list("username", flat=True)) >= {
+        "station_a", "section_a"}
+    assert cast.section_a.id in {u.id for u in step_owner_directory().by_station[station.id]}
 
 
 def test_the_directory_is_read_once_for_many_reports_and_again_after_a_grant(cast):
