@@ -19,7 +19,7 @@ from pypinyin import Style, lazy_pinyin
 from core.access import access_generation
 from core.roles import Role, role_of
 from core.scoping import scope_of
-from grids.selectors import SERVICE_HOLDERS
+from grids.selectors import service_held
 
 from .models import Callback, Case, CaseParty, Category, ReplyTemplate, Summons, department_of, parties_in_force
 from .replies import Reply, case_values, render_reply
@@ -156,16 +156,6 @@ def unit_handlers(units: list[tuple[int | None, int | None]]) -> QuerySet:
     return User.objects.filter(query, is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
 
 
-def _service_held(users: dict, kind: str, field: str) -> set[tuple[int, object]]:
-    """(user id, ``field`` of the object) for each of ``users``' service of this kind (grid, station, department),
-    held directly or through a group, as their scope counts it (grids.selectors)."""
-    direct, through_group, codename = SERVICE_HOLDERS[kind]
-    return {*direct.objects.using(DEFAULT_DB_ALIAS).filter(
-                user_id__in=users, permission__codename=codename).values_list("user_id", field),
-            *through_group.objects.using(DEFAULT_DB_ALIAS).filter(
-                group__user__in=users, permission__codename=codename).values_list("group__user", field)}
-
-
 class StepOwnerDirectory:
     """Who dispatches and who handles, loaded once for many cases: one query for each kind of scope instead of a join
     of five tables per case (which costs PostgreSQL more to plan than to run). Read from the primary, as access is:
@@ -176,15 +166,15 @@ class StepOwnerDirectory:
         users = {u.id: u for u in User.objects.using(DEFAULT_DB_ALIAS).filter(
             is_active=True, staff_profile__role__in=[*DISPATCHER_ROLE.values(), Role.DEPARTMENT_HANDLER],
         ).select_related("staff_profile")}
-        for user_id, code in _service_held(users, "grid", "content_object__code"):
+        for user_id, code in service_held(users, "grid", "content_object__code"):
             user = users[user_id]
             self.dispatchers.setdefault((user.staff_profile.role, code), []).append(user)
         self.by_station: dict[int, list] = {}
         self.by_department: dict[int, list] = {}
         handlers = {pk: u for pk, u in users.items() if u.staff_profile.role == Role.DEPARTMENT_HANDLER}
-        for user_id, station_id in _service_held(handlers, "station", "content_object_id"):
+        for user_id, station_id in service_held(handlers, "station", "content_object_id"):
             self.by_station.setdefault(station_id, []).append(handlers[user_id])
-        for user_id, department_id in _service_held(handlers, "department", "content_object_id"):
+        for user_id, department_id in service_held(handlers, "department", "content_object_id"):
             self.by_department.setdefault(department_id, []).append(handlers[user_id])
 
     def dispatchers_of(self, case: Case) -> list:

@@ -26,6 +26,10 @@ def request_finished(token: Token) -> None:
     _request_generation.reset(token)
 
 
+def _kept_by_the_request() -> str | None:
+    return (_request_generation.get() or {}).get("generation")
+
+
 def _kept_for_the_request(generation: str) -> str:
     kept = _request_generation.get()
     if kept is not None and generation:
@@ -52,9 +56,9 @@ def new_access_generation_if_reach_changed(update_fields=None, raw=False, **sign
 def access_generation() -> str:
     """The current generation; a cache that has lost it (flushed, restarted) starts a new one, so that nothing kept
     under an earlier generation, in the cache or in a process, is taken for current."""
-    kept = _request_generation.get()
-    if kept and "generation" in kept:
-        return kept["generation"]
+    kept = _kept_by_the_request()
+    if kept:
+        return kept
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -77,8 +81,8 @@ def cached_access(user, kind: str):
     if entries is None:
         keys = [GENERATION_KEY, *(_user_key(k, user) for k in CACHED_KINDS)]
         found = cache.get_many(keys)
-        generation = ((_request_generation.get() or {}).get("generation")
-                      or _kept_for_the_request(found.get(GENERATION_KEY) or "") or access_generation())
+        generation = (_kept_by_the_request() or _kept_for_the_request(found.get(GENERATION_KEY) or "")
+                      or access_generation())
         entries = user._access_entries = {"": generation}
         for name, key in zip(CACHED_KINDS, keys[1:], strict=True):
             stored = found.get(key)

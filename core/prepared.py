@@ -16,6 +16,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
@@ -41,9 +42,13 @@ def _as_parameter(connection, value):
     return connection.ops.adapt_datetimefield_value(value) if isinstance(value, dt.datetime) else value
 
 
+@dataclass(frozen=True)
 class _Compiled:
-    def __init__(self, queryset: QuerySet, compiler, sql: str, params: tuple, slots: list[tuple[int, str]]):
-        self.queryset, self.compiler, self.sql, self.params, self.slots = queryset, compiler, sql, params, slots
+    queryset: QuerySet
+    compiler: object
+    sql: str
+    params: tuple
+    slots: list[tuple[int, str]]  # (position among the params, slot name)
 
 
 EMPTY = object()  # the queryset can match nothing (none(), an empty IN): no query at all

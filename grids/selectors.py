@@ -44,7 +44,7 @@ def _minimal_roots(codes: set[str]) -> tuple[str, ...]:
 # grids, departments and stations), each station with its street's code. A user's first request in an access
 # generation reads this (and every user's at once after any grant: see core.access); as seven ORM queries it cost
 # about 5 ms of query building and round trips, a quarter of a small page.
-SERVICE_HOLDERS = {
+_SERVICE_HOLDERS = {
     "grid": (GridUserObjectPermission, GridGroupObjectPermission, "serve_grid"),
     "department": (DepartmentUserObjectPermission, DepartmentGroupObjectPermission, "serve_department"),
     "station": (StationUserObjectPermission, StationGroupObjectPermission, "serve_station"),
@@ -65,7 +65,7 @@ def _service_sql() -> str:
     return " UNION ALL ".join(
         f"SELECT '{kind}', p.content_object_id, {code_of[kind][0]} FROM {quote(model._meta.db_table)} p "
         f"JOIN {permission} ap ON ap.id = p.permission_id {code_of[kind][1]} WHERE {holder} AND ap.codename = %s"
-        for kind, (*models, _codename) in SERVICE_HOLDERS.items()
+        for kind, (*models, _codename) in _SERVICE_HOLDERS.items()
         for model, holder in zip(models, holders, strict=True))
 
 
@@ -73,13 +73,23 @@ def _served(user) -> dict[str, list[tuple[int, str | None]]]:
     """(object id, code) of every grid, department and station the user serves, by kind."""
     # From the primary, never a replica: what is read here is cached for the whole access generation, and a grant or a
     # withdrawal the replica has not replayed yet would be missed until the next.
-    params = [value for *_, codename in SERVICE_HOLDERS.values() for value in (user.pk, codename) * 2]
-    served = {kind: [] for kind in SERVICE_HOLDERS}
+    params = [value for *_, codename in _SERVICE_HOLDERS.values() for value in (user.pk, codename) * 2]
+    served = {kind: [] for kind in _SERVICE_HOLDERS}
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(_service_sql(), params)
         for kind, object_id, code in cursor.fetchall():
             served[kind].append((object_id, code))
     return served
+
+
+def service_held(users, kind: str, field: str) -> set[tuple[int, object]]:
+    """(user id, ``field`` of the object) for each service of this kind (grid, station, department) that ``users``
+    (ids) hold, directly or through a group, as their scope counts it: ``_served`` for many people at once."""
+    direct, through_group, codename = _SERVICE_HOLDERS[kind]
+    return {*direct.objects.using(DEFAULT_DB_ALIAS).filter(
+                user_id__in=users, permission__codename=codename).values_list("user_id", field),
+            *through_group.objects.using(DEFAULT_DB_ALIAS).filter(
+                group__user__in=users, permission__codename=codename).values_list("group__user", field)}
 
 
 def load_scope(user) -> Scope:
