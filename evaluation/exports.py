@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -19,6 +20,7 @@ from .models import BonusRun, ResultRun, SubjectKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YUAN = "#,##0.00"
+BOLD = Font(bold=True)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -36,25 +38,35 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows):
+def _sheet(book: Workbook, title: str, header: list[str], rows, formats: list[str | None] = ()) -> None:
+    """A sheet of a write-only book (rows stream out as they come, no cell kept in memory): a bold header row,
+    frozen, and each column in its Excel number format (``formats``, by position; None or absent: general)."""
     sheet = book.create_sheet(title=_sheet_title(title))
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(xlsx_row(sheet, [_number(value) for value in row]))
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
-    return sheet
+    sheet.append([_cell(sheet, str(name), font=BOLD) for name in header])
+    formats = list(formats) + [None] * (len(header) - len(formats))
+    for row in rows:
+        sheet.append([_cell(sheet, value, number_format=fmt)
+                      for value, fmt in zip(xlsx_row(sheet, [_number(value) for value in row]), formats, strict=True)])
+
+
+def _cell(sheet, value, *, font=None, number_format=None):
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if number_format:
+        cell.number_format = number_format
+    return cell
 
 
 def _about(book: Workbook, lines: list[tuple[str, object]]) -> None:
     sheet = book.create_sheet(title=_sheet_title(_("About")))
-    for label, value in lines:
-        sheet.append(xlsx_row(sheet, [label, _number(value) if value is not None else ""]))
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 70
+    for label, value in lines:
+        sheet.append(xlsx_row(sheet, [label, _number(value) if value is not None else ""]))
 
 
 def _save(book: Workbook) -> bytes:
@@ -97,8 +109,7 @@ def _unit_columns(kind: str, streets: dict[str, str], departments: dict[str, str
 def run_xlsx(run: ResultRun, results) -> bytes:
     """The ranking of each kind of unit with every figure (rates as percentages, scores 0–100), one
     sheet per kind, every unit by its name in the reader's language."""
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     streets = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("code", "name"))
     departments = dict(Department.objects.values_list("code", "name"))
     by_kind = {kind: [] for kind in SubjectKind.values}
@@ -107,11 +118,8 @@ def run_xlsx(run: ResultRun, results) -> bytes:
     for kind, rows in by_kind.items():
         columns = [*_unit_columns(kind, streets, departments),
                    *((str(header), attrgetter(key), fmt) for header, key, fmt in FIGURES)]
-        sheet = _sheet(book, str(SubjectKind(kind).label), [str(header) for header, _get, _fmt in columns],
-                       ([get(r) for _header, get, _fmt in columns] for r in rows))
-        for index, (_header, _get, fmt) in enumerate(columns, start=1):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = fmt
+        _sheet(book, str(SubjectKind(kind).label), [str(header) for header, _get, _fmt in columns],
+               ([get(r) for _header, get, _fmt in columns] for r in rows), [fmt for _header, _get, fmt in columns])
     _about(book, [
         (_("Assessment period"), run.period.code), (_("Run"), run.pk), (_("Status"), run.get_status_display()),
         (_("Rule version"), f"v{run.rule.version}"), (_("Cut-off"), _when(run.as_of)),
@@ -126,8 +134,7 @@ def _when(moment) -> str | None:
 
 def bonus_xlsx(bonus: BonusRun) -> bytes:
     """Payroll-ready: one row per worker, amounts in yuan with two decimals; totals on a second sheet."""
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     posts = dict(StaffProfile.Post.choices)
     header = [_("No."), _("Staff number"), _("Full name"), _("Post"), _("Street/town"), _("Grid code"), _("Grid"),
               _("Grid score"), _("Personal score"), _("Quarterly score"), _("Average of the post (yuan)"),
@@ -135,21 +142,16 @@ def bonus_xlsx(bonus: BonusRun) -> bytes:
     rows = [[index, line.username, line.full_name, str(posts.get(line.post, line.post)), line.street_name,
              line.grid_code, line.grid_name, line.grid_score, line.personal_score, line.score, line.base, line.amount]
             for index, line in enumerate(bonus.lines.order_by("grid_code", "username"), start=1)]
-    sheet = _sheet(book, _("Bonus"), header, rows)
-    for row in sheet.iter_rows(min_row=2, min_col=11, max_col=12):
-        for cell in row:
-            cell.number_format = YUAN
+    _sheet(book, _("Bonus"), header, rows, [None] * 10 + [YUAN, YUAN])
     totals = {}
     for line in bonus.lines.all():
         count, total = totals.get(line.post, (0, Decimal(0)))
         totals[line.post] = (count + 1, total + line.amount)
     order = list(posts)
-    sheet = _sheet(book, _("Totals"), [_("Post"), _("Workers"), _("Total (yuan)"), _("Average (yuan)")], [
+    _sheet(book, _("Totals"), [_("Post"), _("Workers"), _("Total (yuan)"), _("Average (yuan)")], [
         [str(posts.get(post, post)), count, total, (total / count).quantize(Decimal("0.01"))]
-        for post, (count, total) in sorted(totals.items(), key=lambda item: _position(order, item[0]))])
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=4):
-        for cell in row:
-            cell.number_format = YUAN
+        for post, (count, total) in sorted(totals.items(), key=lambda item: _position(order, item[0]))],
+        [None, None, YUAN, YUAN])
     _about(book, [
         (_("Quarter"), bonus.period.code), (_("Bonus rule version"), f"v{bonus.rule.version}"),
         (_("Results used"), _("Results %(code)s (run %(id)s)") % {"code": bonus.result_run.period.code,
