@@ -12,8 +12,10 @@ def csv_cell(value):
 
 
 def xlsx_row(sheet, values) -> list:
-    """A row for ``sheet.append``: text goes in as text cells, which Excel shows as typed and never evaluates."""
-    return [_text(sheet, value) if isinstance(value, str) else value for value in values]
+    """A row for ``sheet.append``: text goes in as text cells, which Excel shows as typed and never evaluates.
+    openpyxl writes any other string as text already; only one that starts with "=" it would take for a formula,
+    and only that one is made a cell of its own (a cell object costs write-only mode ten times a plain value)."""
+    return [_text(sheet, value) if isinstance(value, str) and value.startswith("=") else value for value in values]
 
 
 def _text(sheet, value: str):

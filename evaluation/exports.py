@@ -21,6 +21,7 @@ from .models import BonusRun, ResultRun, SubjectKind
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YUAN = "#,##0.00"
 BOLD = Font(bold=True)
+AS_GENERAL = {"0", "@"}  # whole numbers and text: Excel's General format shows them so
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -40,15 +41,17 @@ def _sheet_title(title: str) -> str:
 
 def _sheet(book: Workbook, title: str, header: list[str], rows, formats: list[str | None] = ()) -> None:
     """A sheet of a write-only book (rows stream out as they come, no cell kept in memory): a bold header row,
-    frozen, and each column in its Excel number format (``formats``, by position; None or absent: general)."""
+    frozen, and each column in its Excel number format (``formats``, by position; None, absent or one that shows
+    the value as General would: none). A value with a format is a cell object, which costs openpyxl ten times a
+    plain value, so only the decimals and percentages are."""
     sheet = book.create_sheet(title=_sheet_title(title))
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
     sheet.append([_cell(sheet, str(name), font=BOLD) for name in header])
-    formats = list(formats) + [None] * (len(header) - len(formats))
+    formats = [None if fmt in AS_GENERAL else fmt for fmt in formats] + [None] * (len(header) - len(formats))
     for row in rows:
-        sheet.append([_cell(sheet, value, number_format=fmt)
+        sheet.append([_cell(sheet, value, number_format=fmt) if fmt and value is not None else value
                       for value, fmt in zip(xlsx_row(sheet, [_number(value) for value in row]), formats, strict=True)])
 
 
