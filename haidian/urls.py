@@ -1,12 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core import two_factor_views
 from core import views as core_views
 from core.health import HealthView
 from core.metrics import metrics
+from core.schema import SchemaView
 
 api_v1 = [
     path("", include("core.api.urls")),
@@ -17,7 +18,7 @@ api_v1 = [
     path("community/", include("community.api.urls")),
     path("orgs/", include("orgs.api.urls")),
     path("evaluation/", include("evaluation.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's starter as a script of its own: no inline script for the CSP to refuse.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
 ]

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from core.schema import SchemaView
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -55,6 +57,22 @@ def test_openapi_schema_and_docs_are_served_with_local_assets(client):
     assert docs.status_code == 200
     assert b"/static/drf_spectacular_sidecar/" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.django_db
+def test_the_served_schema_is_built_once_per_language_and_only_for_the_platforms_languages(client):
+    """Building the schema costs about a second: the public GET keeps it per language, and a query string (an unknown
+    language or version) is answered without being kept, so nobody can grow the store."""
+    SchemaView._built.clear()
+    chinese = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert chinese.status_code == 200 and set(SchemaView._built) == {"zh-hans"}
+    assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json() == chinese.json()
+    english = client.get("/api/v1/schema/?lang=en", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert english.status_code == 200 and set(SchemaView._built) == {"zh-hans", "en"}
+    assert english.json() != chinese.json()  # help texts in each language
+    for query in ("lang=xx-made-up", "version=v9"):
+        assert client.get(f"/api/v1/schema/?{query}").status_code == 200
+    assert set(SchemaView._built) == {"zh-hans", "en"}
 
 
 @pytest.mark.django_db
