@@ -19,7 +19,7 @@ from pypinyin import Style, lazy_pinyin
 from core.access import access_generation
 from core.roles import Role, role_of
 from core.scoping import scope_of
-from grids.selectors import service_held
+from grids.selectors import service_held, serving
 
 from .models import Callback, Case, CaseParty, Category, ReplyTemplate, Summons, department_of, parties_in_force
 from .replies import Reply, case_values, render_reply
@@ -145,15 +145,10 @@ def handlers_of(case: Case) -> QuerySet:
 def unit_handlers(units: list[tuple[int | None, int | None]]) -> QuerySet:
     """The active handlers of these (department id, station id) units: a station's own and its department's, serving
     there directly or through a group."""
-    query = Q(pk__in=[])
-    for department_id, station_id in units:
-        if station_id is not None:
-            query |= (Q(stationuserobjectpermission__content_object_id=station_id)
-                      | Q(groups__stationgroupobjectpermission__content_object_id=station_id))
-        if department_id is not None:
-            query |= (Q(departmentuserobjectpermission__content_object_id=department_id)
-                      | Q(groups__departmentgroupobjectpermission__content_object_id=department_id))
-    return User.objects.filter(query, is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
+    stations = [station_id for _department_id, station_id in units if station_id is not None]
+    departments = [department_id for department_id, _station_id in units if department_id is not None]
+    return User.objects.filter(serving("station", stations) | serving("department", departments), is_active=True,
+                               staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
 
 
 class StepOwnerDirectory:

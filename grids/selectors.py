@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.scoping import Scope
@@ -90,6 +90,14 @@ def service_held(users, kind: str, field: str) -> set[tuple[int, object]]:
                 user_id__in=users, permission__codename=codename).values_list("user_id", field),
             *through_group.objects.using(DEFAULT_DB_ALIAS).filter(
                 group__user__in=users, permission__codename=codename).values_list("group__user", field)}
+
+
+def serving(kind: str, object_ids) -> Q:
+    """A filter of users: those who hold this kind of service (grid, station, department) on any of these objects,
+    directly or through a group, as their scope counts it (``service_held`` the other way round)."""
+    direct, through_group, codename = _SERVICE_HOLDERS[kind]
+    return Q(*(Q(**{f"{path}__content_object_id__in": object_ids, f"{path}__permission__codename": codename})
+               for path in (direct._meta.model_name, f"groups__{through_group._meta.model_name}")), _connector=Q.OR)
 
 
 def load_scope(user) -> Scope:

@@ -64,6 +64,17 @@ def test_service_held_through_a_group_counts_as_the_scope_counts_it(cast):
     assert cast.section_a.id in {u.id for u in step_owner_directory().by_station[station.id]}
 
 
+def test_another_object_permission_on_a_station_makes_nobody_its_handler(cast):
+    """Only the service (serve_station) counts, as in the scope: a permission to view the station's record does not
+    make its holder one of those told of what the station is sent."""
+    from guardian.shortcuts import assign_perm
+
+    station = StreetUnit.objects.get(code=STATION_A)
+    assign_perm("grids.view_streetunit", cast.section_a, station)
+    assert "section_a" not in set(unit_handlers([(None, station.id)]).values_list("username", flat=True))
+    assert "station_a" in set(unit_handlers([(None, station.id)]).values_list("username", flat=True))
+
+
 def test_the_directory_is_read_once_for_many_reports_and_again_after_a_grant(cast):
     new_case(cast.worker_a)
     with CaptureQueriesContext(connection) as reports:
