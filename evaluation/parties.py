@@ -25,12 +25,12 @@ from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 from core.scoping import scope_of
 from grids.models import Department, Grid, StreetUnit
+from grids.selectors import service_held, serving
 
 User = get_user_model()
 COMMUNITY_KINDS = (Grid.Kind.COMMUNITY, Grid.Kind.VILLAGE)
@@ -147,30 +147,29 @@ def speaks_for(user, kind: str, code: str) -> bool:
     return code in parties_of(user).get(kind, set())
 
 
+# Who speaks for a party: people of this role holding this kind of service (grids.selectors) on the party's object.
+SPEAKERS = {
+    Party.GRID: (Role.COMMUNITY_STAFF, "grid", Grid),
+    Party.RESIDENTS: (Role.COMMUNITY_STAFF, "grid", Grid),
+    Party.STREET: (Role.STREET_DISPATCHER, "grid", Grid),
+    Party.DEPARTMENT: (Role.DEPARTMENT_HANDLER, "department", Department),
+    Party.SECTION: (Role.DEPARTMENT_HANDLER, "station", StreetUnit),
+}
+
+
 def people_of(kind: str, codes: set[str]) -> dict[str, list]:
     """{party code: active users speaking for it}: who gets the reminders. The residents'
-    representatives' sheets are handed out by the grid's community staff, so they are reminded."""
+    representatives' sheets are handed out by the grid's community staff, so they are reminded. Service counts
+    directly or through a group, as the scope that lets them fill the sheets counts it (``parties_of``)."""
     found: dict[str, list] = defaultdict(list)
-    if not codes:
+    if not codes or kind not in SPEAKERS:
         return found
-    if kind in (Party.GRID, Party.RESIDENTS):
-        rows = _users_serving("griduserobjectpermission__content_object__code", Role.COMMUNITY_STAFF, codes)
-    elif kind == Party.STREET:
-        rows = _users_serving("griduserobjectpermission__content_object__code", Role.STREET_DISPATCHER, codes)
-    elif kind == Party.DEPARTMENT:
-        rows = _users_serving("departmentuserobjectpermission__content_object__code", Role.DEPARTMENT_HANDLER, codes)
-    elif kind == Party.SECTION:
-        rows = _users_serving("stationuserobjectpermission__content_object__code", Role.DEPARTMENT_HANDLER, codes)
-    else:
-        rows = []
-    for user, code in rows:
-        found[code].append(user)
+    role, service, model = SPEAKERS[kind]
+    objects = model.objects.filter(code__in=codes).values("id")
+    speakers = User.objects.filter(serving(service, objects), is_active=True, staff_profile__role=role)
+    by_id = User.objects.in_bulk(set(speakers.values_list("id", flat=True)))
+    for user_id, code in sorted(service_held(list(by_id), service, "content_object__code")):
+        if code in codes:
+            found[code].append(by_id[user_id])
     return found
-
-
-def _users_serving(path: str, role: str, codes: set[str]) -> list:
-    users: QuerySet = User.objects.filter(is_active=True, staff_profile__role=role, **{f"{path}__in": codes})
-    pairs = list(users.values_list("id", path).distinct())
-    by_id = User.objects.in_bulk({user_id for user_id, _code in pairs})
-    return [(by_id[user_id], code) for user_id, code in pairs]
 

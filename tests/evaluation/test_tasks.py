@@ -8,10 +8,12 @@ from core.errors import Conflict
 from core.models import Notification
 from evaluation import tasks
 from evaluation.models import Period, ResultRun, Round, ScoreSheet
+from evaluation.parties import Party, parties_of, people_of
 from evaluation.periods import containing
 from evaluation.seeding import seed
 from evaluation.services import round_open, rounds_remind, sheet_submit
-from tests.conftest import STREET_A
+from grids.models import Grid
+from tests.conftest import SECTION_A, STREET_A, STREET_B
 
 from .conftest import at
 
@@ -62,6 +64,29 @@ def test_reminders_go_out_once_per_step_to_the_people_of_each_party(cast):
     assert rounds_remind(now=at("2026-01-20", "09:00")) == 4
     assert Notification.objects.filter(user=cast.dispatcher_a).count() == 1
     assert rounds_remind(now=at("2026-01-21")) == 0  # past the deadline
+
+
+def test_whoever_may_fill_a_partys_sheets_is_reminded_and_nobody_else(cast):
+    """The people reminded for a party are those its sheets let in (``parties_of``, from the scope): service held
+    through a group counts (a street's relief rota), and another object permission on the street does not."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    street = Grid.objects.get(code=STREET_A)
+    assign_perm("grids.view_grid", cast.dispatcher_b, street)  # may read 学院路's record, does not serve it
+    assert usernames(people_of(Party.STREET, {STREET_A})) == {STREET_A: {"dispatcher_a"}}
+    relief = Group.objects.create(name="学院路值班调度")
+    assign_perm("grids.serve_grid", relief, street)
+    cast.dispatcher_b.groups.add(relief)  # 青龙桥's dispatcher, on 学院路's rota too
+    assert usernames(people_of(Party.STREET, {STREET_A, STREET_B})) == {
+        STREET_A: {"dispatcher_a", "dispatcher_b"}, STREET_B: {"dispatcher_b"}}
+    on_the_rota = type(cast.dispatcher_b).objects.get(pk=cast.dispatcher_b.pk)
+    assert parties_of(on_the_rota)[Party.STREET] == {STREET_A, STREET_B}
+    assert usernames(people_of(Party.SECTION, {SECTION_A})) == {SECTION_A: {"section_a"}}
+
+
+def usernames(people: dict) -> dict:
+    return {code: {user.username for user in users} for code, users in people.items()}
 
 
 def test_rounds_past_their_deadline_close(cast):
