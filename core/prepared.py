@@ -22,7 +22,9 @@ from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 
-PLACEHOLDER_BASE = -7_345_981_223
+# Within a 32-bit integer column's range: Django compiles a look-up of a value its column cannot hold (auth's user ids
+# are 32-bit) as matching nothing, and the query would match nothing for every value after.
+PLACEHOLDER_BASE = -1_987_654_321
 
 
 def _placeholder(value, index: int):

@@ -105,3 +105,13 @@ def test_intake_is_one_transaction_of_a_few_queries(api_as, cast):
     assert sum(sql.startswith("SAVEPOINT") for sql in statements) == 1, statements  # the test's own transaction
     assert len(statements) <= 9, statements
     assert Notification.objects.filter(subject=response.json()["number"]).exists()
+
+
+def test_a_signed_in_request_reads_its_person_and_their_profile_in_one_query(client, cast):
+    """Every page shows who is signed in and checks their role: the session's user comes with the staff profile."""
+    client.force_login(cast.dispatcher_a)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 302  # to the person's landing page
+    people = [query["sql"] for query in captured if 'FROM "auth_user"' in query["sql"]]
+    profiles = [query["sql"] for query in captured if '"grids_staffprofile"' in query["sql"]]
+    assert len(people) == 1 and profiles == people

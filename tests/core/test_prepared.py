@@ -48,6 +48,14 @@ def test_a_datetime_slot_is_passed_as_the_orm_passes_it():
     assert joined("joined since", since=newest.date_joined + dt.timedelta(seconds=1)) == []
 
 
+def test_an_integer_slot_fits_a_32_bit_key():
+    """auth's users have 32-bit ids: a placeholder out of their range would compile to a query that matches nothing."""
+    User = get_user_model()
+    users, _builds = counted(lambda _key, *, user_id: User.objects.filter(pk=user_id))
+    first, second = User.objects.create_user("first_by_id"), User.objects.create_user("second_by_id")
+    assert users("by id", user_id=first.pk) == [first] and users("by id", user_id=second.pk) == [second]
+
+
 def test_keys_of_another_shape_are_built_apart_and_the_oldest_are_let_go():
     grids = PreparedQuery(lambda key, *, code: Grid.objects.filter(code=code) if key == "code"
                           else Grid.objects.filter(parent__code=code), keys=2)
