@@ -65,6 +65,7 @@ if env_bool("BEHIND_PROXY", False):
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "core.sessions"  # Django's database sessions, their read prepared once per process
 
 INSTALLED_APPS = [
     "django.contrib.admin",
