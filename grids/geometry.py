@@ -8,9 +8,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import shapely
-from shapely.geometry import Point, shape
-
 INDEX_MAX_AGE_SECONDS = 300
 
 _lock = threading.Lock()
@@ -32,6 +29,11 @@ INDEX_FIELDS = ("id", "code", "name", "parent_id", "parent__code", "parent__name
 
 class UnitGridIndex:
     def __init__(self, rows: list[tuple]):
+        # shapely (and numpy under it) is imported with the first index, not with the app: a third of a second of
+        # every process's start (a web or Celery worker, a management command) that needs no point located.
+        import shapely
+        from shapely.geometry import Point, shape
+
         # Sorted by code so that a point on a shared border resolves to the lower code.
         rows = sorted(rows, key=lambda row: row[1])
         self.grids = [LocatedGrid(*row[:6]) for row in rows]
@@ -41,10 +43,11 @@ class UnitGridIndex:
         self.geometries = [shape(row[6]) for row in rows]
         shapely.prepare(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
+        self.point = Point
         self.built_at = time.monotonic()
 
     def locate(self, lat: float, lng: float) -> LocatedGrid | None:
-        hits = self.tree.query(Point(lng, lat), predicate="intersects")
+        hits = self.tree.query(self.point(lng, lat), predicate="intersects")
         if len(hits) == 0:
             return None
         return self.grids[int(hits.min())]
