@@ -8,6 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import phone_key, validate_phone
+from core.reference import reference_table
 from grids.models import Grid
 
 from .models import Case, Category
@@ -25,16 +26,26 @@ def _class_label(category: Category, names: dict[str, int]) -> str:
     return category.name
 
 
+def _catalogue() -> tuple[list[Category], dict[int, Category]]:
+    """Every category, in code order, and by id: from this process's copy of the table (``core.reference``), which
+    the inbox's filter and every report form read on each request."""
+    table = reference_table(Category)
+    by_id = table.instances(set(table.rows()))
+    return sorted(by_id.values(), key=lambda category: category.code), by_id
+
+
 def category_choices(include_blank: bool = True) -> list:
     """Subclasses by name, grouped under their class, as the category picker shows them (the
     codes are the values, not what a person reads)."""
-    classes = list(Category.objects.filter(active=True, parent__isnull=True))
+    categories, by_id = _catalogue()
+    classes = [c for c in categories if c.active and c.parent_id is None]
     names = Counter(c.name for c in classes)
     labels = {c.pk: _class_label(c, names) for c in classes}
     groups: dict[str, list] = {}
-    for category in Category.objects.filter(active=True, parent__isnull=False).select_related("parent"):
-        groups.setdefault(labels.get(category.parent_id, category.parent.name), []).append(
-            (category.code, category.name))
+    for category in categories:
+        if category.active and category.parent_id is not None:
+            groups.setdefault(labels.get(category.parent_id, by_id[category.parent_id].name), []).append(
+                (category.code, category.name))
     choices = list(groups.items())
     return [("", _("Choose a category"))] + choices if include_blank else choices
 
@@ -57,11 +68,13 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A whole class, or one of its subclasses, grouped under the class.
-        classes = list(Category.objects.filter(parent__isnull=True))
+        categories, _by_id = _catalogue()
+        classes = [c for c in categories if c.parent_id is None]
         names = Counter(c.name for c in classes)
         subclasses: dict[int, list] = {}
-        for category in Category.objects.filter(parent__isnull=False).order_by("code"):
-            subclasses.setdefault(category.parent_id, []).append((category.code, category.name))
+        for category in categories:
+            if category.parent_id is not None:
+                subclasses.setdefault(category.parent_id, []).append((category.code, category.name))
         choices = [("", _("Any category"))]
         for parent in classes:
             label = _class_label(parent, names)
@@ -263,10 +276,11 @@ class CallbackForm(forms.Form):
 def resident_category_choices() -> list:
     """What residents may report, by name only (no codes), grouped under their class's name; the
     component and the event class of one name (市容环境) share a group."""
+    categories, by_id = _catalogue()
     groups: dict[str, list] = {}
-    for category in Category.objects.filter(active=True, open_to_residents=True,
-                                            parent__isnull=False).select_related("parent"):
-        groups.setdefault(category.parent.name, []).append((category.code, category.name))
+    for category in categories:
+        if category.active and category.open_to_residents and category.parent_id is not None:
+            groups.setdefault(by_id[category.parent_id].name, []).append((category.code, category.name))
     return [("", _("Choose the kind of problem"))] + list(groups.items())
 
 

@@ -219,3 +219,19 @@ def test_dashboard_shares_district_aggregates_refreshed_by_the_beat_task(as_user
     refresh_dashboard.apply()
     assert client.get(reverse("cases:dashboard-data")).json()["open"] == 2
     assert as_user(cast.dispatcher_a).get(reverse("cases:dashboard-data")).json()["open"] == 2
+
+
+def test_the_category_pickers_follow_the_catalogue_as_it_is_edited(as_user, cast):
+    """A subclass taken out of use leaves the report forms at once (no new case of it) and stays in the inbox's
+    filter (its past cases are still found); the pickers read the process's copy of the catalogue."""
+    from cases.models import Category
+
+    def offered(url):
+        return set(re.findall(r'<option value="([A-Z]\d+)"', as_user(cast.dispatcher_a).get(url).content.decode()))
+
+    assert "E0101" in offered(reverse("cases:new")) and "E0101" in offered(reverse("cases:inbox"))
+    retired = Category.objects.get(code="E0101")
+    retired.active = False
+    retired.save()
+    assert "E0101" not in offered(reverse("cases:new"))
+    assert "E0101" in offered(reverse("cases:inbox"))
