@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form widgets' own templates, for FORM_RENDERER below
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -147,6 +148,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered by the project's template engine, so that templates/django/forms/ may replace one of
+# Django's (the select, whose per-option include took half of a long list's rendering).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Behind PgBouncer in transaction mode (DATABASE_POOLED=1) a connection is a different server session from one
 # transaction to the next: no server-side cursors (they outlive the transaction that opened them), no prepared
