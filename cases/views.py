@@ -34,9 +34,13 @@ from .workflow import CALLBACK, OPEN, Action, Light, Source, Status, Tier
 GAPS_SHOWN = 200  # the routing page lists this many dead ends, then counts the rest
 
 
-def _filter_form(request, params=None):
+def _filter_form(request, params=None, *, anything_waiting: bool | None = None):
+    """The inbox's filters; without a view asked for, what waits on the person if anything does."""
     data = (request.GET if params is None else params).copy()
-    data.setdefault("view", "mine" if inbox.waiting_on(request.user).exists() else "all")
+    if "view" not in data:
+        if anything_waiting is None:
+            anything_waiting = inbox.waiting_on(request.user).exists()
+        data["view"] = "mine" if anything_waiting else "all"
     form = forms.CaseFilterForm(data)
     return form, (form.cleaned_data if form.is_valid() else {"view": data["view"]})
 
@@ -47,13 +51,14 @@ def _inbox_queryset(request, cleaned):
 
 @staff_page("cases.view_case")
 def case_inbox(request):
-    form, cleaned = _filter_form(request)
+    waiting = inbox.waiting_on(request.user).count()
+    form, cleaned = _filter_form(request, anything_waiting=waiting > 0)
     page = page_of(selectors.with_relations(_inbox_queryset(request, cleaned)), request.GET.get("page"))
     for case in page.rows:
         case.step_actions = inbox.step_actions(request.user, case)
         case.my_actions = [action for action, _label in case.step_actions]
     context = {
-        "form": form, "page": page, "waiting": inbox.waiting_on(request.user).count(), "view": cleaned.get("view"),
+        "form": form, "page": page, "waiting": waiting, "view": cleaned.get("view"),
         "filtered": any(request.GET.get(name) for name in form.fields if name not in ("view", "sort")),
         "can_bulk_dispatch": any(Action.DISPATCH in c.my_actions for c in page.rows),
         "bulk_targets": _bulk_targets(page.rows),

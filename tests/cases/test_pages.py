@@ -235,3 +235,13 @@ def test_the_category_pickers_follow_the_catalogue_as_it_is_edited(as_user, cast
     retired.save()
     assert "E0101" not in offered(reverse("cases:new"))
     assert "E0101" in offered(reverse("cases:inbox"))
+
+
+def test_the_inbox_opens_on_what_waits_on_the_person_and_on_everything_when_nothing_does(as_user, cast):
+    dispatcher = as_user(cast.dispatcher_a)
+    page = dispatcher.get(reverse("cases:inbox"))
+    assert (page.context["view"], page.context["waiting"]) == ("all", 0)
+    new_case(cast.worker_a)  # to be filed by 学院路's dispatcher
+    page = dispatcher.get(reverse("cases:inbox"))
+    assert (page.context["view"], page.context["waiting"]) == ("mine", 1)
+    assert dispatcher.get(reverse("cases:inbox"), {"view": "all"}).context["view"] == "all"  # as asked
