@@ -8,11 +8,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.privacy import phone_key, validate_phone
-from core.reference import reference_table
 from grids.models import Grid
 
 from .models import Case, Category
 from .routing import RoutingDirectory
+from .selectors import categories_in_code_order
 from .trail import satisfaction_words
 from .workflow import CALLBACK, Action, Light, PartyStatus, Status, Tier, Urgency, Whistle
 
@@ -26,18 +26,10 @@ def _class_label(category: Category, names: dict[str, int]) -> str:
     return category.name
 
 
-def _catalogue() -> tuple[list[Category], dict[int, Category]]:
-    """Every category, in code order, and by id: from this process's copy of the table (``core.reference``), which
-    the inbox's filter and every report form read on each request."""
-    table = reference_table(Category)
-    by_id = table.instances(set(table.rows()))
-    return sorted(by_id.values(), key=lambda category: category.code), by_id
-
-
 def category_choices(include_blank: bool = True) -> list:
     """Subclasses by name, grouped under their class, as the category picker shows them (the
     codes are the values, not what a person reads)."""
-    categories, by_id = _catalogue()
+    categories, by_id = categories_in_code_order()
     classes = [c for c in categories if c.active and c.parent_id is None]
     names = Counter(c.name for c in classes)
     labels = {c.pk: _class_label(c, names) for c in classes}
@@ -68,7 +60,7 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A whole class, or one of its subclasses, grouped under the class.
-        categories, _by_id = _catalogue()
+        categories, _by_id = categories_in_code_order()
         classes = [c for c in categories if c.parent_id is None]
         names = Counter(c.name for c in classes)
         subclasses: dict[int, list] = {}
@@ -276,7 +268,7 @@ class CallbackForm(forms.Form):
 def resident_category_choices() -> list:
     """What residents may report, by name only (no codes), grouped under their class's name; the
     component and the event class of one name (市容环境) share a group."""
-    categories, by_id = _catalogue()
+    categories, by_id = categories_in_code_order()
     groups: dict[str, list] = {}
     for category in categories:
         if category.active and category.open_to_residents and category.parent_id is not None:

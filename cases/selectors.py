@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import access_generation
+from core.reference import reference_table
 from core.roles import Role, role_of
 from core.scoping import scope_of
 from grids.selectors import service_held, serving
@@ -262,6 +263,15 @@ def category_codes_matching(text: str) -> list[str]:
 def forget_categories(**kwargs) -> None:
     global _catalogue
     _catalogue = None
+
+
+def categories_in_code_order() -> tuple[list[Category], dict[int, Category]]:
+    """Every category, those out of use too, in code order and by id, from this process's copy of the table
+    (``core.reference``): what the pickers of the inbox's filter and of every report form read on each request. The
+    catalogue above holds the active ones only, with their pinyin initials, for intake and the desk's search."""
+    table = reference_table(Category)
+    by_id = table.instances(set(table.rows()))
+    return sorted(by_id.values(), key=lambda category: category.code), by_id
 
 
 def categories_active() -> QuerySet[Category]:
