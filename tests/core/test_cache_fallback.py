@@ -7,6 +7,7 @@ import socket
 import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django_ratelimit.checks import check_caches
@@ -114,6 +115,23 @@ def test_when_redis_answers_again_the_cache_is_shared_again(redis_cache, cache_l
     assert ":1:after" in redis_cache.keys()
     assert cache.get("during") is None  # the stand-in is emptied: nothing from the outage outlives it
     assert "unreachable" in cache_log()[0] and "answers again" in cache_log()[1]
+
+
+def test_cache_calls_reuse_one_redis_client_through_an_outage(redis_cache, monkeypatch):
+    """Django's own client builds a redis.Redis for every call, about half of the call's Python time."""
+    made = []  # the cache's clients (the test server's own, which checks that it is up, are not counted)
+    build = redis.Redis.__init__
+    monkeypatch.setattr(redis.Redis, "__init__", lambda client, *args, **kwargs: build(client, *args, **kwargs) or (
+        made.append(client) if "connection_pool" in kwargs else None))
+    for n in range(10):
+        cache.set(f"n{n}", n)
+    redis_cache.stop()
+    redis_cache.start()
+    time.sleep(RETRY_SECONDS)
+    for n in range(10, 20):
+        cache.set(f"n{n}", n)
+    assert [cache.get(f"n{n}") for n in range(10, 20)] == list(range(10, 20))
+    assert len(made) == 1
 
 
 def test_a_hung_redis_is_waited_on_once_per_retry_period_not_at_every_call(settings):
