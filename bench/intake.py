@@ -19,7 +19,10 @@ from unittest import mock
 from .common import SERVER_PIDS, gunicorn
 
 INTAKE_PATH = "/api/v1/cases/"
+BULK_INTAKE_PATH = "/api/v1/cases/?suggest_duplicates=false"  # a system filing in bulk: no suggestions in the answer
 BARE_PATH = "/bench/bare/notes/"
+# What is measured, alternately, each against the bare endpoint: (name, path).
+ENDPOINTS = [("bare", BARE_PATH), ("intake", INTAKE_PATH), ("bulk", BULK_INTAKE_PATH)]
 CATEGORIES = ["E0102", "E0101", "C0101", "E0502", "E0201", "G0701", "E0601", "C0202"]
 LUA = """
 local tokens = {%(tokens)s}
@@ -200,7 +203,8 @@ def count_round_trips(path: str, token: str, lat: float, lng: float, *, repeats:
 
 
 def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> dict:
-    """bare and intake alternately, ``rounds`` times each after a short warm-up of both."""
+    """The endpoints alternately, ``rounds`` times each after a short warm-up of each; every rate is also given as a
+    ratio to the bare endpoint's."""
     from .bare.models import ensure_table
 
     if shutil.which("wrk") is None:
@@ -208,17 +212,19 @@ def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> 
     ensure_table()
     users = _bench_users(max(connections, 8))
     token, lat, lng = users[0]
-    counts = {"intake": count_round_trips(INTAKE_PATH, token, lat, lng),
-              "bare": count_round_trips(BARE_PATH, token, lat, lng)}
-    runs = {"bare": [], "intake": []}
+    counts = {name: count_round_trips(path, token, lat, lng) for name, path in ENDPOINTS}
+    runs = {name: [] for name, _path in ENDPOINTS}
     with tempfile.TemporaryDirectory() as directory, gunicorn(workers=workers) as address:
         script = _script(users, Path(directory))
-        for path in (BARE_PATH, INTAKE_PATH):
+        for _name, path in ENDPOINTS:
             _preflight(address, path, token, lat, lng)
             _wrk(address, path, script, connections=connections, seconds=3)
         for _round in range(rounds):
-            for name, path in (("bare", BARE_PATH), ("intake", INTAKE_PATH)):
+            for name, path in ENDPOINTS:
                 runs[name].append(_wrk(address, path, script, connections=connections, seconds=seconds))
-    intake, bare = _total(runs["intake"]), _total(runs["bare"])
-    return {"intake": intake, "bare": bare, "ratio": intake["rate"] / bare["rate"] if bare["rate"] else 0.0,
-            "cpu_ratio": bare["cpu_ms"] / intake["cpu_ms"] if intake["cpu_ms"] else 0.0, "counts": counts}
+    totals = {name: _total(name_runs) for name, name_runs in runs.items()}
+    bare = totals["bare"]
+    for total in totals.values():
+        total["ratio"] = total["rate"] / bare["rate"] if bare["rate"] else 0.0
+        total["cpu_ratio"] = bare["cpu_ms"] / total["cpu_ms"] if total["cpu_ms"] else 0.0
+    return {"runs": totals, "counts": counts}

@@ -224,17 +224,26 @@ class CallFollowUpIn(serializers.Serializer):
     note = serializers.CharField(max_length=2000, help_text=_("What the caller says this time"))
 
 
+class CaseCreateQuery(FieldsBuiltOnce, serializers.Serializer):
+    suggest_duplicates = serializers.BooleanField(
+        default=True, help_text=_("Whether the answer lists the case's possible duplicates (true by default). A system "
+                                  "that files cases in bulk, with nobody to look at them, sends false: the dispatcher "
+                                  "who files the case sees them on it all the same."))
+
+
 class CaseCreatedOut(CaseOut):
     possible_duplicates = serializers.SerializerMethodField(
         help_text=_("Open cases of the same category near the point, reported recently: a dispatcher may merge this "
-                    "case into one of them. Filing is never blocked."))
+                    "case into one of them. Filing is never blocked. Null when the report asked for none "
+                    "(suggest_duplicates=false)."))
 
     class Meta(CaseOut.Meta):
         fields = [*CaseOut.Meta.fields, "possible_duplicates"]
 
-    @extend_schema_field(DuplicateOut(many=True))
+    @extend_schema_field(DuplicateOut(many=True, allow_null=True))
     def get_possible_duplicates(self, case):
-        return DuplicateOut(self.context.get("duplicates", []), many=True, context=self.context).data
+        nearby = self.context.get("duplicates", [])
+        return None if nearby is None else DuplicateOut(nearby, many=True, context=self.context).data
 
 
 class ReplyTemplatesIn(serializers.Serializer):

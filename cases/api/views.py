@@ -85,17 +85,19 @@ class CaseViewSet(ScopedViewSet):
                     "`Idempotency-Key` header to make retries safe: the same key returns the same case.",
         request=serializers.CaseIn,
         responses={201: serializers.CaseCreatedOut, 200: serializers.CaseCreatedOut},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
+                    serializers.CaseCreateQuery],
         examples=[CASE_EXAMPLE],
         tags=["cases"],
     )
     def create(self, request, *args, **kwargs):
+        suggest = self.validated(serializers.CaseCreateQuery, data=request.query_params)["suggest_duplicates"]
         key = request.headers.get("Idempotency-Key", "").strip() or None
         case, created = services.case_create(actor=request.user,
                                              data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)
         nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
-                                                exclude=case)
+                                                exclude=case) if suggest else None
         data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
                                                          "may_merge": bool(nearby) and self._may_merge(case)}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
