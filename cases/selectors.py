@@ -19,7 +19,7 @@ from core.access import access_generation
 from core.reference import reference_table
 from core.roles import Role, role_of
 from core.scoping import scope_of
-from grids.selectors import service_held, serving
+from grids.selectors import service_held, serving_ids
 
 from .models import Callback, Case, CaseParty, Category, ReplyTemplate, Summons, department_of, parties_in_force
 from .replies import Reply, case_values, render_reply
@@ -147,8 +147,8 @@ def unit_handlers(units: list[tuple[int | None, int | None]]) -> QuerySet:
     there directly or through a group."""
     stations = [station_id for _department_id, station_id in units if station_id is not None]
     departments = [department_id for department_id, _station_id in units if department_id is not None]
-    return User.objects.filter(serving("station", stations) | serving("department", departments), is_active=True,
-                               staff_profile__role=Role.DEPARTMENT_HANDLER).distinct()
+    return User.objects.filter(id__in=serving_ids("station", stations).union(serving_ids("department", departments)),
+                               is_active=True, staff_profile__role=Role.DEPARTMENT_HANDLER)
 
 
 class StepOwnerDirectory:

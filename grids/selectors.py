@@ -94,10 +94,19 @@ def service_held(users, kind: str, field: str) -> set[tuple[int, object]]:
 
 def serving(kind: str, object_ids) -> Q:
     """A filter of users: those who hold this kind of service (grid, station, department) on any of these objects,
-    directly or through a group, as their scope counts it (``service_held`` the other way round)."""
+    directly or through a group, as their scope counts it (``service_held`` the other way round). One subquery of
+    their ids: joined instead, the permission tables multiply every user's row and the whole staff (14,000 people)
+    is sorted for DISTINCT, 65-85 ms a query against about 1 ms."""
+    return Q(id__in=serving_ids(kind, object_ids))
+
+
+def serving_ids(kind: str, object_ids) -> QuerySet:
+    """The ids of the users ``serving`` selects: a union, so that several kinds can be asked at once."""
     direct, through_group, codename = _SERVICE_HOLDERS[kind]
-    return Q(*(Q(**{f"{path}__content_object_id__in": object_ids, f"{path}__permission__codename": codename})
-               for path in (direct._meta.model_name, f"groups__{through_group._meta.model_name}")), _connector=Q.OR)
+    held = {"content_object_id__in": object_ids, "permission__codename": codename}
+    groups = through_group.objects.filter(**held).values("group_id")
+    return direct.objects.filter(**held).values("user_id").union(
+        User.groups.through.objects.filter(group_id__in=groups).values("user_id"))
 
 
 def load_scope(user) -> Scope:
