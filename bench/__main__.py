@@ -82,7 +82,7 @@ def main() -> None:
         print(f"intake over HTTP (gunicorn {args.workers} workers, wrk {args.connections} connections, "
               f"{args.rounds} x {args.seconds} s each, alternately):")
         labels = {"bare": "bare DRF create POST /bench/bare/notes/", "intake": "case intake    POST /api/v1/cases/",
-                  "bulk": "bulk intake    ?suggest_duplicates=false"}
+                  "bulk": "bulk intake    Prefer: return=minimal"}
         for name, run in result["runs"].items():
             counts = result["counts"][name]
             print(f"  {labels[name]:<40} {run['rate']:7.1f} req/s  p50 {run['p50_ms']:6.1f} ms  "

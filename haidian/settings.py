@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.close_components"],
     # Tags and operation ids come from the path after its API's prefix (cases_list, open311_…), as if each were alone.
     "SCHEMA_PATH_PREFIX": r"/(api/v1|open311/v2)",
     # A list answered with an error status is a list in the schema too (Open311's errors are).

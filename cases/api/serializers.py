@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.api import AvailableActionsField, FieldsBuiltOnce
 from core.privacy import validate_phone
+from core.schema import closed
 
 from ..filters import CaseFilter
 from ..models import (
@@ -224,26 +225,27 @@ class CallFollowUpIn(serializers.Serializer):
     note = serializers.CharField(max_length=2000, help_text=_("What the caller says this time"))
 
 
-class CaseCreateQuery(FieldsBuiltOnce, serializers.Serializer):
-    suggest_duplicates = serializers.BooleanField(
-        default=True, help_text=_("Whether the answer lists the case's possible duplicates (true by default). A system "
-                                  "that files cases in bulk, with nobody to look at them, sends false: the dispatcher "
-                                  "who files the case sees them on it all the same."))
+@closed
+class CaseReceiptOut(serializers.ModelSerializer):
+    """What a system filing in bulk needs back (Prefer: return=minimal): the number, where the case stands and when
+    its step is due."""
+
+    class Meta:
+        model = Case
+        fields = ["number", "status", "tier", "due_at"]
 
 
 class CaseCreatedOut(CaseOut):
     possible_duplicates = serializers.SerializerMethodField(
         help_text=_("Open cases of the same category near the point, reported recently: a dispatcher may merge this "
-                    "case into one of them. Filing is never blocked. Null when the report asked for none "
-                    "(suggest_duplicates=false)."))
+                    "case into one of them. Filing is never blocked."))
 
     class Meta(CaseOut.Meta):
         fields = [*CaseOut.Meta.fields, "possible_duplicates"]
 
-    @extend_schema_field(DuplicateOut(many=True, allow_null=True))
+    @extend_schema_field(DuplicateOut(many=True))
     def get_possible_duplicates(self, case):
-        nearby = self.context.get("duplicates", [])
-        return None if nearby is None else DuplicateOut(nearby, many=True, context=self.context).data
+        return DuplicateOut(self.context.get("duplicates", []), many=True, context=self.context).data
 
 
 class ReplyTemplatesIn(serializers.Serializer):

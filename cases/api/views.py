@@ -1,12 +1,18 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import PREFER_MINIMAL, ScopedViewSet, minimal_response, prefers_minimal
 from core.pagination import ScopedCursorPagination
 from core.storage import stored_file_response
 
@@ -54,6 +60,11 @@ CALLBACK_EXAMPLES = [
 ]
 
 
+# The whole case with its possible duplicates, or (Prefer: return=minimal) a receipt.
+CASE_CREATED = PolymorphicProxySerializer(component_name="CaseCreatedAnswer", resource_type_field_name=None,
+                                          serializers=[serializers.CaseCreatedOut, serializers.CaseReceiptOut])
+
+
 @extend_schema_view(
     list=extend_schema(summary="Cases you may see", tags=["cases"]),
     retrieve=extend_schema(summary="One case with the actions you may take now", tags=["cases"]),
@@ -82,25 +93,29 @@ class CaseViewSet(ScopedViewSet):
     @extend_schema(
         summary="Report a case",
         description="Creates a case in `collected` (or `filed` when you dispatch its tier). Send an "
-                    "`Idempotency-Key` header to make retries safe: the same key returns the same case.",
+                    "`Idempotency-Key` header to make retries safe: the same key returns the same case. The answer "
+                    "is the case with its possible duplicates; a system filing in bulk, with nobody to read them, "
+                    "sends `Prefer: return=minimal` and gets a receipt (number, status, tier, due time) instead: "
+                    "the dispatcher who files the case sees its possible duplicates on it.",
         request=serializers.CaseIn,
-        responses={201: serializers.CaseCreatedOut, 200: serializers.CaseCreatedOut},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False),
-                    serializers.CaseCreateQuery],
+        responses={201: CASE_CREATED, 200: CASE_CREATED},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False), PREFER_MINIMAL],
         examples=[CASE_EXAMPLE],
         tags=["cases"],
     )
     def create(self, request, *args, **kwargs):
-        suggest = self.validated(serializers.CaseCreateQuery, data=request.query_params)["suggest_duplicates"]
         key = request.headers.get("Idempotency-Key", "").strip() or None
         case, created = services.case_create(actor=request.user,
                                              data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        if prefers_minimal(request):
+            return minimal_response(serializers.CaseReceiptOut(case).data, code)
         nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
-                                                exclude=case) if suggest else None
+                                                exclude=case)
         data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
                                                          "may_merge": bool(nearby) and self._may_merge(case)}).data
-        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(data, status=code)
 
     def _may_merge(self, case) -> bool:
         return Action.MERGE in services.available_actions(self.request.user, case)

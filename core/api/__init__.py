@@ -64,6 +64,26 @@ class ServiceSchema(AutoSchema):
         return super().get_response_serializers()
 
 
+# RFC 7240: a client that does not need the written object back says "Prefer: return=minimal" (a system filing cases
+# in bulk); the answer then says it was applied.
+PREFER_MINIMAL = OpenApiParameter(
+    "Prefer", str, OpenApiParameter.HEADER, required=False, enum=["return=minimal", "return=representation"],
+    description="return=minimal: answer with a short receipt instead of the whole object (RFC 7240)")
+
+
+def prefers_minimal(request) -> bool:
+    """Whether the request's Prefer header (RFC 7240) asks for ``return=minimal``."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        name, _sep, value = preference.split(";")[0].partition("=")
+        if name.strip().lower() == "return":
+            return value.strip().strip('"').lower() == "minimal"
+    return False
+
+
+def minimal_response(data, code: int) -> Response:
+    return Response(data, status=code, headers={"Preference-Applied": "return=minimal", "Vary": "Prefer"})
+
+
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The one API viewset. Reads: ``queryset.visible_to(request.user)`` — declare ``queryset`` with
     the joins the output needs; the scope is applied here, so no endpoint can forget it. List

@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases/"
 
 
-def report(api, category=SMALL_CATEGORY, north_m=0.0, grid=GRID_A, query="", **extra):
+def report(api, category=SMALL_CATEGORY, north_m=0.0, grid=GRID_A, **extra):
     centre = Grid.objects.get(code=grid)
     body = {"title": "占道经营", "description": "路口有摊贩", "category": category, "source": "grid_patrol",
             "lat": centre.centroid_lat + north_m / METRES_PER_DEGREE, "lng": centre.centroid_lng, "address": "路口",
             **extra}
-    response = api.post(CASES + query, body, format="json")
+    response = api.post(CASES, body, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -47,16 +47,26 @@ def test_a_second_report_nearby_is_told_of_the_first_and_the_dispatcher_merges_i
     assert Case.objects.get(number=second["number"]).merged_into.number == first["number"]
 
 
-def test_a_bulk_filer_may_ask_for_no_suggestions_and_the_dispatcher_still_sees_them(api_as, cast):
+def test_a_bulk_filer_gets_a_receipt_and_the_dispatcher_still_sees_the_duplicates(api_as, cast):
     api = api_as(cast.worker_a)
     first = report(api)
-    second = report(api, north_m=40, query="?suggest_duplicates=false")
-    assert second["possible_duplicates"] is None
-    assert [action for action, *_ in trail(Case.objects.get(number=second["number"]))] == ["create"]
-    on_the_case = api_as(cast.dispatcher_a).get(f"{CASES}duplicates/", {"case": second["number"]})
+    centre = Grid.objects.get(code=GRID_A)
+    body = {"title": "占道经营", "description": "路口有摊贩", "category": SMALL_CATEGORY, "source": "grid_patrol",
+            "lat": centre.centroid_lat + 40 / METRES_PER_DEGREE, "lng": centre.centroid_lng, "address": "路口"}
+    minimal = {"HTTP_PREFER": "return=minimal", "HTTP_IDEMPOTENCY_KEY": "bulk-1"}
+    receipt = api.post(CASES, body, format="json", **minimal)
+    assert receipt.status_code == 201 and receipt.headers["Preference-Applied"] == "return=minimal"
+    case = Case.objects.get(number=receipt.json()["number"])
+    answer = receipt.json()
+    assert dt.datetime.fromisoformat(answer.pop("due_at")) == case.due_at
+    assert answer == {"number": case.number, "status": "collected", "tier": case.tier}
+    assert [action for action, *_ in trail(case)] == ["create"]
+    again = api.post(CASES, body, format="json", **minimal)  # a retry: the same case, still a receipt
+    assert again.status_code == 200 and again.json()["number"] == case.number
+    on_the_case = api_as(cast.dispatcher_a).get(f"{CASES}duplicates/", {"case": case.number})
     assert [d["number"] for d in on_the_case.json()] == [first["number"]]
-    bad = api.post(f"{CASES}?suggest_duplicates=perhaps", {}, format="json")
-    assert bad.status_code == 400 and "suggest_duplicates" in bad.json()
+    full = api.post(CASES, body, format="json", HTTP_PREFER="return=representation")
+    assert "Preference-Applied" not in full.headers and set(suggested(full.json())) == {first["number"], case.number}
 
 
 def test_what_is_not_a_duplicate_is_not_suggested(api_as, cast):
