@@ -14,8 +14,9 @@ CLOSED_COMPONENTS: set[str] = set()
 
 
 def closed(serializer_class):
-    """Document ``serializer_class``'s object as closed (``additionalProperties: false``)."""
-    CLOSED_COMPONENTS.add(serializer_class.__name__)
+    """Document ``serializer_class``'s object as closed (``additionalProperties: false``). Its component is named as
+    drf-spectacular names it: the class's name without a "Serializer" suffix."""
+    CLOSED_COMPONENTS.add(serializer_class.__name__.removesuffix("Serializer"))
     return serializer_class
 
 
