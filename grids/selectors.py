@@ -96,7 +96,7 @@ def serving(kind: str, object_ids) -> Q:
     """A filter of users: those who hold this kind of service (grid, station, department) on any of these objects,
     directly or through a group, as their scope counts it (``service_held`` the other way round). One subquery of
     their ids: joined instead, the permission tables multiply every user's row and the whole staff (14,000 people)
-    is sorted for DISTINCT, 65-85 ms a query against about 1 ms."""
+    is sorted for DISTINCT: 65-85 ms a query in PostgreSQL against 2.6 ms (a station's handlers, seeded district)."""
     return Q(id__in=serving_ids(kind, object_ids))
 
 
