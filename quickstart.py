@@ -296,8 +296,18 @@ def bench(bench_args: list[str]) -> int:
     return subprocess.run([PYTHON, "-m", "bench", *bench_args], cwd=ROOT).returncode
 
 
+def cache_bytecode() -> None:
+    """Every Python process this starts (the server, the workers, the test workers and the servers they start)
+    reads compiled modules from .venv/pycache instead of compiling Django and the rest from source: about 8 s of
+    each start. A PYTHONDONTWRITEBYTECODE in the environment (set to keep bytecode out of the source tree, and
+    honoured by pip and uv, which then compile nothing) is lifted for them: the prefix keeps the tree clean too."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(VENV / "pycache"))
+
+
 def main() -> int:
     command, *rest = sys.argv[1:] or ["run"]
+    cache_bytecode()
     if command == "run":
         return run(*rest[:1])
     if command == "test":
