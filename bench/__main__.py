@@ -87,6 +87,7 @@ def main() -> None:
             counts = result["counts"][name]
             print(f"  {labels[name]:<40} {run['rate']:7.1f} req/s  p50 {run['p50_ms']:6.1f} ms  "
                   f"p99 {run['p99_ms']:6.1f} ms  server CPU {run['cpu_ms']:5.1f} ms/req  {run['errors']} errors  "
+                  f"{run['created'] / max(run['requests'], 1):.0%} new rows  "
                   f"{counts['queries']} queries, {counts['transactions']} transactions, {counts['cache']} cache "
                   "commands"
                   + ("" if name == "bare" else f"  / bare = {run['ratio']:.2f} by rate, {run['cpu_ratio']:.2f} by "

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -28,10 +29,13 @@ LUA = """
 local tokens = {%(tokens)s}
 local points = {%(points)s}
 local categories = {%(categories)s}
-local threads, counter = 0, 0
+local threads, counter, run = 0, 0, ""
 function setup(thread)
   thread:set("id", threads)
   threads = threads + 1
+end
+function init(args)
+  run = args[1]
 end
 function request()
   counter = counter + 1
@@ -42,7 +46,7 @@ function request()
     '"lng":%%.6f,"address":"海淀区基准测试地址","source":"grid_patrol","urgency":"normal"}',
     id, counter, categories[counter %% #categories + 1], point[1], point[2])
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["Authorization"] = "Token " .. tokens[i],
-    ["Idempotency-Key"] = string.format("%(nonce)s-%%d-%%d", id, counter)%(headers)s}, body)
+    ["Idempotency-Key"] = string.format("%%s-%%d-%%d", run, id, counter)%(headers)s}, body)
 end
 """
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -85,7 +89,6 @@ def _script(users, directory: Path, name: str, headers: dict) -> Path:
         "tokens": ", ".join(f'"{token}"' for token, _lat, _lng in users),
         "points": ", ".join(f"{{{lat:.6f}, {lng:.6f}}}" for lat, lng in _report_points()),
         "categories": ", ".join(f'"{code}"' for code in CATEGORIES),
-        "nonce": f"bench-{time.time_ns()}",
     }, encoding="utf-8")
     return script
 
@@ -122,20 +125,23 @@ def _server_processes(address: str) -> list[int]:
         return workers + [row[0] for row in cursor.fetchall()]
 
 
-def _wrk(address: str, path: str, script: Path, *, connections: int, seconds: int) -> dict:
+def _wrk(address: str, path: str, script: Path, rows: Callable[[], int], *, connections: int, seconds: int) -> dict:
     """One wrk run; with the CPU time the server (workers and database backends) spent per request, a figure that
-    holds on a busy machine where the rate does not."""
+    holds on a busy machine where the rate does not. Each run's idempotency keys are its own (the script's counters
+    start again at every run): a key sent by an earlier run would measure the replay of its case, not a new one.
+    ``rows`` counts the endpoint's table, to tell how many requests made a new row."""
+    rows_before = rows()
     before = _cpu_seconds(_server_processes(address))
     output = subprocess.run(
         ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-         "-s", str(script), f"http://{address}{path}"],
+         "-s", str(script), f"http://{address}{path}", "--", f"bench-{time.time_ns()}"],
         capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
     cpu_ms = (_cpu_seconds(_server_processes(address)) - before) * 1000
     return {"requests": requests, "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-            "cpu_ms": cpu_ms,
+            "cpu_ms": cpu_ms, "created": rows() - rows_before,
             "errors": int(errors.group(1)) if errors else 0,
             "p50_ms": _milliseconds(latency.get("50", "0us")), "p99_ms": _milliseconds(latency.get("99", "0us"))}
 
@@ -158,6 +164,7 @@ def _total(runs: list[dict]) -> dict:
     requests = sum(run["requests"] for run in runs)
     return {"requests": requests, "rate": requests / seconds if seconds else 0.0,
             "cpu_ms": sum(run["cpu_ms"] for run in runs) / max(requests, 1),
+            "created": sum(run["created"] for run in runs),
             "errors": sum(run["errors"] for run in runs),
             "p50_ms": max(run["p50_ms"] for run in runs), "p99_ms": max(run["p99_ms"] for run in runs)}
 
@@ -208,7 +215,9 @@ def count_round_trips(path: str, headers: dict, token: str, lat: float, lng: flo
 def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> dict:
     """The endpoints alternately, ``rounds`` times each after a short warm-up of each; every rate is also given as a
     ratio to the bare endpoint's."""
-    from .bare.models import ensure_table
+    from cases.models import Case
+
+    from .bare.models import Note, ensure_table
 
     if shutil.which("wrk") is None:
         raise SystemExit("The intake bench drives the server with wrk: apt-get install wrk")
@@ -217,14 +226,16 @@ def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> 
     token, lat, lng = users[0]
     counts = {name: count_round_trips(path, headers, token, lat, lng) for name, path, headers in ENDPOINTS}
     runs = {name: [] for name, _path, _headers in ENDPOINTS}
+    rows = {path: (Note if path == BARE_PATH else Case).objects.count for _name, path, _headers in ENDPOINTS}
     with tempfile.TemporaryDirectory() as directory, gunicorn(workers=workers) as address:
         scripts = {name: _script(users, Path(directory), name, headers) for name, _path, headers in ENDPOINTS}
         for name, path, headers in ENDPOINTS:
             _preflight(address, path, headers, token, lat, lng)
-            _wrk(address, path, scripts[name], connections=connections, seconds=3)
+            _wrk(address, path, scripts[name], rows[path], connections=connections, seconds=3)
         for _round in range(rounds):
             for name, path, _headers in ENDPOINTS:
-                runs[name].append(_wrk(address, path, scripts[name], connections=connections, seconds=seconds))
+                runs[name].append(_wrk(address, path, scripts[name], rows[path], connections=connections,
+                                       seconds=seconds))
     totals = {name: _total(name_runs) for name, name_runs in runs.items()}
     bare = totals["bare"]
     for total in totals.values():

@@ -198,7 +198,8 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
                 return _insert_case(actor, data, category, grid, number, public_token, creation_key,
                                     open311_client, now, patrol), True
         except IntegrityError:
-            existing = Case.objects.filter(creation_key=creation_key).first() if creation_key else None
+            existing = (selectors.with_relations(Case.objects.filter(creation_key=creation_key)).first()
+                        if creation_key else None)
             if existing is not None:
                 return existing, False
             if not Case.objects.filter(public_token=public_token).exists():

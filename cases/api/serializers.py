@@ -226,7 +226,7 @@ class CallFollowUpIn(serializers.Serializer):
 
 
 @closed
-class CaseReceiptOut(serializers.ModelSerializer):
+class CaseReceiptOut(FieldsBuiltOnce, serializers.ModelSerializer):
     """What a system filing in bulk needs back (Prefer: return=minimal): the number, where the case stands and when
     its step is due."""
 
