@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import PREFER_MINIMAL, ScopedViewSet, minimal_response, prefers_minimal
+from core.api import PREFER_MINIMAL, ScopedViewSet, preferred_response
 from core.pagination import ScopedCursorPagination
 from core.storage import stored_file_response
 
@@ -109,13 +109,14 @@ class CaseViewSet(ScopedViewSet):
                                              data=services.NewCase(**self.validated(serializers.CaseIn)),
                                              creation_key=key)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        if prefers_minimal(request):
-            return minimal_response(serializers.CaseReceiptOut(case).data, code)
-        nearby = duplicates.possible_duplicates(request.user, category_id=case.category_id, lat=case.lat, lng=case.lng,
-                                                exclude=case)
-        data = serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
+        return preferred_response(request, code, receipt=lambda: serializers.CaseReceiptOut(case).data,
+                                  full=lambda: self._with_possible_duplicates(case))
+
+    def _with_possible_duplicates(self, case) -> dict:
+        nearby = duplicates.possible_duplicates(self.request.user, category_id=case.category_id, lat=case.lat,
+                                                lng=case.lng, exclude=case)
+        return serializers.CaseCreatedOut(case, context={**self.get_serializer_context(), "duplicates": nearby,
                                                          "may_merge": bool(nearby) and self._may_merge(case)}).data
-        return Response(data, status=code)
 
     def _may_merge(self, case) -> bool:
         return Action.MERGE in services.available_actions(self.request.user, case)

@@ -2,7 +2,7 @@
 through ``visible_to``, writes through services) and the post-write re-check (the object must
 still be visible to its writer, or it is a 404)."""
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +80,12 @@ def prefers_minimal(request) -> bool:
     return False
 
 
-def minimal_response(data, code: int) -> Response:
-    return Response(data, status=code, headers={"Preference-Applied": "return=minimal", "Vary": "Prefer"})
+def preferred_response(request, code: int, *, receipt: Callable[[], dict], full: Callable[[], dict]) -> Response:
+    """The answer to a write as its Prefer header asks: ``receipt()`` for ``return=minimal`` (said so in
+    Preference-Applied), else ``full()``. Only the one asked for is built; either says it varies with the header."""
+    if prefers_minimal(request):
+        return Response(receipt(), status=code, headers={"Preference-Applied": "return=minimal", "Vary": "Prefer"})
+    return Response(full(), status=code, headers={"Vary": "Prefer"})
 
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

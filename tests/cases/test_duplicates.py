@@ -67,6 +67,9 @@ def test_a_bulk_filer_gets_a_receipt_and_the_dispatcher_still_sees_the_duplicate
     assert [d["number"] for d in on_the_case.json()] == [first["number"]]
     full = api.post(CASES, body, format="json", HTTP_PREFER="return=representation")
     assert "Preference-Applied" not in full.headers and set(suggested(full.json())) == {first["number"], case.number}
+    # Both answers vary with the header, so that no cache between serves one for the other.
+    for answer in (receipt, full):
+        assert "Prefer" in [name.strip() for name in answer.headers["Vary"].split(",")]
 
 
 def test_what_is_not_a_duplicate_is_not_suggested(api_as, cast):
