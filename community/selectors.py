@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.db import count_of
 from grids.models import Community, ServiceStation, StaffProfile
 
 from .models import (
@@ -69,13 +69,10 @@ def with_station_and_staff(communities: QuerySet[Community]) -> QuerySet[Communi
     """Communities with their station, staff count and service-circle sites, for the figures table. Each count is
     a subquery per community: counted over joins, every grid's staff multiplied the sites and each count was made
     DISTINCT (PostgreSQL: 58 ms for the district's 570 communities, against 30 ms)."""
-    staff = (StaffProfile.objects.filter(home_grid__community=OuterRef("pk")).order_by()
-             .values("home_grid__community").annotate(n=Count("pk")).values("n"))
-    sites = (ServiceCircleSite.communities.through.objects.filter(community=OuterRef("pk")).order_by()
-             .values("community").annotate(n=Count("pk")).values("n"))
     return (
         communities.select_related("street", "service_station")
-        .annotate(staff_count=Coalesce(Subquery(staff), 0), circle_sites=Coalesce(Subquery(sites), 0))
+        .annotate(staff_count=count_of(StaffProfile.objects.all(), "home_grid__community"),
+                  circle_sites=count_of(ServiceCircleSite.communities.through.objects.all(), "community"))
         .order_by("code")
     )
 

@@ -4,6 +4,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 _replica_reads = ContextVar("replica_reads", default=False)
 
@@ -42,6 +44,16 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT_DB_ALIAS
+
+
+def count_of(rows: QuerySet, link: str) -> Coalesce:
+    """An annotation: how many of ``rows`` have ``link`` (a lookup to the annotated model) on the row, 0 for none.
+
+    A subquery per annotated row, not ``Count`` over a join: the join groups every related row of every row before a
+    page is cut, and two counts over two joins multiply each other's rows (then need DISTINCT)."""
+    counted = (rows.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(counted=Count("pk"))
+               .values("counted"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def bulk_update_rows(objects: list, fields: list[str]) -> None:

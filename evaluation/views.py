@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,8 +61,7 @@ def index(request):
     return render(request, "evaluation/index.html", {
         "runs": paginate(request, runs), "forms": forms_, "can": can,
         "pending_sheets": ScoreSheet.objects.visible_to(user).filter(status=ScoreSheet.Status.PENDING).count(),
-        "rounds": Round.objects.visible_to(user).select_related("period").annotate(
-            total=Count("sheets"), done=Count("sheets", filter=Q(sheets__status="submitted")))[:4],
+        "rounds": selectors.with_progress(Round.objects.visible_to(user))[:4],
         "bonuses": BonusRun.objects.visible_to(user).select_related("period", "rule", "result_run")[:8],
         "surveys": SurveyImport.objects.visible_to(user).select_related("period")[:8],
     })

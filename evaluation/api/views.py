@@ -1,7 +1,6 @@
 """The evaluation API (``/api/v1/evaluation/``): thin views on ``core.api.ScopedViewSet``; reads through
 ``visible_to``, writes through services (whose ValidationError / Conflict / PermissionDenied become
 400 / 409 / 403)."""
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -99,9 +98,7 @@ class BonusRuleViewSet(_RuleVersionViewSet):
 class RoundViewSet(ScopedViewSet):
     """Two-way assessment rounds (双向考评), one per half-year, with their progress."""
 
-    queryset = Round.objects.select_related("period").annotate(
-        sheet_count=Count("sheets"), submitted_count=Count("sheets", filter=Q(sheets__status="submitted")),
-    ).order_by("-period__starts_on", "-id")  # an aggregate drops Meta.ordering
+    queryset = selectors.with_progress(Round.objects.all())
     output_serializer_class = s.RoundOut
     input_serializer_class = s.RoundIn
 

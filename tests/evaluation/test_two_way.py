@@ -215,3 +215,22 @@ def test_the_results_take_the_mean_of_each_flow_that_rates_the_unit(assessment, 
     department = SubjectResult.objects.get(run=run, kind="department", code="urban_enforcement")
     assert department.sheets == 1 and department.two_way_score == Decimal("80.00")
     assert run.inputs["sheets_submitted"] == 3
+
+
+def test_each_round_shows_its_own_progress_newest_first(assessment, clock, api_as, client, cast):
+    """The rounds list (API) and the evaluation page count each round's sheets and those submitted, the newest
+    round first: a sheet of one round never counts in another's."""
+    earlier = round_open(period_code="2025H2", now=at("2025-07-06"))[0]
+    target = sheet(assessment, "street_department", STREET_A, "urban_enforcement")
+    submitted = api_as(cast.dispatcher_a).post(f"/api/v1/evaluation/sheets/{target.pk}/submit/",
+                                               {"scores": STREET_SCORES}, format="json")
+    assert submitted.status_code == 200, submitted.json()
+    expected = [(r.period.code, ScoreSheet.objects.filter(round=r).count(), done)
+                for r, done in ((assessment, 1), (earlier, 0))]
+    listed = api_as(cast.evaluator).get("/api/v1/evaluation/rounds/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [(row["period"], row["sheet_count"], row["submitted_count"]) for row in rows] == expected
+    client.force_login(cast.evaluator)
+    page = client.get("/evaluation/").content.decode()
+    shown = [f"{done} / {total}" for _code, total, done in expected]
+    assert all(text in page for text in shown) and page.index(shown[0]) < page.index(shown[1])
