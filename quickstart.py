@@ -298,9 +298,9 @@ def bench(bench_args: list[str]) -> int:
 
 def cache_bytecode() -> None:
     """Every Python process this starts (the server, the workers, the test workers and the servers they start)
-    reads compiled modules from .venv/pycache instead of compiling Django and the rest from source: about 8 s of
-    each start. A PYTHONDONTWRITEBYTECODE in the environment (set to keep bytecode out of the source tree, and
-    honoured by pip and uv, which then compile nothing) is lifted for them: the prefix keeps the tree clean too."""
+    reads compiled modules from .venv/pycache instead of compiling Django and the rest from source (uv installs
+    without compiling): a ``manage.py`` start 3.8 → 1.6 s, a test worker's 17 → 8 s. A PYTHONDONTWRITEBYTECODE in the
+    environment (set to keep bytecode out of the source tree) is lifted for them: the prefix keeps the tree clean."""
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ.setdefault("PYTHONPYCACHEPREFIX", str(VENV / "pycache"))
 

@@ -227,8 +227,7 @@ def test_each_round_shows_its_own_progress_newest_first(assessment, clock, api_a
     assert submitted.status_code == 200, submitted.json()
     expected = [(r.period.code, ScoreSheet.objects.filter(round=r).count(), done)
                 for r, done in ((assessment, 1), (earlier, 0))]
-    listed = api_as(cast.evaluator).get("/api/v1/evaluation/rounds/").json()
-    rows = listed["results"] if isinstance(listed, dict) else listed
+    rows = api_as(cast.evaluator).get("/api/v1/evaluation/rounds/").json()["results"]
     assert [(row["period"], row["sheet_count"], row["submitted_count"]) for row in rows] == expected
     client.force_login(cast.evaluator)
     page = client.get("/evaluation/").content.decode()
