@@ -98,31 +98,44 @@ def _milliseconds(text: str) -> float:
     return float(number) * UNITS[unit]
 
 
-def _cpu_seconds(pids) -> float:
-    """User and system CPU time of these processes so far (Linux /proc; 0 elsewhere or for one that has gone)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
 
 
-def _server_processes(address: str) -> list[int]:
-    """The gunicorn workers behind ``address`` and the PostgreSQL backends serving this database (the bench's own)."""
+def _server_cpu_seconds(address: str) -> float:
+    """User and system CPU time so far of the server: the gunicorn workers behind ``address``, the PostgreSQL backends
+    serving this database (the bench's own connection excepted), and what their parents (the gunicorn master and the
+    postmaster) have reaped of children that ended. A backend closed during a run (``CONN_MAX_AGE``) takes its time
+    with it; counted through the postmaster, the delta between two readings stays the time spent between them
+    (whatever other databases' backends end meanwhile counts too: the bench wants a quiet cluster). Linux /proc; 0
+    elsewhere."""
     from django.db import connection
 
+    if not hasattr(os, "sysconf"):
+        return 0.0
     master = SERVER_PIDS.get(address)
     try:
         workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         workers = []
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
                        "pg_backend_pid()")
-        return workers + [row[0] for row in cursor.fetchall()]
+        backends = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT pg_backend_pid()")
+        own = _stat(cursor.fetchone()[0])
+    ticks = 0
+    for fields in filter(None, map(_stat, workers + backends)):
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    parents = {master} if master else set()
+    if own is not None:
+        parents.add(int(own[1]))  # the postmaster (the bench's own backend's parent)
+    for fields in filter(None, map(_stat, parents)):
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: children reaped
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _wrk(address: str, path: str, script: Path, rows: Callable[[], int], *, connections: int, seconds: int) -> dict:
@@ -131,7 +144,7 @@ def _wrk(address: str, path: str, script: Path, rows: Callable[[], int], *, conn
     start again at every run): a key sent by an earlier run would measure the replay of its case, not a new one.
     ``rows`` counts the endpoint's table, to tell how many requests made a new row."""
     rows_before = rows()
-    before = _cpu_seconds(_server_processes(address))
+    before = _server_cpu_seconds(address)
     output = subprocess.run(
         ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
          "-s", str(script), f"http://{address}{path}", "--", f"bench-{time.time_ns()}"],
@@ -139,7 +152,7 @@ def _wrk(address: str, path: str, script: Path, rows: Callable[[], int], *, conn
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
-    cpu_ms = (_cpu_seconds(_server_processes(address)) - before) * 1000
+    cpu_ms = (_server_cpu_seconds(address) - before) * 1000
     return {"requests": requests, "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "cpu_ms": cpu_ms, "created": rows() - rows_before,
             "errors": int(errors.group(1)) if errors else 0,
