@@ -2,7 +2,8 @@
 
 A suggestion never blocks filing; a dispatcher who agrees merges the new case into the old one (the ``merge``
 action). The reader sees only cases in their own scope. The lookup reads one partial index (open cases by category
-and time) and narrows it with a box around the point before measuring exact distances.
+and point) over a box around the point, the suggestion window checked in the index, before measuring exact
+distances.
 """
 import datetime as dt
 import math
