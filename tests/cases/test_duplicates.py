@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from cases.duplicates import METRES_PER_DEGREE
-from cases.models import Case
+from cases.models import Case, Category
 from grids.models import Grid
 from tests.conftest import GRID_A, GRID_B
 
@@ -191,3 +191,26 @@ def test_a_grant_widens_the_suggestions_at_once(api_as, cast):
     signed_in_again = type(cast.worker_a).objects.get(pk=cast.worker_a.pk)  # as the next request loads them
     assert [d["number"] for d in api_as(signed_in_again).get(f"{CASES}duplicates/", query).json()] == [
         theirs["number"]]
+
+
+@pytest.mark.postgres
+def test_the_look_up_reads_the_points_latitude_band_not_the_categorys_week(cast):
+    """At district scale a busy category has thousands of open reports in the week and a few near any one point: the
+    suggestions' index must bound its scan by the box's latitude, not only by the category and the week."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.duplicates import possible_duplicates
+
+    centre = Grid.objects.get(code=GRID_A)
+    with CaptureQueriesContext(connection) as queries:
+        possible_duplicates(cast.dispatcher_a, category_id=Category.objects.get(code=SMALL_CATEGORY).pk,
+                            lat=centre.centroid_lat, lng=centre.centroid_lng)
+    (look_up,) = [q["sql"] for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test database's few rows would be read whole
+        cursor.execute("EXPLAIN " + look_up)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_open_category_box_idx" in plan, plan
+    index_condition = next(line for line in plan.splitlines() if "Index Cond" in line)
+    assert "lat >=" in index_condition and "category_id =" in index_condition, plan
