@@ -282,8 +282,8 @@ def test(pytest_args: list[str]) -> int:
     fetch_assets()
     ensure_chromium()
     workers = os.environ.get("PYTEST_WORKERS", "auto")
-    # Work stealing: a worker that runs out takes half of what another still has queued. xdist's default hands out
-    # the queue up front, and one worker was left running the crawl's last minute alone (366 → 315–336 s on 2 cores).
+    # Work stealing: a worker that runs out takes half of what another still has queued. Under xdist's default what a
+    # worker has been handed stays with it, and one was left running the crawl's last cells alone for up to 77 s.
     args = [PYTHON, "-m", "pytest", "-n", workers, "--dist", "worksteal", *pytest_args]
     return subprocess.run(args, cwd=ROOT).returncode
 
