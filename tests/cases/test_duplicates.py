@@ -4,10 +4,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from cases.duplicates import METRES_PER_DEGREE
+from cases.duplicates import METRES_PER_DEGREE, possible_duplicates
 from cases.models import Case, Category
 from grids.models import Grid
 from tests.conftest import GRID_A, GRID_B
@@ -197,11 +199,6 @@ def test_a_grant_widens_the_suggestions_at_once(api_as, cast):
 def test_the_look_up_reads_the_points_latitude_band_not_the_categorys_week(cast):
     """At district scale a busy category has thousands of open reports in the week and a few near any one point: the
     suggestions' index must bound its scan by the box's latitude, not only by the category and the week."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from cases.duplicates import possible_duplicates
-
     centre = Grid.objects.get(code=GRID_A)
     with CaptureQueriesContext(connection) as queries:
         possible_duplicates(cast.dispatcher_a, category_id=Category.objects.get(code=SMALL_CATEGORY).pk,
