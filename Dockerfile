@@ -4,7 +4,7 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \
- && DEBUG=1 python manage.py fetch_assets \
+ && DEBUG=1 python manage.py fetch_assets --no-cache \
  && SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789 DEBUG=0 \
     python manage.py collectstatic --noinput
 RUN useradd --create-home haidian && mkdir -p /app/media && chown haidian /app/media

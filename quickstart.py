@@ -64,13 +64,16 @@ def _pip(arguments: list[str], *, uv: bool) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
 
-def fetch_assets() -> None:
-    """The pages' JavaScript/CSS libraries come from the npm registry, pinned and hash-checked."""
-    manage("fetch_assets", env={**os.environ, "DEBUG": "1"})
+def fetch_assets() -> str:
+    """The pages' JavaScript/CSS libraries come from the npm registry, pinned and hash-checked (core/assets.py, which
+    needs only the standard library: found up to date without starting Django). What was installed, or "up to date"."""
+    from core.assets import AssetError, install_all
 
-
-def manage(*args: str, env: dict | None = None) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True, env=env)
+    try:
+        done = install_all(ROOT / "static" / "vendor")
+    except (AssetError, OSError) as error:
+        raise PhaseFailed(f"Could not fetch the front-end assets from the npm registry: {error}") from error
+    return ", ".join(done) if done else "up to date"
 
 
 # ---------------------------------------------------------------- run: a short summary, then serve
@@ -191,8 +194,7 @@ def run(port: str = "8000") -> int:
         phase = Phase("Installing the platform into .venv")
         phase.done(install(quiet=True))
         phase = Phase("Front-end assets from the npm registry")
-        output = phase.run("fetch_assets", env={**env, "DEBUG": "1"})
-        phase.done(output.strip().splitlines()[-1].removeprefix("front-end assets: ") if output.strip() else "done")
+        phase.done(fetch_assets())
         phase = Phase(f"Database ({_database(env)})")
         phase.run("migrate", "--noinput", "--verbosity", "0", env=env)
         phase.done("migrated")
@@ -279,7 +281,7 @@ def test(pytest_args: list[str]) -> int:
     install("dev")
     if lint() != 0:
         return 1
-    fetch_assets()
+    print(f"front-end assets: {fetch_assets()}", flush=True)
     ensure_chromium()
     workers = os.environ.get("PYTEST_WORKERS", "auto")
     # Work stealing: a worker that runs out takes half of what another still has queued. Under xdist's default what a
@@ -292,7 +294,7 @@ def bench(bench_args: list[str]) -> int:
     """The benchmarks (``bench --quick`` for a proof run at 10,000 cases). They fetch the front-end assets first: the
     pages they time link the vendored files, which the bench's collectstatic must find; intake is driven by wrk."""
     install("dev")
-    fetch_assets()
+    print(f"front-end assets: {fetch_assets()}", flush=True)
     if not shutil.which("wrk"):
         ensure_debian_packages(["wrk"], "to drive the intake benchmark")
     return subprocess.run([PYTHON, "-m", "bench", *bench_args], cwd=ROOT).returncode
@@ -312,12 +314,14 @@ def main() -> int:
     cache_bytecode()
     if command == "run":
         return run(*rest[:1])
-    if command == "test":
-        return test(rest)
-    if command == "bench":
-        return bench(rest)
-    print(__doc__)
-    return 2
+    if command not in ("test", "bench"):
+        print(__doc__)
+        return 2
+    try:
+        return test(rest) if command == "test" else bench(rest)
+    except PhaseFailed as error:
+        print(error, file=sys.stderr, flush=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,16 +3,24 @@
 District intranets are offline and no page may load from a CDN, so the install step (quickstart,
 the Dockerfile) fetches each pinned package tarball once, checks it against the registry's
 published sha512 integrity, and unpacks the files the pages use into ``static/vendor/``.
+
+The tarballs are kept in the user's cache directory, as pip and npm keep theirs, so that a fresh
+clone on the same machine (CI's) unpacks them without the network; a cached tarball is checked
+against its integrity like a downloaded one. Standard library only: quickstart.py imports this
+before the platform is installed.
 """
 import base64
 import hashlib
 import io
+import os
 import tarfile
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 REGISTRY = "https://registry.npmjs.org"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "haidian-grid" / "npm"
 
 
 @dataclass(frozen=True)
@@ -66,10 +74,31 @@ def installed(package: Package, target: Path) -> bool:
     return stamp.exists() and all((target / dest).exists() for dest in package.files.values())
 
 
-def install(package: Package, target: Path, opener=urllib.request.urlopen) -> None:
+def _tarball(package: Package, opener, cache: Path | None) -> bytes:
+    """The package's tarball, verified: from the cache when a good copy is there, else from the registry (and then
+    kept in the cache, where it can be)."""
+    cached = cache / package.tarball.rsplit("/", 1)[-1] if cache else None
+    if cached is not None and cached.is_file():
+        data = cached.read_bytes()
+        try:
+            _verify(data, package.integrity)
+            return data
+        except AssetError:
+            pass  # a damaged copy: fetched again below and replaced
     with opener(package.tarball, timeout=60) as response:
         data = response.read()
     _verify(data, package.integrity)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(data)
+        except OSError:
+            pass  # a read-only home: the cache is a convenience
+    return data
+
+
+def install(package: Package, target: Path, opener=urllib.request.urlopen, cache: Path | None = None) -> None:
+    data = _tarball(package, opener, cache)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for source, dest in package.files.items():
             try:
@@ -84,10 +113,9 @@ def install(package: Package, target: Path, opener=urllib.request.urlopen) -> No
     (target / f".{package.name.replace('/', '_')}-{package.version}").write_text(package.integrity)
 
 
-def install_all(target: Path) -> list[str]:
-    done = []
-    for package in PACKAGES:
-        if not installed(package, target):
-            install(package, target)
-            done.append(f"{package.name}@{package.version}")
-    return done
+def install_all(target: Path, cache: Path | None = CACHE) -> list[str]:
+    """Install the packages not installed yet (side by side: each is a download); their names."""
+    missing = [package for package in PACKAGES if not installed(package, target)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda package: install(package, target, cache=cache), missing))
+    return [f"{package.name}@{package.version}" for package in missing]

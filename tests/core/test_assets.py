@@ -48,3 +48,26 @@ def test_a_missing_file_in_the_package_is_an_error(tmp_path):
     data = tarball({"dist/other.js": b"x"})
     with pytest.raises(AssetError, match="dist/demo.js"):
         install(package_for(data), tmp_path, opener=opener_of(data))
+
+
+def refused(url, timeout):
+    raise OSError("the registry is not reachable")  # a machine offline
+
+
+def test_a_tarball_fetched_once_is_unpacked_from_the_cache_without_the_network(tmp_path):
+    data = tarball({"dist/demo.js": b"console.log(1)"})
+    package, cache = package_for(data), tmp_path / "cache"
+    install(package, tmp_path / "first", opener=opener_of(data), cache=cache)
+    install(package, tmp_path / "second", opener=refused, cache=cache)
+    assert (tmp_path / "second/demo/demo.js").read_bytes() == b"console.log(1)"
+
+
+def test_a_damaged_copy_in_the_cache_is_fetched_again_and_replaced(tmp_path):
+    data = tarball({"dist/demo.js": b"console.log(1)"})
+    package, cache = package_for(data), tmp_path / "cache"
+    install(package, tmp_path / "first", opener=opener_of(data), cache=cache)
+    (copy,) = cache.iterdir()
+    copy.write_bytes(tarball({"dist/demo.js": b"steal()"}))
+    install(package, tmp_path / "second", opener=opener_of(data), cache=cache)
+    assert (tmp_path / "second/demo/demo.js").read_bytes() == b"console.log(1)"
+    assert copy.read_bytes() == data
