@@ -383,6 +383,9 @@ def site(django_db_setup, django_db_blocker):
             server = LiveServer("localhost")
             server._live_server_modified_settings.enable()
             server.seeded_in = time.perf_counter() - started
+            # The cells' logins, kept with the data they are sessions of: a worker that meets the crawl again after
+            # another module's tests (work stealing hands out the tail of a queue) seeds afresh and logs in afresh.
+            server.sessions = {}
             yield server
         finally:
             if server is not None:
@@ -701,7 +704,6 @@ def log_in(browser, base: str, username: str, storage: dict) -> dict:
     return storage[username]
 
 
-STORAGE: dict[str, dict] = {}
 AXED: set[str] = set()  # URL patterns axe has checked in this process
 BROWSED: dict[str, set[str]] = {}  # language → URL patterns this process has checked in the browser
 PHOTOGRAPHED: set[str] = set()  # paths of main pages photographed in this process
@@ -782,7 +784,7 @@ def test_every_page_of_the_menu(site, browser, role, language):
     started = time.perf_counter()
     base = site.url
     username = ROLES[role]
-    state = log_in(browser, base, username, STORAGE) if username else None
+    state = log_in(browser, base, username, site.sessions) if username else None
     context = browser.new_context(locale="zh-CN" if language == "zh-hans" else "en-US", timezone_id="Asia/Shanghai",
                                   viewport=PHONE_SIZE, storage_state=state)
     context.set_default_timeout(20_000)
