@@ -43,18 +43,8 @@ SECTION_A = f"environment-{STREET_A}"  # 学院路环境保护科
 PASSWORD = "Cast-pass-2026"
 
 
-# The crawl's cells share one seeded site per module and worker (tests/browser/test_crawl.py, seconds to seed). As
-# tests without a database marker, pytest-django would order them last, at the tail of the queue, where work stealing
-# takes its chunks from: the cells were split between the workers, and a worker that met them again after other tests
-# seeded the site once more (three seedings, 49 s, in one run). First in the queue, one worker runs them all at the start
-# and the other never steals them. The site restores the session's seed when it ends, as the tests after it expect.
-RUN_FIRST = ("tests/browser/test_crawl.py::",)
-
-
 def pytest_collection_modifyitems(items):
-    """After pytest-django's ordering (tryfirst): the crawl first; tests marked ``postgres`` (row locks, triggers,
-    concurrency) skipped on SQLite."""
-    items.sort(key=lambda item: not item.nodeid.startswith(RUN_FIRST))  # a stable sort: each part keeps its order
+    """Tests marked ``postgres`` need its row locks, triggers and concurrency: skipped on SQLite."""
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (CI runs it there)")

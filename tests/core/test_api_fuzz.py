@@ -94,3 +94,11 @@ def test_a_json_body_that_is_not_an_object_is_refused_not_failed(db, client, ses
     url = re.sub(r"{[^}]+}", "1", path)
     for body in ("[]", "null", '"text"', "1"):
         assert client.generic(method, url, body, content_type="application/json").status_code < 500, body
+
+
+def test_nothing_here_is_left_out_of_cis_pooled_run(request):
+    """CI's run through PgBouncer selects the tests marked ``postgres`` or ``pooled`` and leaves this module out
+    unread (.ci/run: its import builds the API's schema, seconds a worker): none of its tests may be marked so."""
+    marked = [item.nodeid for item in request.session.items if item.path == request.path
+              and (item.get_closest_marker("postgres") or item.get_closest_marker("pooled"))]
+    assert not marked
