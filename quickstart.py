@@ -244,7 +244,10 @@ def run(port: str = "8000") -> int:
         _stop(processes, timeout=5)
 
 
-BROWSER_PACKAGES = ["chromium", "fonts-wqy-microhei"]  # a CJK font, so screenshots show the Chinese UI
+# Chromium's headless shell (Debian builds it from the chromium source package: the same Blink and V8, without the
+# desktop browser around them, as Playwright runs headless by default) and a CJK font, so screenshots show the Chinese
+# UI. The tests fall back to the chromium package itself where only that is installed.
+BROWSER_PACKAGES = ["chromium-headless-shell", "fonts-wqy-microhei"]
 
 
 def ensure_debian_packages(packages: list[str], purpose: str) -> None:
@@ -260,9 +263,9 @@ def ensure_debian_packages(packages: list[str], purpose: str) -> None:
 
 
 def ensure_chromium() -> None:
-    """Browser tests drive Debian's chromium; install it (and a Chinese font) when we are allowed to."""
+    """Browser tests drive Debian's headless Chromium; install it (and a Chinese font) when we are allowed to."""
     have_font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").exists()
-    if (shutil.which("chromium") or os.environ.get("CHROMIUM_PATH")) and have_font:
+    if (shutil.which("chromium-headless-shell") or os.environ.get("CHROMIUM_PATH")) and have_font:
         return
     ensure_debian_packages(BROWSER_PACKAGES, "and a CJK font for the browser tests")
 
