@@ -22,7 +22,7 @@ DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 def chromium_path() -> str:
     """Debian's Chromium headless shell (quickstart installs it): the same engine as the chromium package, without the
-    desktop browser's layers, which cost the crawl about a third more of the browser's CPU (docs/scaling.md)."""
+    desktop browser's layers; the browser tests take 44 % less CPU in it (docs/scaling.md)."""
     path = (os.environ.get("CHROMIUM_PATH") or shutil.which("chromium-headless-shell") or shutil.which("chromium")
             or shutil.which("chromium-browser"))
     if not path:
