@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 
-from core.db import bulk_update_rows
+from core.db import bulk_update_rows, insert_rows
 from core.notifications import Notice, notify
 
 from .models import Case, CaseEvent
@@ -73,13 +73,14 @@ class Journal:
             if not case._state.adding:
                 case.version += 1
             case.updated_at = self.now
-        cases = list(self.cases.values())
+        cases = [case for case in self.cases.values() if not case._state.adding]
+        insert_rows([case for case in self.cases.values() if case._state.adding])
         if fields is None:
             for case in cases:
                 case.save()
         else:
             bulk_update_rows(cases, [*fields, *(f for f in JOURNAL_FIELDS if f not in fields)])
-        CaseEvent.objects.bulk_create(self.events)
+        insert_rows(self.events)
         notify(self.notices)
         self.cases, self.events, self.notices = {}, [], []
 

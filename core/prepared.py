@@ -5,7 +5,8 @@ spends running it: on case intake the token look-up and the duplicate suggestion
 0.5 ms in the database. A ``PreparedQuery`` builds its queryset once per key (whatever decides its shape: the user and
 the access generation their scope was computed in, say) with a placeholder in each slot, compiles it, and from then
 on runs the same SQL with the slots' values put in their places. The rows come back as the queryset would give them
-(its select_related, its deferred fields), through Django's own iterable.
+(its select_related, its deferred fields), through Django's own iterable; a ``values_list`` queryset whose columns
+need no conversion (text, numbers and timestamps on PostgreSQL) straight from the cursor, which costs half as much.
 
 A slot's placeholder is a value of the same type as the real one that no row holds; the builder must pass it to the
 ORM unchanged (compute derived values before, in slots of their own). A slot that does not reach the SQL intact is a
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
 
 # Within a 32-bit integer column's range: Django compiles a look-up of a value its column cannot hold (auth's user ids
 # are 32-bit) as matching nothing, and the query would match nothing for every value after.
@@ -51,6 +53,7 @@ class _Compiled:
     sql: str
     params: tuple
     slots: list[tuple[int, str]]  # (position among the params, slot name)
+    plain: bool  # tuples of the columns, as the driver reads them: the cursor's rows are the queryset's
 
 
 EMPTY = object()  # the queryset can match nothing (none(), an empty IN): no query at all
@@ -78,6 +81,10 @@ class PreparedQuery:
         params = list(compiled.params)
         for position, name in compiled.slots:
             params[position] = _as_parameter(connection, values[name])
+        if compiled.plain:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                return cursor.fetchall()
         compiler = copy.copy(compiled.compiler)
         compiler.connection, compiler.using = connection, queryset.db
         sql = compiled.sql
@@ -103,7 +110,9 @@ class PreparedQuery:
             lost = set(wanted) - {name for _position, name in slots}
             if lost:
                 raise ImproperlyConfigured(f"The slots {sorted(lost)} did not reach the SQL unchanged")
-            compiled = _Compiled(queryset, compiler, sql, tuple(params), slots)
+            plain = (queryset._iterable_class is ValuesListIterable and compiler.col_count == len(compiler.select)
+                     and not compiler.get_converters([column for column, _sql, _alias in compiler.select]))
+            compiled = _Compiled(queryset, compiler, sql, tuple(params), slots, plain)
         with self._lock:
             self._compiled[key] = compiled
             while len(self._compiled) > self.keys:

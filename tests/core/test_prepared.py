@@ -76,3 +76,18 @@ def test_a_queryset_that_can_match_nothing_asks_nothing():
     with CaptureQueriesContext(connection) as captured:
         assert grids("none", code=GRID_A) == [] and grids("none", code=GRID_B) == []
     assert len(captured) == 0
+
+
+def test_value_rows_are_the_querysets_own_whether_read_from_the_cursor_or_converted():
+    """A values_list queryset gives the same tuples either way: straight from the cursor when its columns need no
+    conversion (PostgreSQL's text, numbers and timestamps), through Django's converters otherwise (SQLite's)."""
+    User = get_user_model()
+    User.objects.create_user("valued", email="valued@example.org")
+    rows = PreparedQuery(lambda _key, *, name: User.objects.filter(username=name)
+                         .values_list("pk", "username", "date_joined", "is_active"))
+    expected = list(User.objects.filter(username="valued").values_list("pk", "username", "date_joined", "is_active"))
+    assert rows("values", name="valued") == expected
+    assert isinstance(expected[0][2], dt.datetime) and expected[0][2].tzinfo is not None
+    assert rows("values", name="nobody") == []
+    compiled = rows._compiled["values"]
+    assert compiled.plain is (connection.vendor == "postgresql")
