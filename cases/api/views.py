@@ -60,7 +60,7 @@ CALLBACK_EXAMPLES = [
 ]
 
 
-# The whole case with its possible duplicates, or (Prefer: return=minimal) a receipt.
+# The case as filed with its possible duplicates, or (Prefer: return=minimal) a receipt.
 CASE_CREATED = PolymorphicProxySerializer(component_name="CaseCreatedAnswer", resource_type_field_name=None,
                                           serializers=[serializers.CaseCreatedOut, serializers.CaseReceiptOut])
 
@@ -94,7 +94,9 @@ class CaseViewSet(ScopedViewSet):
         summary="Report a case",
         description="Creates a case in `collected` (or `filed` when you dispatch its tier). Send an "
                     "`Idempotency-Key` header to make retries safe: the same key returns the same case. The answer "
-                    "is the case with its possible duplicates; a system filing in bulk, with nobody to read them, "
+                    "is what the platform made of the report (its number, status, tier, grid, deadline and light, "
+                    "and what you may do with it now; GET the case for the rest) with its possible duplicates; a "
+                    "system filing in bulk, with nobody to read them, "
                     "sends `Prefer: return=minimal` and gets a receipt (number, status, tier, due time) instead: "
                     "the dispatcher who files the case sees its possible duplicates on it.",
         request=serializers.CaseIn,
