@@ -99,7 +99,7 @@ def insert_rows(objects: list) -> None:
     and then psycopg parses a statement of more than 50 parameters again each time (it keeps the parse only of
     smaller ones). Here a shape's SQL — the model, and which columns of each row are NULL, written into the SQL —
     is made once; each value still goes through its field's ``pre_save`` and ``get_db_prep_save``, as Django's
-    insert does. A new case has a dozen empty columns, so its statement keeps under psycopg's limit. Rows are
+    insert does. A new case has 16 NULL columns, so its statement keeps under psycopg's limit. Rows are
     inserted without the save signals, which a model written so must not have. On other databases,
     ``bulk_create``."""
     if not objects:
