@@ -101,14 +101,18 @@ def insert_rows(objects: list) -> None:
     is made once; each value still goes through its field's ``pre_save`` and ``get_db_prep_save``, as Django's
     insert does. A new case has 16 NULL columns, so its statement keeps under psycopg's limit. Rows are
     inserted without the save signals, which a model written so must not have. On other databases,
-    ``bulk_create``."""
+    ``bulk_create``, or a save each where it cannot read the keys back (SQLite before 3.35)."""
     if not objects:
         return
     model = type(objects[0])
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
         raise ImproperlyConfigured(f"insert_rows would skip the save signals of {model._meta.label}")
     if connection.vendor != "postgresql":
-        model._base_manager.bulk_create(objects)
+        if connection.features.can_return_rows_from_bulk_insert:
+            model._base_manager.bulk_create(objects)
+        else:
+            for obj in objects:
+                obj.save(force_insert=True)
         return
     fields = _insert_fields(model)
     params, shape = [], []

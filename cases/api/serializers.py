@@ -236,10 +236,10 @@ class CaseReceiptOut(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 class CaseCreatedOut(CaseOut):
-    """What the platform made of a report: its number, where it stands (status, tier, grid, deadline and light), what
-    the reporter may do with it now, and the open cases it may duplicate. The rest of the case is what the report
-    sent, or empty on a new case (no department, no counts, no later steps): GET the case for all of it. Half the
-    case's fields, for the answer every report waits for."""
+    """What the platform made of a report: its number, where it stands (status, tier, grid, deadline and light), the
+    patrol it was found on, what the reporter may do with it now, and the open cases it may duplicate. The rest of
+    the case is what the report sent, or empty on a new case (no department, no counts, no later steps): GET the case
+    for all of it. Half the case's fields, for the answer every report waits for."""
 
     possible_duplicates = serializers.SerializerMethodField(
         help_text=_("Open cases of the same category near the point, reported recently: a dispatcher may merge this "
@@ -247,8 +247,8 @@ class CaseCreatedOut(CaseOut):
 
     class Meta(CaseOut.Meta):
         fields = ["number", "title", "category", "category_name", "source", "urgency", "status", "tier", "grid",
-                  "grid_name", "street", "lat", "lng", "address", "light", "warn_at", "due_at", "created_at",
-                  "filed_at", "version", "actions", "possible_duplicates"]
+                  "grid_name", "street", "lat", "lng", "address", "patrol", "light", "warn_at", "due_at",
+                  "created_at", "filed_at", "version", "actions", "possible_duplicates"]
 
     @extend_schema_field(DuplicateOut(many=True))
     def get_possible_duplicates(self, case):

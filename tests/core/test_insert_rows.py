@@ -64,3 +64,13 @@ def test_a_model_with_save_signals_is_refused_rather_than_written_without_them()
             insert_rows([Case()])
     finally:
         post_save.disconnect(dispatch_uid="insert-rows-test", sender=Case)
+
+
+def test_where_keys_cannot_be_read_back_each_row_is_saved(cast, monkeypatch):
+    """SQLite before 3.35 returns no keys from a many-row insert: the journal's case and its first event still land,
+    the event pointing to the case."""
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL is written by the shaped SQL (the tests above)")
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    case = new_case(cast.worker_a)
+    assert case.pk and list(CaseEvent.objects.filter(case=case).values_list("seq", flat=True)) == [1]
