@@ -3,8 +3,9 @@
 Every path that changes a case — creation, a workflow action, a merge (on both cases), a photo,
 the deadline sweep, a resident's rating — notes what happened in a ``Journal`` as it happens, and
 ``write`` then does the same four things every time: bump each changed case's ``version`` (once
-per write; a new case starts at 1), append one hash-chained ``CaseEvent`` per note, save the cases,
-and notify (the rows in this transaction, the mail after commit).
+per write; a new case starts at 1), append one hash-chained ``CaseEvent`` per note, save the cases
+(a new one and the events by ``core.db.insert_rows``), and notify (the rows in this transaction, the
+mail after commit).
 """
 import datetime as dt
 import hashlib
@@ -73,13 +74,13 @@ class Journal:
             if not case._state.adding:
                 case.version += 1
             case.updated_at = self.now
-        cases = [case for case in self.cases.values() if not case._state.adding]
+        changed = [case for case in self.cases.values() if not case._state.adding]
         insert_rows([case for case in self.cases.values() if case._state.adding])
         if fields is None:
-            for case in cases:
+            for case in changed:
                 case.save()
         else:
-            bulk_update_rows(cases, [*fields, *(f for f in JOURNAL_FIELDS if f not in fields)])
+            bulk_update_rows(changed, [*fields, *(f for f in JOURNAL_FIELDS if f not in fields)])
         insert_rows(self.events)
         notify(self.notices)
         self.cases, self.events, self.notices = {}, [], []
