@@ -13,7 +13,12 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import pickle
+import shutil
+import sqlite3
 import tempfile
+import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,6 +228,90 @@ def restore_the_seed() -> None:
     _in_one_transaction([f"DELETE FROM {table}" for table in _emptied_tables()]
                         + [f"INSERT INTO {table} SELECT * FROM {SEED_COPY}.{table}" for table in _emptied_tables()])
     _seed_gone = False
+
+
+# What a module builds once and commits (the crawl's site: ten seconds of seeding) is built by the first worker of the
+# run that needs it and written to a file; every later setup, on any worker, loads that file into its own database
+# instead (a COPY per table on PostgreSQL, SQLite's backup API on SQLite): a second instead of building it again.
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+RUNS = Path(tempfile.gettempdir()) / "haidian-test-runs"
+
+
+@functools.cache
+def _run_directory() -> Path:
+    """This run's directory of files shared by its workers; those of runs that ended over an hour ago are removed (a
+    run on the same machine, CI's beside a developer's, may still be using its own)."""
+    RUNS.mkdir(exist_ok=True)
+    for old in RUNS.iterdir():
+        if old.name != RUN_ID and time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+    directory = RUNS / RUN_ID
+    directory.mkdir(exist_ok=True)
+    return directory
+
+
+def run_file(name: str) -> Path:
+    """A file this run's workers share (their locks beside it)."""
+    return _run_directory() / name
+
+
+def built_once_per_run(name: str, build) -> bool:
+    """The database as ``build()`` leaves it: built here (True) or loaded from the run's snapshot (False)."""
+    path = run_file(f"{name}.{connection.vendor}")
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a worker that arrives while the other builds waits for its snapshot
+        if path.exists():
+            _load_snapshot(path)
+            return False
+        build()
+        _save_snapshot(path)
+        return True
+
+
+def _save_snapshot(path: Path) -> None:
+    if connection.vendor != "postgresql":
+        connection.ensure_connection()
+        with sqlite3.connect(path) as target:
+            connection.connection.backup(target)
+        return
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in _emptied_tables():
+            with cursor.copy(f"COPY (SELECT * FROM {table}) TO STDOUT (FORMAT binary)") as copy:
+                tables[table] = b"".join(bytes(block) for block in copy)
+    path.write_bytes(pickle.dumps(tables))
+
+
+def _load_snapshot(path: Path) -> None:
+    if connection.vendor != "postgresql":
+        connection.ensure_connection()
+        with sqlite3.connect(path) as source:
+            source.backup(connection.connection)
+        return
+    tables = pickle.loads(path.read_bytes())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica;"
+                       + ";".join(f"DELETE FROM {table}" for table in tables))
+        for table, rows in tables.items():
+            with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(rows)
+        _advance_sequences(cursor)
+
+
+def _advance_sequences(cursor) -> None:
+    """Every sequence of a table's key past the keys now in it, never back (``kept`` relies on numbers never being
+    handed out twice in a worker's database)."""
+    cursor.execute("""
+        SELECT s.oid::regclass::text, t.oid::regclass::text, a.attname FROM pg_class s
+        JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+        JOIN pg_class t ON t.oid = d.refobjid
+        JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+        WHERE s.relkind = 'S' AND t.relnamespace = 'public'::regnamespace""")
+    quote = connection.ops.quote_name
+    cursor.execute(" UNION ALL ".join(
+        f"SELECT setval('{sequence}', GREATEST(last_value, (SELECT coalesce(max({quote(column)}), 0) FROM {table})))"
+        f" FROM {sequence}" for sequence, table, column in cursor.fetchall()))
 
 
 @pytest.hookimpl(tryfirst=True)

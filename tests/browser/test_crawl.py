@@ -7,7 +7,8 @@ follows, breadth first, the links of the menu and then the links of every page i
 language, and skips the logout and language forms, the admin, the API and static files. Downloads (exports) are
 fetched once each, without a browser page, and must not be 5xx; their header row is read like a page's text.
 
-Each URL pattern is loaded in the browser once per language and process (the first role to reach it), and so is
+Each URL pattern is loaded in the browser once per language and run (the first role to reach it, on whichever xdist
+worker), and so is
 every role's main pages (its landing page and what its menu links to); a role that reaches a pattern already loaded
 reads that page from its HTML instead (``read_html``): its status, where it leads (no dead link, no login page), its
 links to follow, and the words of its content (no raw identifiers; what differs from one person to the next is
@@ -27,7 +28,7 @@ On every page loaded in the browser:
   390×844 viewport, and ``<= 1280`` after resizing it to 1280×800;
 - **axe-core** (the npm package, injected with ``page.add_script_tag``): no ``serious`` or ``critical`` violation.
   Axe runs on the zh-hans crawl at desktop size (the structure it checks is the same in both languages and
-  sizes), on every URL pattern the first time the process meets it (the roles share the templates);
+  sizes), on every URL pattern the first time the run meets it (the roles share the templates);
 - no uncaught JavaScript error.
 
 Error pages: for every role and language a 404 address, and for the roles in ``FORBIDDEN`` a page their role may not
@@ -45,10 +46,8 @@ import datetime as dt
 import fcntl
 import io
 import json
-import os
 import re
 import time
-import uuid
 from collections import Counter, defaultdict, deque
 from html.parser import HTMLParser
 from importlib import import_module
@@ -67,7 +66,17 @@ from evaluation.periods import QUARTER, containing
 from grids.demo import seed_demo_people
 from grids.models import Department, Grid, StreetUnit
 from grids.services import staff_create
-from tests.conftest import GRID_A, GRID_B, PASSWORD, STREET_A, STREET_B, restore_the_seed
+from tests.conftest import (
+    GRID_A,
+    GRID_B,
+    PASSWORD,
+    RUN_ID,
+    STREET_A,
+    STREET_B,
+    built_once_per_run,
+    restore_the_seed,
+    run_file,
+)
 from tests.reading import words
 
 from .conftest import ARTIFACTS, DESKTOP_WIDE, PHONE_SIZE, SCREENSHOTS, axe_url, csp_violations
@@ -80,7 +89,6 @@ pytestmark = [pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
 CELLS = ROOT / "test-artifacts" / "crawl"
 COVERAGE = ROOT / "test-artifacts" / "crawl-coverage.txt"
-RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 
 STATION_A = f"urban_enforcement-{STREET_A}"
 # The cast of tests/conftest.py, with names a person would have: (username, role, grid, department, full name).
@@ -365,26 +373,30 @@ def seed_results(users) -> None:
         bonus_compute(actor=users["evaluator"], period_code=period.code)
 
 
+def seed_site() -> None:
+    seed_district()
+    users = seed_cast()
+    seed_cases(users)
+    seed_results(users)
+
+
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker):
-    """The demo district plus the cast's own work in 学院路, committed once per module (and xdist worker), served by
+    """The demo district plus the cast's own work in 学院路, committed for the module on each xdist worker, served by
     a live server of this module's own: these tests read only, so they share the data instead of reseeding it per
-    test (each seed takes seconds). At the end the tables go back to the session's seeded district."""
+    test. The first worker of the run to get here seeds it (ten seconds) and leaves a snapshot that the other worker,
+    and this one when it meets the crawl again, loads in a second. At the end the tables go back to the session's
+    seeded district."""
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
         server = None
         try:
-            started = time.perf_counter()
-            seed_district()
-            users = seed_cast()
-            seed_cases(users)
-            seed_results(users)
+            built_once_per_run("crawl-site", seed_site)
             server = LiveServer("localhost")
             server._live_server_modified_settings.enable()
-            server.seeded_in = time.perf_counter() - started
             # The cells' logins, kept with the data they are sessions of: a worker that meets the crawl again after
-            # another module's tests (work stealing hands out the tail of a queue) seeds afresh and logs in afresh.
+            # another module's tests (work stealing hands out the tail of a queue) loads the site and logs in afresh.
             server.sessions = {}
             yield server
         finally:
@@ -559,7 +571,7 @@ def crawl(cell: Cell, context, *, probes: dict[str, int]) -> None:
     for path, status in probes.items():
         queue.append((f"probe:{status}", f"{cell.base}{cell.prefix}{path}", "", False))
     done: set[str] = set()
-    browsed = BROWSED.setdefault(cell.language, set())
+    browsed = BROWSED[cell.language]
     while queue:
         key, url, source, main = queue.popleft()
         if key in done:
@@ -630,14 +642,11 @@ def check_in_the_browser(cell: Cell, page, key, url, final_key, final_path, main
     """Every check of a page loaded in the browser; its links."""
     shoot = None
     if main and cell.language == "zh-hans":
-        if final_path not in PHOTOGRAPHED:  # the district roles share many main pages: one picture each
-            PHOTOGRAPHED.add(final_path)
+        if PHOTOGRAPHED.claim(final_path):  # the district roles share many main pages: one picture each
             shoot = f"{cell.role}-{final_key.replace(':', '-')}"
-    # axe on each kind of page the first time this process meets it: the structure axe checks (names, labels,
+    # axe on each kind of page the first time the run meets it: the structure axe checks (names, labels,
     # contrast, landmarks) comes from the template, which the roles share.
-    axe = cell.language == "zh-hans" and final_key not in AXED
-    if axe:
-        AXED.add(final_key)
+    axe = cell.language == "zh-hans" and AXED.claim(final_key)
     check_page(cell, page, url, axe=axe, shoot=shoot)
     for error in errors:
         cell.fail("javascript", url, "-", error)
@@ -704,9 +713,40 @@ def log_in(browser, base: str, username: str, storage: dict) -> dict:
     return storage[username]
 
 
-AXED: set[str] = set()  # URL patterns axe has checked in this process
-BROWSED: dict[str, set[str]] = {}  # language → URL patterns this process has checked in the browser
-PHOTOGRAPHED: set[str] = set()  # paths of main pages photographed in this process
+class RunWide:
+    """A set of keys shared by the run's xdist workers (a file of lines, under a lock): the crawl's cells, split between
+    the workers by work stealing, check each kind of page once in the run, not once per worker."""
+
+    def __init__(self, name: str):
+        self.path = run_file(f"crawl-{name}.txt")
+
+    @contextlib.contextmanager
+    def _keys(self):
+        with open(self.path, "a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)
+            file.seek(0)
+            yield file, set(file.read().splitlines())
+
+    def __contains__(self, key: str) -> bool:
+        with self._keys() as (_file, keys):
+            return key in keys
+
+    def claim(self, key: str) -> bool:
+        """Whether this call added the key (False: another cell has it already)."""
+        with self._keys() as (file, keys):
+            if key in keys:
+                return False
+            file.write(key + "\n")
+            return True
+
+    def update(self, new: tuple[str, ...]) -> None:
+        with self._keys() as (file, keys):
+            file.writelines(key + "\n" for key in dict.fromkeys(new) if key not in keys)
+
+
+AXED = RunWide("axed")  # URL patterns axe has checked in this run
+BROWSED = {language: RunWide(f"browsed-{language}") for language in LANGUAGES}  # URL patterns loaded in the browser
+PHOTOGRAPHED = RunWide("photographed")  # paths of main pages photographed in this run
 
 
 def save_cell(cell: Cell, seconds: float) -> None:
