@@ -1,7 +1,7 @@
 # The servers CI's tests need, started here when they are down (sourced by .ci/run; usable by hand the same way):
 # the PostgreSQL cluster and Redis; a streaming hot standby of the cluster (the read replica) on 5433; PgBouncer in
-# transaction mode in front of the cluster on 6432. stop_started stops the standby and PgBouncer if this shell
-# started them.
+# transaction mode in front of the cluster on 6432; a second redis-server on a free port, and the S3 server (moto).
+# stop_started stops those this shell started.
 PG_VERSION="$(ls /etc/postgresql | sort -n | tail -1)"
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 STANDBY_PORT="${STANDBY_PORT:-5433}"
@@ -125,6 +125,13 @@ stop_pgbouncer() {
   fi
 }
 
+start_private_redis() {  # a redis-server of this run's own on a free port (PRIVATE_REDIS_PORT), for a second test run
+  PRIVATE_REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$PRIVATE_REDIS_PORT" --save "" --appendonly no >/dev/null
+  STARTED+=(private_redis)
+  wait_until 30 redis-cli -p "$PRIVATE_REDIS_PORT" ping >/dev/null
+}
+
 start_moto() {  # a local S3-compatible server on a free port (MOTO_PORT), answering before this returns
   MOTO_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   mkdir -p var/log
@@ -140,6 +147,7 @@ stop_started() {
       standby) stop_standby ;;
       pgbouncer) stop_pgbouncer ;;
       moto) kill "$MOTO_PID" 2>/dev/null || true ;;
+      private_redis) redis-cli -p "$PRIVATE_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true ;;
     esac
   done
 }
