@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -271,7 +271,7 @@ def built_once_per_run(name: str, build) -> bool:
 def _save_snapshot(path: Path) -> None:
     if connection.vendor != "postgresql":
         connection.ensure_connection()
-        with sqlite3.connect(path) as target:
+        with closing(sqlite3.connect(path)) as target:
             connection.connection.backup(target)
         return
     tables = {}
@@ -285,7 +285,7 @@ def _save_snapshot(path: Path) -> None:
 def _load_snapshot(path: Path) -> None:
     if connection.vendor != "postgresql":
         connection.ensure_connection()
-        with sqlite3.connect(path) as source:
+        with closing(sqlite3.connect(path)) as source:
             source.backup(connection.connection)
         return
     tables = pickle.loads(path.read_bytes())
