@@ -8,11 +8,11 @@ language, and skips the logout and language forms, the admin, the API and static
 fetched once each, without a browser page, and must not be 5xx; their header row is read like a page's text.
 
 Each URL pattern is loaded in the browser once per language and run (the first role to reach it, on whichever xdist
-worker), and so is
-every role's main pages (its landing page and what its menu links to); a role that reaches a pattern already loaded
-reads that page from its HTML instead (``read_html``): its status, where it leads (no dead link, no login page), its
-links to follow, and the words of its content (no raw identifiers; what differs from one person to the next is
-content, not layout or script). That halves the browser's page loads, which are most of the crawl's time.
+worker: ``RunWide``), and so is every role's main pages (its landing page and what its menu links to); a role that
+reaches a pattern already loaded reads that page from its HTML instead (``read_html``): its status, where it leads (no
+dead link, no login page), its links to follow, and the words of its content (no raw identifiers; what differs from
+one person to the next is content, not layout or script). That halves the browser's page loads, which are most of the
+crawl's time.
 
 On every page loaded in the browser:
 
