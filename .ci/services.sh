@@ -125,15 +125,19 @@ stop_pgbouncer() {
   fi
 }
 
+free_port() {  # a TCP port nothing on 127.0.0.1 listens on now
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 start_private_redis() {  # a redis-server of this run's own on a free port (PRIVATE_REDIS_PORT), for a second test run
-  PRIVATE_REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  PRIVATE_REDIS_PORT="$(free_port)"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$PRIVATE_REDIS_PORT" --save "" --appendonly no >/dev/null
   STARTED+=(private_redis)
   wait_until 30 redis-cli -p "$PRIVATE_REDIS_PORT" ping >/dev/null
 }
 
 start_moto() {  # a local S3-compatible server on a free port (MOTO_PORT), answering before this returns
-  MOTO_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  MOTO_PORT="$(free_port)"
   mkdir -p var/log
   .venv/bin/moto_server -H 127.0.0.1 -p "$MOTO_PORT" >var/log/moto.log 2>&1 &
   MOTO_PID=$!

@@ -33,8 +33,8 @@ def test_rows_with_and_without_empty_columns_are_written_whole_in_one_statement(
     assert len([q for q in captured if q["sql"].startswith("INSERT")]) == 1
     assert all(event.pk and not event._state.adding for event in events)
     stored = CaseEvent.objects.in_bulk([event.pk for event in events])
-    assert [(stored[e.pk].case_id, stored[e.pk].seq, stored[e.pk].actor_id, stored[e.pk].actor_label,
-             stored[e.pk].payload, stored[e.pk].created_at) for e in events] == [
+    assert [(s.case_id, s.seq, s.actor_id, s.actor_label, s.payload, s.created_at)
+            for s in (stored[e.pk] for e in events)] == [
         (case.pk, e.seq, e.actor_id, e.actor_label, e.payload, at) for e in events]
 
 
