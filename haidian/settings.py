@@ -434,10 +434,12 @@ HEALTH_CHECKS = [
     ("core.health.BeatHeartbeat",
      {"max_age": dt.timedelta(minutes=float(os.environ.get("BEAT_HEARTBEAT_MAX_MINUTES", "5")))}),
 ]
+HEALTH_REDIS_TIMEOUT = float(os.environ.get("HEALTH_REDIS_TIMEOUT", "1"))
 if REDIS_URL:
     # Redis on its own: the cache check above passes from each process's stand-in while Redis is down (core/cache.py).
     HEALTH_CHECKS.append(("health_check.contrib.redis.Redis", {"client_factory": functools.partial(
-        redis.asyncio.Redis.from_url, REDIS_URL, socket_connect_timeout=1, socket_timeout=1)}))
+        redis.asyncio.Redis.from_url, REDIS_URL, socket_connect_timeout=HEALTH_REDIS_TIMEOUT,
+        socket_timeout=HEALTH_REDIS_TIMEOUT)}))
 
 # Errors and (if sampled) traces go to Sentry when a DSN is given; no personal data (users, addresses, bodies).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
