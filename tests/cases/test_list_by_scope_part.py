@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from tests.cases.test_joint_handling import MORNING, summon
-from tests.conftest import GRID_B, SECTION_A
+from tests.conftest import GRID_B, SECTION_A, kept
 
 from .conftest import STATION_A, act, new_case
 
@@ -18,7 +18,12 @@ VIEWERS = ["worker_a", "community_a", "dispatcher_a", "dispatcher_b", "station_a
 
 @pytest.fixture
 def cases(cast):
-    """Cases of every kind a viewer's scope has a part for, interleaved so that the parts' ids alternate."""
+    """Cases of every kind a viewer's scope has a part for, interleaved so that the parts' ids alternate: made through
+    the services once, their rows put back for the later tests."""
+    return kept("cases in every part of a scope", lambda: make_cases(cast))
+
+
+def make_cases(cast) -> int:
     for index in range(3):
         new_case(cast.worker_a, now=MORNING)
         new_case(cast.worker_b, grid_code=GRID_B, now=MORNING)

@@ -8,7 +8,7 @@ import pytest
 from evaluation.models import Round, ScoreSheet, SubjectResult
 from evaluation.services import round_open, run_compute, sheet_submit_by_token
 from grids.models import Department, Grid, StreetUnit
-from tests.conftest import GRID_A, STREET_A, STREET_B
+from tests.conftest import GRID_A, STREET_A, STREET_B, kept
 
 from .conftest import at
 
@@ -19,7 +19,8 @@ STREET_SCORES = {"response": 90, "quality": 80, "cooperation": 70}  # 0.3·90 + 
 
 @pytest.fixture
 def assessment(db):
-    return round_open(period_code="2026H1", now=OPENED)[0]
+    """The round opened once (its 1,600-odd sheets: about a second) and its rows put back for the later tests."""
+    return kept("two-way round 2026H1", lambda: round_open(period_code="2026H1", now=OPENED)[0])
 
 
 @pytest.fixture
