@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases import inbox
 from cases.models import Case
+from tests.conftest import kept
 
 from .conftest import LARGE_CATEGORY, MICRO_CATEGORY, STATION_A, act, new_case
 
@@ -17,6 +18,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cases_in_every_state(cast):
+    """Made through the services once, their rows put back for the later tests."""
+    return kept("cases in every state", lambda: make_cases_in_every_state(cast))
+
+
+def make_cases_in_every_state(cast) -> dict[str, Case]:
     made = {"small collected": new_case(cast.worker_a), "micro collected": new_case(cast.worker_a, MICRO_CATEGORY),
             "large collected": new_case(cast.commander, LARGE_CATEGORY),
             "other street": new_case(cast.worker_b, grid_code="110108012001001")}
