@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE, DATETIME, TEXTAREA, StepForm
+from core.forms import DATE, DATETIME, TEXTAREA, RowChoiceField, StepForm
 from core.privacy import validate_phone
 from core.scoping import scope_of
 from grids.models import Community, Grid
@@ -19,9 +19,11 @@ def served_unit_grids(user):
     return scope_of(user).grid_rows("code").apply(Grid.objects.filter(level=Grid.Level.UNIT)).order_by("code")
 
 
-class CommunityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.street.name} · {obj.name}"
+class CommunityChoiceField(RowChoiceField):
+    label_fields = ("street__name", "name")
+
+    def label_from_row(self, row):
+        return f"{row['street__name']} · {row['name']}"
 
 
 def grid_label(grid) -> str:
@@ -88,7 +90,7 @@ class ScopedCommunityForm(forms.ModelForm):
 
     def __init__(self, *args, communities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities.select_related("street").order_by("code")
+        self.fields["community"].queryset = communities.order_by("code")
 
 
 class VolunteerForm(ScopedCommunityForm):
@@ -231,7 +233,7 @@ class FollowUpUpdateForm(forms.Form):
 class ProposalForm(forms.ModelForm):
     """我要提实事: what a resident fills in on the public page."""
 
-    community = CommunityChoiceField(label=_("community"), queryset=Community.objects.select_related("street"))
+    community = CommunityChoiceField(label=_("community"), queryset=Community.objects.all())
     proposer_phone = forms.CharField(label=_("proposer's phone"), max_length=20, required=False,
                                      validators=[validate_phone],
                                      help_text=_("Only staff see it, to contact you about the proposal."))

@@ -1,10 +1,35 @@
-"""Form pieces every app's pages share: date and text widgets, and one form class per workflow."""
+"""Form pieces every app's pages share: date and text widgets, a select of many rows, and one form class per
+workflow."""
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
+class RowChoiceIterator(ModelChoiceIterator):
+    """The options from one query of the columns their labels need, not a model instance (and its related rows) per
+    option: a resident's select of the district's 620 communities took 89 ms a page to render."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield "", self.field.empty_label
+        key = self.field.to_field_name or "pk"
+        for row in self.queryset.values(key, *self.field.label_fields):
+            yield ModelChoiceIteratorValue(row[key], None), self.field.label_from_row(row)
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField for a select of many rows: ``label_fields`` are the columns (lookups allowed) that
+    ``label_from_row`` builds an option's label from. What is submitted is checked and cleaned as before."""
+
+    iterator = RowChoiceIterator
+    label_fields: tuple[str, ...] = ()
+
+    def label_from_row(self, row: dict) -> str:
+        raise NotImplementedError
 
 
 class StepForm(forms.Form):

@@ -1,8 +1,12 @@
 """Every community page renders for each role it is meant for, refuses the anonymous, and every
 endpoint appears in the OpenAPI schema. The demo data loads twice without changing anything."""
+import html
+import re
+
 import pytest
 
 from community.seeding import seed
+from grids.models import Community
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +63,15 @@ def test_the_demo_data_loads_and_a_second_run_changes_nothing(client, cast):
     client.force_login(cast.worker_a)
     page = client.get("/community/")
     assert page.status_code == 200
+
+
+def test_a_resident_chooses_among_every_community_of_the_district_named_with_its_street(client):
+    page = client.get("/community/public/matters/propose/").content.decode()
+    select = re.search(r'<select name="community".*?</select>', page, re.S).group(0)
+    options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)<', select)
+    offered = [(value, html.unescape(label)) for value, label in options]
+    expected = [(str(c.pk), f"{c.street.name} · {c.name}") for c in Community.objects.select_related("street")]
+    assert len(expected) > 500 and offered == expected
 
 
 def test_pages_speak_chinese_first(client, cast):
