@@ -2,21 +2,17 @@
 ``pages.run_service``, which puts a service's field errors back onto the form)."""
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, RowChoiceField, StepForm
 from core.privacy import validate_phone
-from core.scoping import scope_of
-from grids.models import Community, Grid
+from grids.forms import grid_label
+from grids.models import Community
+from grids.selectors import served_unit_grids
 
 from . import models
 from .structures import community_workers
 from .workflow import FOLLOW_UP_FLOW, MATTER_FLOW
-
-
-def served_unit_grids(user):
-    return scope_of(user).grid_rows("code").apply(Grid.objects.filter(level=Grid.Level.UNIT)).order_by("code")
 
 
 class CommunityChoiceField(RowChoiceField):
@@ -24,10 +20,6 @@ class CommunityChoiceField(RowChoiceField):
 
     def label_from_row(self, row):
         return f"{row['street__name']} · {row['name']}"
-
-
-def grid_label(grid) -> str:
-    return gettext("%(name)s (%(code)s)") % {"name": grid.name, "code": grid.code}
 
 
 def team_label(team) -> str:

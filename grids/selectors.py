@@ -14,7 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.scoping import Scope
+from core.scoping import Scope, scope_of
 
 from .models import (
     DepartmentGroupObjectPermission,
@@ -126,6 +126,11 @@ def load_scope(user) -> Scope:
         viewing_codes = _minimal_roots(set(grid_codes) | {street for _, street in served["station"]})
     return Scope(grid_codes=grid_codes, department_ids=department_ids, station_ids=station_ids,
                  viewing_codes=viewing_codes)
+
+
+def served_unit_grids(user) -> QuerySet[Grid]:
+    """The unit grids in the user's scope, by code: where they may register a household, a house or a place."""
+    return scope_of(user).grid_rows("code").apply(Grid.objects.filter(level=Grid.Level.UNIT)).order_by("code")
 
 
 def grid_get_for_user(user, code: str) -> Grid:

@@ -1,22 +1,14 @@
 """Forms of the register pages. They parse and show input; the services write (``pages.run_service`` puts a
 service's field errors back onto the form)."""
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE
-from core.scoping import scope_of
+from grids.forms import grid_label
 from grids.models import Grid
+from grids.selectors import served_unit_grids
 
 from .models import House, Place, Resident
-
-
-def kept_unit_grids(user):
-    return scope_of(user).grid_rows("code").apply(Grid.objects.filter(level=Grid.Level.UNIT)).order_by("code")
-
-
-def grid_label(grid) -> str:
-    return gettext("%(name)s (%(code)s)") % {"name": grid.name, "code": grid.code}
 
 
 class GridChoiceForm(forms.ModelForm):
@@ -25,7 +17,7 @@ class GridChoiceForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if "grid" in self.fields:
-            self.fields["grid"].queryset = kept_unit_grids(user)
+            self.fields["grid"].queryset = served_unit_grids(user)
             self.fields["grid"].to_field_name = "code"
             self.fields["grid"].label_from_instance = grid_label
 
@@ -81,7 +73,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = kept_unit_grids(user)
+        self.fields["grid"].queryset = served_unit_grids(user)
         self.fields["grid"].label_from_instance = grid_label
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core.pages import paginate, run_service, staff_page
 from core.scoping import scope_of
 from grids.models import Grid
+from grids.selectors import served_unit_grids
 
 from . import forms, selectors, services
 from .importing import RegisterImportError, register_import
@@ -44,7 +45,7 @@ def index(request):
              .annotate(house_count=Count("houses", distinct=True), place_count=Count("places", distinct=True))
              .order_by("code"))
     return render(request, "registers/index.html", {
-        "page": paginate(request, grids), "own_grids": forms.kept_unit_grids(request.user)[:20]})
+        "page": paginate(request, grids), "own_grids": served_unit_grids(request.user)[:20]})
 
 
 @staff_page("registers.view_house")
