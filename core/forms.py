@@ -11,7 +11,7 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 class RowChoiceIterator(ModelChoiceIterator):
     """The options from one query of the columns their labels need, not a model instance (and its related rows) per
-    option: a resident's select of the district's 620 communities took 89 ms a page to render."""
+    option: a resident's select of the district's 570 communities took 89 ms a page to render."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
