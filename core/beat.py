@@ -14,7 +14,6 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from redis.exceptions import LockError, RedisError
 
 logger = logging.getLogger(__name__)
-LOCK_NAME = "haidian:beat-leader"
 
 
 class LeaderDatabaseScheduler(DatabaseScheduler):
@@ -61,4 +60,4 @@ def _leader_lock():
         return None
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     # Not thread-local: beat may tick from a thread other than the one that took the lock.
-    return client.lock(LOCK_NAME, timeout=settings.BEAT_LEADER_LOCK_SECONDS, thread_local=False)
+    return client.lock(settings.BEAT_LEADER_LOCK_NAME, timeout=settings.BEAT_LEADER_LOCK_SECONDS, thread_local=False)

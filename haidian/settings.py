@@ -387,6 +387,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # The database schedule, sent by whichever beat holds the leader lock (core/beat.py): run two for availability.
 CELERY_BEAT_SCHEDULER = "core.beat:LeaderDatabaseScheduler"
 BEAT_LEADER_LOCK_SECONDS = float(os.environ.get("BEAT_LEADER_LOCK_SECONDS", "30"))
+# Its key in Redis: two deployments sharing one Redis (a staging beside production) name theirs apart.
+BEAT_LEADER_LOCK_NAME = os.environ.get("BEAT_LEADER_LOCK_NAME", "haidian:beat-leader")
 # Workers and beat log through LOGGING below (JSON in production) instead of replacing the root logger's handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A traceback printed to stderr stays one block, not a JSON record per write() of the redirected stream.

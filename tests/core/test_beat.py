@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from core.beat import LOCK_NAME, LeaderDatabaseScheduler
+from core.beat import LeaderDatabaseScheduler
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (CI runs it there)")
 QUEUE = f"beat-test-{os.getpid()}"
@@ -19,18 +19,20 @@ QUEUE = f"beat-test-{os.getpid()}"
 
 @pytest.fixture
 def broker(settings):
-    """A real Redis broker (its own database number) and a short leader lock, so a lapse takes a second."""
+    """A real Redis broker (its own database number) and a short leader lock, so a lapse takes a second; the lock's
+    key is this process's, so another test run on the same Redis (a developer's beside CI's) cannot hold it."""
     settings.BEAT_LEADER_LOCK_SECONDS = 1
+    settings.BEAT_LEADER_LOCK_NAME = f"haidian:beat-leader-test-{os.getpid()}"
     url = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"
     client = redis.Redis.from_url(url)
     client.delete(QUEUE)
-    redis.Redis.from_url(settings.REDIS_URL).delete(LOCK_NAME)
+    redis.Redis.from_url(settings.REDIS_URL).delete(settings.BEAT_LEADER_LOCK_NAME)
     # Only the probes: the platform's own jobs fall due a minute after the database was made (django-celery-beat
     # counts an unrun job's last run from when its row changed), so they would be sent or not by the clock.
     PeriodicTask.objects.update(enabled=False)
     yield TestApp(config={"broker_url": url, "task_default_queue": QUEUE, "result_expires": None}), client
     client.delete(QUEUE)
-    redis.Redis.from_url(settings.REDIS_URL).delete(LOCK_NAME)
+    redis.Redis.from_url(settings.REDIS_URL).delete(settings.BEAT_LEADER_LOCK_NAME)
 
 
 def hourly(name):
