@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE, DATETIME, TEXTAREA, RowChoiceField, StepForm
 from core.privacy import validate_phone
-from grids.forms import grid_label
+from grids.forms import offer_served_unit_grids
 from grids.models import Community
-from grids.selectors import served_unit_grids
 
 from . import models
 from .structures import community_workers
@@ -36,9 +35,7 @@ class ScopedGridForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = served_unit_grids(user)
-        self.fields["grid"].to_field_name = "code"
-        self.fields["grid"].label_from_instance = grid_label
+        offer_served_unit_grids(self.fields["grid"], user)
 
 
 class HouseholdForm(ScopedGridForm):

@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE
-from grids.forms import grid_label
+from grids.forms import offer_served_unit_grids
 from grids.models import Grid
-from grids.selectors import served_unit_grids
 
 from .models import House, Place, Resident
 
@@ -17,9 +16,7 @@ class GridChoiceForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if "grid" in self.fields:
-            self.fields["grid"].queryset = served_unit_grids(user)
-            self.fields["grid"].to_field_name = "code"
-            self.fields["grid"].label_from_instance = grid_label
+            offer_served_unit_grids(self.fields["grid"], user)
 
 
 RESIDENT_FIELDS = ["house", "kind", "name", "id_number", "gender", "birth_date", "phone", "moved_in_on", "status",
@@ -67,14 +64,13 @@ class ResidentForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("grid"), queryset=Grid.objects.none(), to_field_name="code")
+    grid = forms.ModelChoiceField(label=_("grid"), queryset=Grid.objects.none())
     file = forms.FileField(label=_("XLSX workbook"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
                            help_text=_("Sheets named 房屋, 人口 and 场所 (any of them), with a header row."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = served_unit_grids(user)
-        self.fields["grid"].label_from_instance = grid_label
+        offer_served_unit_grids(self.fields["grid"], user)
 
 
 def service_fields(form) -> dict:
