@@ -195,6 +195,7 @@ def test_a_bad_submission_shows_field_errors_and_keeps_the_input(open_as, live_s
     fill_report(phone, "E0102", "标题已经写好了", "描述已经写好了", "上海某地", ("31.23", "121.47"))
     phone.click("button[type=submit].btn-big")
     error = phone.locator(".field.has-error")
+    error.first.wait_for()  # the answer's page: count() does not wait, and may read the page before it
     assert error.count() == 1 and "海淀" in error.inner_text()
     assert phone.input_value("#id_description") == "描述已经写好了"
     assert phone.input_value("#id_title") == "标题已经写好了"
