@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from drf_spectacular.drainage import GENERATOR_STATS
 
 from core.schema import SchemaView
 
@@ -36,15 +38,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_openapi_schema_is_valid_and_free_of_errors_and_warnings(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haidian.settings_test"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file",
-         str(tmp_path / "schema.yml")],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Errors" not in result.stderr and "Warning" not in result.stderr, result.stderr
+def test_openapi_schema_is_valid_and_free_of_errors_and_warnings(tmp_path, capsys):
+    """The command that writes the schema for a client's code generator, in this process (a new one would spend three
+    seconds starting Django first), with the warnings of earlier schema builds here forgotten: it fails on any of its
+    own."""
+    GENERATOR_STATS.reset()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    printed = capsys.readouterr().err
+    assert "Error" not in printed and "Warning" not in printed, printed
     assert "/api/v1/cases/{number}/actions/{action_name}/" in (tmp_path / "schema.yml").read_text()
 
 
