@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from cases.models import Case
 from grids.demo import seed_demo_users
@@ -195,8 +196,8 @@ def test_a_bad_submission_shows_field_errors_and_keeps_the_input(open_as, live_s
     fill_report(phone, "E0102", "标题已经写好了", "描述已经写好了", "上海某地", ("31.23", "121.47"))
     phone.click("button[type=submit].btn-big")
     error = phone.locator(".field.has-error")
-    error.first.wait_for()  # the answer's page: count() does not wait, and may read the page before it
-    assert error.count() == 1 and "海淀" in error.inner_text()
+    expect(error).to_have_count(1)  # retried until the answer's page shows it (count() alone read 0 once in CI)
+    assert "海淀" in error.inner_text()
     assert phone.input_value("#id_description") == "描述已经写好了"
     assert phone.input_value("#id_title") == "标题已经写好了"
     assert float(phone.input_value("#id_lat")) == 31.23
@@ -261,6 +262,8 @@ def test_a_landscaping_case_is_routed_to_the_street_section_and_walked_to_evalua
     desk = open_as("dispatcher", PASSWORD)
     desk.goto(f"{live_server.url}/cases/{number}/")
     desk.click("#action-file button[type=submit]")
+    desk.locator("#id_dispatch-to").wait_for(state="attached")  # the filed case's page (the collected one has none)
+    desk.wait_for_load_state()  # … whole, before its options are read
     offered = desk.locator("#id_dispatch-to option").all_inner_texts()
     assert offered[:2] == ["—", "学院路环境保护科（路由推荐）"]
     assert "学院路派出所（无承办人）" in offered  # the demo staffs only the 城管分队 among 学院路's stations
@@ -331,6 +334,7 @@ def test_a_whistle_summons_the_team_and_a_section_who_report_in_and_feed_back(op
         phone.click("#action-report_in button[type=submit]")
         phone.fill("#id_party_feedback-result", result)
         phone.click("#action-party_feedback button[type=submit]")
+        phone.wait_for_load_state()  # the answer's page, laid out, not the form's
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "13-joint-case-phone")
 

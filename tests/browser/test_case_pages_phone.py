@@ -4,6 +4,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from cases.attachments import case_attach
 from cases.models import Case
@@ -56,8 +57,8 @@ def test_must_report_asks_for_confirmation_without_javascript(open_as, live_serv
     seed_demo_users()
     phone = open_as("worker", PASSWORD, device=PHONE, java_script_enabled=False)
     phone.locator("#must-report button[type=submit]").first.click()
-    phone.locator("#must-report-confirm").wait_for()  # the answer's page: count() alone may read the page before it
-    assert phone.locator("#must-report-confirm").count() == 1 and not Case.objects.exists()
+    expect(phone.locator("#must-report-confirm")).to_have_count(1)  # retried until the answer's page shows it
+    assert not Case.objects.exists()
     assert width(phone) <= 390
     phone.fill("#id_note", "三楼楼道")
     phone.click("#confirm-report")

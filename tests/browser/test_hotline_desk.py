@@ -62,6 +62,7 @@ def test_a_new_callers_call_is_filed_on_a_desktop(open_as, live_server, earlier_
     case = Case.objects.get(number=number)
     assert (case.source, case.reporter_phone, case.reporter_name, case.category.code) == (
         "hotline", "13911112222", "王先生", "E0102")
+    desk.get_by_role("link", name="下一个来电").wait_for()  # further down the page than the case's number
     assert desk.get_by_role("link", name="下一个来电").count() == 1
 
 

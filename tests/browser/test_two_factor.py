@@ -5,6 +5,7 @@ import base64
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from grids.demo import DEMO_PASSWORD, seed_demo_users
 
@@ -42,7 +43,8 @@ def test_a_commander_sets_it_up_on_a_phone_and_signs_in_with_a_recovery_code(ope
     page.fill("#id_code", code_from_the_key(page.locator("#totp-secret").inner_text()))
     page.click("#two-factor-form button[type=submit]")
 
-    assert page.locator("h1").inner_text() == "您的恢复码"
+    expect(page.locator("h1")).to_have_text("您的恢复码")
+    page.wait_for_load_state()  # the codes' page, whole, before its list is read
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     assert serious_axe_violations(page) == []
