@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -869,6 +870,21 @@ def world(django_db_setup, django_db_blocker):
     seeded staff)."""
     with built_for_a_module(django_db_blocker, build_world) as world:
         yield world
+
+
+@pytest.fixture(scope="module")
+def cache_of_the_module():
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(cache_of_the_module):
+    """The cache is emptied once, when the module starts, not before each test as elsewhere (tests/conftest.py): the
+    matrix's tests only read the one world built for the module, so what a request cached for a person (their
+    permissions, their scope) stays true from one test to the next, as it does between two requests in production.
+    Each person's reads stay far below every throttle's rate: the anonymous visitor, the one without a login, sends 22
+    requests that a throttle counts (to the public API) in the module's minute or more, where 120 a minute are
+    allowed."""
 
 
 # ------------------------------------------------------------------------------------- expectations
