@@ -21,7 +21,6 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
 
 from core.db import reads_from_replica
 from core.errors import TooManyRequests
@@ -181,6 +180,8 @@ def write_csv(out, chunked, progress) -> int:
 
 
 def write_xlsx(out, chunked, progress) -> int:
+    from openpyxl import Workbook  # not with the module: core.exports says why
+
     book = Workbook(write_only=True)  # rows go to a temporary file as they come, not into memory
     sheet = book.create_sheet(_("Cases"))
     sheet.append([str(column) for column in EXPORT_COLUMNS])

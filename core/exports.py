@@ -1,8 +1,9 @@
 """Spreadsheet cells that stay what they say. A resident's text beginning with ``=``, ``+``, ``-`` or ``@`` is a
 formula to Excel (``=HYPERLINK(...)`` turns a description into a live link); every CSV and XLSX export writes its
-text through here so that it is shown, never evaluated."""
-from openpyxl.cell import WriteOnlyCell
+text through here so that it is shown, never evaluated.
 
+openpyxl is imported where a workbook is written or read, never with a module: it brings numpy in with it, a
+fifth to a third of a second of every process's start (the web and Celery workers, each command) that most never use."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -19,6 +20,8 @@ def xlsx_row(sheet, values) -> list:
 
 
 def _text(sheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # openpyxl took a leading "=" for a formula
     return cell

@@ -1,26 +1,27 @@
 """XLSX exports: a run's rankings (one sheet per kind of unit) and a quarter's payroll-ready bonus list."""
+from __future__ import annotations
+
 import io
 import re
 from decimal import Decimal
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.exports import xlsx_row
 from grids.models import Department, Grid, StaffProfile
 
 from .models import BonusRun, ResultRun, SubjectKind
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YUAN = "#,##0.00"
-BOLD = Font(bold=True)
 AS_GENERAL = {"0", "@"}  # whole numbers and text: Excel's General format shows them so
 
 
@@ -44,11 +45,14 @@ def _sheet(book: Workbook, title: str, header: list[str], rows, formats: list[st
     frozen, and each column in its Excel number format (``formats``, by position; None, absent or one that shows
     the value as General would: none). A value with a format is a cell object, which costs openpyxl ten times a
     plain value, so only the decimals and percentages are."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(title=_sheet_title(title))
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, str(name), font=BOLD) for name in header])
+    sheet.append([_cell(sheet, str(name), font=Font(bold=True)) for name in header])
     formats = [None if fmt in AS_GENERAL else fmt for fmt in formats] + [None] * (len(header) - len(formats))
     for row in rows:
         sheet.append([_cell(sheet, value, number_format=fmt) if fmt and value is not None else value
@@ -56,12 +60,20 @@ def _sheet(book: Workbook, title: str, header: list[str], rows, formats: list[st
 
 
 def _cell(sheet, value, *, font=None, number_format=None):
+    from openpyxl.cell import Cell, WriteOnlyCell
+
     cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value=value)
     if font is not None:
         cell.font = font
     if number_format:
         cell.number_format = number_format
     return cell
+
+
+def _write_only_book() -> Workbook:
+    from openpyxl import Workbook  # not with the module: core.exports says why
+
+    return Workbook(write_only=True)
 
 
 def _about(book: Workbook, lines: list[tuple[str, object]]) -> None:
@@ -112,7 +124,7 @@ def _unit_columns(kind: str, streets: dict[str, str], departments: dict[str, str
 def run_xlsx(run: ResultRun, results) -> bytes:
     """The ranking of each kind of unit with every figure (rates as percentages, scores 0–100), one
     sheet per kind, every unit by its name in the reader's language."""
-    book = Workbook(write_only=True)
+    book = _write_only_book()
     streets = dict(Grid.objects.filter(level=Grid.Level.STREET).values_list("code", "name"))
     departments = dict(Department.objects.values_list("code", "name"))
     by_kind = {kind: [] for kind in SubjectKind.values}
@@ -137,7 +149,7 @@ def _when(moment) -> str | None:
 
 def bonus_xlsx(bonus: BonusRun) -> bytes:
     """Payroll-ready: one row per worker, amounts in yuan with two decimals; totals on a second sheet."""
-    book = Workbook(write_only=True)
+    book = _write_only_book()
     posts = dict(StaffProfile.Post.choices)
     header = [_("No."), _("Staff number"), _("Full name"), _("Post"), _("Street/town"), _("Grid code"), _("Grid"),
               _("Grid score"), _("Personal score"), _("Quarterly score"), _("Average of the post (yuan)"),

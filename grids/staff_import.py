@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from core.roles import Role
 
@@ -65,6 +64,8 @@ def read_rows(path: Path | str, content: bytes | None = None) -> list[dict[str, 
             raise StaffImportError([RowError(0, "file", _("The CSV file is not UTF-8 text."))]) from error
         table = list(csv.reader(io.StringIO(text)))
     elif suffix == ".xlsx":
+        from openpyxl import load_workbook  # not with the module: core.exports says why
+
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds for a damaged file

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from grids.models import Grid
 from grids.scoping import require_unit_grid
@@ -67,6 +66,8 @@ class Sheet:
 
 
 def read_workbook(content: bytes) -> list[Sheet]:
+    from openpyxl import load_workbook  # not with the module: core.exports says why
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
