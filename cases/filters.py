@@ -1,5 +1,7 @@
 """The one filter of case lists (the API's query parameters and the inbox page's filter form alike), and the
 catalogue's search."""
+import re
+
 import django_filters
 from django.db.models import Case as DbCase
 from django.db.models import Q, Value, When
@@ -62,7 +64,31 @@ class CaseFilter(django_filters.FilterSet):
         value = value.strip()
         if value.upper().startswith("HD") and value[2:].isdigit():
             return queryset.filter(number=value.upper())
-        return queryset.filter(Q(title__icontains=value) | Q(address__icontains=value))
+        pieces = search_pieces(value)
+        return queryset.filter(contains_all("title", value, pieces) | contains_all("address", value, pieces))
+
+
+# A run of Chinese characters, or of anything else that is not a space: the pieces pg_trgm reads as words apart.
+PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\s\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def search_pieces(text: str) -> list[str]:
+    """The words of a search text that a trigram index can look up on their own (three characters or more), when
+    there is more than one; the longest first, as the likeliest to be rare."""
+    pieces = sorted(dict.fromkeys(piece for piece in PIECE.findall(text) if len(piece) >= 3), key=len, reverse=True)
+    return pieces if len(pieces) > 1 else []
+
+
+def contains_all(field: str, text: str, pieces: list[str]) -> Q:
+    """``field`` contains each of the ``pieces`` of ``text`` and then ``text`` itself, which changes no result: the
+    pieces are there for PostgreSQL's trigram index. Given the text alone, its GIN scan reads the whole posting list
+    of every trigram the text shares with most cases (基准案件 12345: 59 ms at a million cases, each of whose titles
+    starts 基准案件). Given the pieces as conditions of their own, it skips along the list of the condition it meets
+    first, and the rarer that one is, the less it reads: 1.5 ms with 12345 first, 6 ms with 基准案件 first."""
+    condition = Q()
+    for piece in pieces:
+        condition &= Q(**{f"{field}__icontains": piece})
+    return condition & Q(**{f"{field}__icontains": text})
 
 
 class CategoryFilter(django_filters.FilterSet):

@@ -21,7 +21,8 @@ def new_case(actor, category=SMALL_CATEGORY, grid_code=GRID_A, now=None, urgency
              source="grid_patrol", **extra):
     grid = Grid.objects.get(code=grid_code)
     data = NewCase(title=extra.pop("title", "测试问题"), description="描述", category=category, lat=grid.centroid_lat,
-                   lng=grid.centroid_lng, address="测试地址", source=source, urgency=urgency, **extra)
+                   lng=grid.centroid_lng, address=extra.pop("address", "测试地址"), source=source, urgency=urgency,
+                   **extra)
     case, _ = case_create(actor=actor, data=data, now=now, creation_key=key)
     return case
 

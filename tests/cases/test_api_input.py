@@ -126,6 +126,23 @@ def test_filters_accept_codes_and_reject_nonsense(api_as, cast, small_case):
     assert client.get("/api/v1/cases/", {"overdue": "purple"}).status_code == 400
 
 
+
+def test_a_search_of_several_words_finds_the_text_as_typed(api_as, cast):
+    """Each word of a search is also asked for on its own (for PostgreSQL's trigram index), but a case is found only
+    where the text stands as typed: in one field, the words in that order."""
+    wanted = new_case(cast.worker_a, title="违规停车 学院路口 12345号")
+    in_the_address = new_case(cast.worker_a, title="巡查发现", address="违规停车 学院路口 12345号")
+    new_case(cast.worker_a, title="学院路口 违规停车 12345号")
+    new_case(cast.worker_a, title="违规停车 12345号", address="学院路口")
+    client = api_as(cast.commander)
+
+    def found(text):
+        return {row["number"] for row in client.get("/api/v1/cases/", {"q": text}).json()["results"]}
+
+    assert found("违规停车 学院路口") == found(" 违规停车 学院路口 ") == {wanted.number, in_the_address.number}
+    assert found("学院路口 12345号") == {wanted.number, in_the_address.number}
+    assert found("停车 学院路口") == {wanted.number, in_the_address.number}  # a piece too short for the index
+
 def test_categories_list_the_catalogue_with_limits(api_as, cast):
     rows = api_as(cast.worker_a).get("/api/v1/categories/").json()
     exposed = next(r for r in rows if r["code"] == "E0102")
