@@ -73,10 +73,11 @@ PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\s\u3400-\u9fff\uf900-\ufaf
 
 
 def search_pieces(text: str) -> list[str]:
-    """The words of a search text that a trigram index can look up on their own (three characters or more), when
-    there is more than one; the longest first, as the likeliest to be rare."""
+    """The words of a search text that a trigram index can look up on their own (three characters or more; a shorter
+    one gives it no trigram to look up), the longest first, as the likeliest to be rare; none when the text is one
+    such word."""
     pieces = sorted(dict.fromkeys(piece for piece in PIECE.findall(text) if len(piece) >= 3), key=len, reverse=True)
-    return pieces if len(pieces) > 1 else []
+    return [] if pieces == [text] else pieces
 
 
 def contains_all(field: str, text: str, pieces: list[str]) -> Q:
