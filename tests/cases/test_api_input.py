@@ -126,7 +126,6 @@ def test_filters_accept_codes_and_reject_nonsense(api_as, cast, small_case):
     assert client.get("/api/v1/cases/", {"overdue": "purple"}).status_code == 400
 
 
-
 def test_a_search_of_several_words_finds_the_text_as_typed(api_as, cast):
     """Each word of a search is also asked for on its own (for PostgreSQL's trigram index), but a case is found only
     where the text stands as typed: in one field, the words in that order."""
