@@ -72,12 +72,16 @@ class CaseFilter(django_filters.FilterSet):
 PIECE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\s\u3400-\u9fff\uf900-\ufaff]+")
 
 
+# Enough to find the rare one among a person's words; a text of hundreds of words is not a query of hundreds of them.
+MAX_PIECES = 4
+
+
 def search_pieces(text: str) -> list[str]:
     """The words of a search text that a trigram index can look up on their own (three characters or more; a shorter
     one gives it no trigram to look up), the longest first, as the likeliest to be rare; none when the text is one
     such word."""
     pieces = sorted(dict.fromkeys(piece for piece in PIECE.findall(text) if len(piece) >= 3), key=len, reverse=True)
-    return [] if pieces == [text] else pieces
+    return [] if pieces == [text] else pieces[:MAX_PIECES]
 
 
 def contains_all(field: str, text: str, pieces: list[str]) -> Q:
