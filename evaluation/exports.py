@@ -52,7 +52,8 @@ def _sheet(book: Workbook, title: str, header: list[str], rows, formats: list[st
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(name)) * 2 + 2))
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, str(name), font=Font(bold=True)) for name in header])
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, str(name), font=bold) for name in header])
     formats = [None if fmt in AS_GENERAL else fmt for fmt in formats] + [None] * (len(header) - len(formats))
     for row in rows:
         sheet.append([_cell(sheet, value, number_format=fmt) if fmt and value is not None else value

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.exports import UnreadableWorkbook, read_only_workbook
 from grids.models import Department, Grid, StreetUnit
 
 from .models import SubjectKind
@@ -67,11 +68,9 @@ def _rows_of(file_name: str, content: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds (zip, XML, key) for a broken file
+        book = read_only_workbook(content)
+    except UnreadableWorkbook as error:
         raise ValidationError({"file": _("The file is not a readable XLSX workbook.")}) from error
     sheet = book.worksheets[0]
     rows = []

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.exports import UnreadableWorkbook, read_only_workbook
 from core.roles import Role
 
 from .models import StaffProfile
@@ -64,11 +65,9 @@ def read_rows(path: Path | str, content: bytes | None = None) -> list[dict[str, 
             raise StaffImportError([RowError(0, "file", _("The CSV file is not UTF-8 text."))]) from error
         table = list(csv.reader(io.StringIO(text)))
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook  # not with the module: core.exports says why
-
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            sheet = read_only_workbook(data).active
+        except UnreadableWorkbook as error:
             raise StaffImportError([RowError(0, "file", _("The file is not a readable XLSX workbook."))]) from error
         table = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     else:

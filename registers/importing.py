@@ -6,13 +6,13 @@ Residents name their house by its address (compound, building, entrance, room): 
 one already on the grid's register.
 """
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.exports import UnreadableWorkbook, read_only_workbook
 from grids.models import Grid
 from grids.scoping import require_unit_grid
 from grids.staff_import import TRUE_WORDS, choice_value
@@ -66,11 +66,9 @@ class Sheet:
 
 
 def read_workbook(content: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook  # not with the module: core.exports says why
-
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        book = read_only_workbook(content)
+    except UnreadableWorkbook as error:
         raise RegisterImportError([CellError("", 0, "", _("The file is not a readable XLSX workbook."))]) from error
     sheets = [_sheet(SHEET_NAMES[ws.title.strip().lower()], ws) for ws in book.worksheets
               if ws.title.strip().lower() in SHEET_NAMES]
