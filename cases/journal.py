@@ -3,16 +3,17 @@
 Every path that changes a case — creation, a workflow action, a merge (on both cases), a photo,
 the deadline sweep, a resident's rating — notes what happened in a ``Journal`` as it happens, and
 ``write`` then does the same four things every time: bump each changed case's ``version`` (once
-per write; a new case starts at 1), append one hash-chained ``CaseEvent`` per note, save the cases
-(a new one and the events by ``core.db.insert_rows``), and notify (the rows in this transaction, the
-mail after commit).
+per write; a new case starts at 1), append one hash-chained ``CaseEvent`` per note, save the cases,
+and notify (the rows in this transaction, the mail after commit). A new case whose key was drawn
+before (``cases.services.draw_case_number``), its events and the notifications are inserted in one
+statement (``core.db.insert_together``): a case's creation is one write.
 """
 import datetime as dt
 import hashlib
 import json
 
-from core.db import bulk_update_rows, insert_rows
-from core.notifications import Notice, notify
+from core.db import bulk_update_rows, insert_rows, insert_together
+from core.notifications import Notice, notification_rows, notified
 
 from .models import Case, CaseEvent
 
@@ -74,14 +75,17 @@ class Journal:
             if not case._state.adding:
                 case.version += 1
             case.updated_at = self.now
+        new = [case for case in self.cases.values() if case._state.adding]
         changed = [case for case in self.cases.values() if not case._state.adding]
-        insert_rows([case for case in self.cases.values() if case._state.adding])
+        keyed = [case for case in new if case.pk is not None]  # a new case's key drawn before (on PostgreSQL)
+        insert_rows([case for case in new if case.pk is None])  # its events and notices name its key
         if fields is None:
             for case in changed:
                 case.save()
         else:
             bulk_update_rows(changed, [*fields, *(f for f in JOURNAL_FIELDS if f not in fields)])
-        insert_rows(self.events)
-        notify(self.notices)
+        notifications = notification_rows(self.notices)
+        insert_together(keyed, self.events, notifications)
+        notified(notifications)
         self.cases, self.events, self.notices = {}, [], []
 

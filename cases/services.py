@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from core import tracking
+from core.db import bound_cursor, one_write
 from core.errors import Conflict
 from core.models import Notification
 from core.notifications import Notice
@@ -118,21 +119,25 @@ class NewCase:
     patrol: int | None = None  # the id of the filer's patrol in progress on which it was found
 
 
-def allocate_case_number(now: dt.datetime) -> str:
-    """HD + local date + a daily serial, drawn inside the case's own transaction, which stays one commit. On
-    PostgreSQL the serial is the day's sequence (``cases_next_serial``, migration 0021): no row lock. A serial drawn by
-    a transaction that then rolls back is skipped, as with any sequence. On SQLite, one upsert of the day's counter row
-    (a writing transaction holds the whole database there, so two cases cannot draw the same serial)."""
+def draw_case_number(now: dt.datetime) -> tuple[str, int | None]:
+    """HD + local date + a daily serial; on PostgreSQL also the case's key, so that its events and notices name it
+    and are inserted with it in one statement. On PostgreSQL the serial is the day's sequence (``cases_next_serial``,
+    migration 0021) and the key the table's: both are drawn in one round trip before the case's write, and a case
+    whose write then fails skips them, as with any sequence. On SQLite, one upsert of the day's counter row
+    (a writing statement holds the whole database there, so two cases cannot draw the same serial); the key comes
+    from the insert."""
     day = timezone.localtime(now).date()
-    with connection.cursor() as cursor:
+    with bound_cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT cases_next_serial(%s)", [day])
+            cursor.execute(f"SELECT cases_next_serial(%s), nextval(pg_get_serial_sequence('{Case._meta.db_table}', "
+                           f"'{Case._meta.pk.column}'))", [day])
+            serial, key = cursor.fetchone()
         else:
             cursor.execute(f"INSERT INTO {CaseCounter._meta.db_table} (day, last) VALUES (%s, 1) "
                            "ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
                            [connection.ops.adapt_datefield_value(day)])
-        serial = cursor.fetchone()[0]
-    return f"HD{day:%Y%m%d}{serial:06d}"
+            serial, key = cursor.fetchone()[0], None
+    return f"HD{day:%Y%m%d}{serial:06d}", key
 
 
 def _resolve_location(data: NewCase) -> Grid:
@@ -190,12 +195,12 @@ def case_create(*, actor=None, data: NewCase, creation_key: str | None = None, o
     category = _resolve_category(data.category)
     grid = _resolve_location(data)
     patrol = _resolve_patrol(actor, data)
+    number, key = draw_case_number(now)
     for _attempt in range(PUBLIC_TOKEN_DRAWS):
         public_token = tracking.new_code()
         try:
-            with transaction.atomic():
-                number = allocate_case_number(now)
-                return _insert_case(actor, data, category, grid, number, public_token, creation_key,
+            with one_write():
+                return _insert_case(actor, data, category, grid, number, key, public_token, creation_key,
                                     open311_client, now, patrol), True
         except IntegrityError:
             existing = (selectors.with_relations(Case.objects.filter(creation_key=creation_key)).first()
@@ -219,11 +224,11 @@ def _resolve_patrol(actor, data: NewCase) -> Patrol | None:
     return patrol
 
 
-def _insert_case(actor, data, category, grid, number, public_token, creation_key, open311_client, now,
+def _insert_case(actor, data, category, grid, number, key, public_token, creation_key, open311_client, now,
                  patrol=None) -> Case:
     case = Case(
-        number=number, public_token=public_token, title=data.title, description=data.description, category=category,
-        source=data.source, patrol=patrol,
+        pk=key, number=number, public_token=public_token, title=data.title, description=data.description,
+        category=category, source=data.source, patrol=patrol,
         urgency=data.urgency, reporter=actor, reporter_name=data.reporter_name,
         reporter_phone=phone_key(data.reporter_phone), reporter_email=data.reporter_email,
         creation_key=creation_key, created_by=actor,

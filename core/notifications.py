@@ -41,6 +41,16 @@ class Notice:
 def notify(notices: Iterable[Notice]) -> list[Notification]:
     """Write the notifications (each person once per notice; nobody is skipped for being None), those of
     people with an address into the mail outbox. Returns the rows written."""
+    rows = notification_rows(notices)
+    if rows:
+        Notification.objects.bulk_create(rows)
+        notified(rows)
+    return rows
+
+
+def notification_rows(notices: Iterable[Notice]) -> list[Notification]:
+    """The unsaved rows of ``notify``, for a caller that writes them with its own (``notified`` after): every
+    notice's object must have its key already."""
     rows = []
     for notice in notices:
         target_type = ContentType.objects.get_for_model(notice.about) if notice.about is not None else None
@@ -54,11 +64,13 @@ def notify(notices: Iterable[Notice]) -> list[Notification]:
                 subject=notice.subject[:SUBJECT_LENGTH], target_type=target_type,
                 target_id=notice.about.pk if notice.about is not None else None,
                 mail_pending=bool(user.email)))
-    if rows:
-        Notification.objects.bulk_create(rows)
-        if any(row.mail_pending for row in rows):
-            transaction.on_commit(kick_delivery)
     return rows
+
+
+def notified(rows: list[Notification]) -> None:
+    """The written rows' mail is delivered after commit."""
+    if any(row.mail_pending for row in rows):
+        transaction.on_commit(kick_delivery)
 
 
 def kick_delivery() -> None:

@@ -90,3 +90,31 @@ def test_concurrent_retries_with_one_key_create_one_case(seeded):
     numbers = {r[1] for r in results if r[0] == "ok"}
     assert len(numbers) == 1, results
     assert Case.objects.filter(creation_key=stored_creation_key("same-key", actor=worker)).count() == 1
+
+
+@requires_postgres
+def test_a_new_case_is_one_write_outside_any_transaction(seeded):
+    """Intake's round trips: the serial and key are drawn, then the case, its first event and the dispatchers'
+    notifications are one statement that commits by itself (no BEGIN, no COMMIT); all of them are there after."""
+    from django.db import connection
+
+    from core.models import Notification
+    from grids.services import staff_create
+
+    staff_create(username="d3", role="street_dispatcher", password=PASSWORD, grid_code="110108009",
+                 check_password=False)
+    worker = staff_create(username="w3", role="grid_worker", password=PASSWORD, grid_code=GRID_A, check_password=False)
+    new_case(worker)  # the calendar and the owner directory read once
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if not sql.startswith("SELECT "):
+            writes.append((sql.split(" ", 1)[0], connection.in_atomic_block, connection.get_autocommit()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        case = new_case(worker)
+    assert writes == [("WITH", False, True)]
+    assert list(CaseEvent.objects.filter(case=case).values_list("seq", "action")) == [(1, "create")]
+    assert Notification.objects.filter(target_id=case.pk, subject=case.number).exists()
+    assert verify_trails([case.number])[1] == []

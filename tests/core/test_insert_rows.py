@@ -1,15 +1,17 @@
-"""insert_rows (core/db.py): new rows of a model in one statement, as Django's insert would write them."""
+"""insert_rows and insert_together (core/db.py): new rows in one statement, as Django's insert would write them."""
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models.signals import post_save
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, CaseEvent
-from core.db import insert_rows
-from tests.cases.conftest import new_case
+from core.db import insert_rows, insert_together, one_write
+from core.models import Notification
+from tests.cases.conftest import new_case, requires_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,39 @@ def test_where_keys_cannot_be_read_back_each_row_is_saved(cast, monkeypatch):
     monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
     case = new_case(cast.worker_a)
     assert case.pk and list(CaseEvent.objects.filter(case=case).values_list("seq", flat=True)) == [1]
+
+
+@requires_postgres
+def test_rows_of_several_models_land_in_one_statement_with_their_keys(cast):
+    """A new case whose key was drawn before, its first event and a notification: one statement, every row keyed,
+    and the values written into the SQL (no value, an empty text, a zero, a flag) read back as they were set."""
+    template = new_case(cast.worker_a)
+    case = Case.objects.get(pk=template.pk)
+    case._state.adding = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
+        case.pk = cursor.fetchone()[0]
+    case.number, case.public_token, case.creation_key = "HD20990101000002", "twin-token-0002", None
+    case.reporter_name, case.rework_count, case.joint = "", 0, True
+    event = _event(case, 1, None, "system", {}, case.created_at)
+    notice = Notification(user=cast.dispatcher_a, kind=Notification.Kind.ASSIGNED, message="新案件",
+                          subject=case.number, target_id=case.pk, mail_pending=False)
+    with CaptureQueriesContext(connection) as captured:
+        insert_together([case], [event], [notice])
+    assert len(captured) == 1
+    assert all(row.pk and not row._state.adding for row in (case, event, notice))
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.reporter_name, stored.rework_count, stored.joint, stored.merged_into_id) == ("", 0, True, None)
+    assert CaseEvent.objects.get(pk=event.pk).case_id == case.pk
+    assert Notification.objects.get(pk=notice.pk).target_id == case.pk
+
+
+@requires_postgres
+def test_one_write_refuses_a_second_write_that_would_commit_apart(seeded, django_user_model):
+    """Outside a transaction, ``one_write`` opens none: its one statement commits by itself. A second would commit
+    on its own (half a change), so it is refused before it runs."""
+    user = django_user_model.objects.create(username="one-write")
+    with pytest.raises(TransactionManagementError), one_write():
+        Notification.objects.create(user=user, kind=Notification.Kind.COMMENT, message="一")
+        Notification.objects.create(user=user, kind=Notification.Kind.COMMENT, message="二")
+    assert list(Notification.objects.filter(user=user).values_list("message", flat=True)) == ["一"]
