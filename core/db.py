@@ -54,10 +54,10 @@ class ReplicaRouter:
 def one_write():
     """A block that changes the database with one statement (``insert_together``, say), atomic without a transaction
     block of its own where it can be: on PostgreSQL, outside a transaction, the statement commits by itself, which
-    saves BEGIN and COMMIT, two of a case intake's round trips. Reads before it run on their own, as any read outside
-    a transaction does. Inside a transaction (a savepoint: an error must not break the caller's) and on other
-    databases it is ``transaction.atomic()``. A second write in the block is refused before it runs: it would commit
-    apart from the first."""
+    saves BEGIN and COMMIT, two of a case intake's round trips. Reads in the block run on their own, as any read
+    outside a transaction does (a statement that does not begin with SELECT counts as a write). Inside a transaction
+    (a savepoint: an error must not break the caller's) and on other databases it is ``transaction.atomic()``. A
+    second write in the block is refused before it runs: it would commit apart from the first."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         with transaction.atomic():
             yield
@@ -143,11 +143,12 @@ def insert_rows(objects: list) -> None:
 
     Django compiles an INSERT afresh for every save and ``bulk_create``: for a case, 57 columns through the compiler,
     and then psycopg parses a statement of more than 50 parameters again each time (it keeps the parse only of
-    smaller ones). Here a shape's SQL — the model, which columns of each row are NULL, and whether the row brings its
-    key — is made once; each value still goes through its field's ``pre_save`` and ``get_db_prep_save``, as Django's
-    insert does. A new case has 16 NULL columns, so its statement keeps under psycopg's limit. Rows are
-    inserted without the save signals, which a model written so must not have. On other databases,
-    ``bulk_create``, or a save each where it cannot read the keys back (SQLite before 3.35)."""
+    smaller ones). Here a shape's SQL — the model, whether each row brings its key, and which of its columns hold a
+    value written into the SQL (``LITERALS``: no value, an empty text, a zero, a flag) — is made once; each value
+    still goes through its field's ``pre_save`` and ``get_db_prep_save``, as Django's insert does. A new case and its
+    first event keep under psycopg's limit together. Rows are inserted without the save signals, which a model written
+    so must not have. On other databases, ``bulk_create``, or a save each where it cannot read the keys back (SQLite
+    before 3.35)."""
     insert_together(objects)
 
 
