@@ -91,7 +91,8 @@ def main() -> None:
                   f"{counts['queries']} queries, {counts['transactions']} transactions, {counts['cache']} cache "
                   "commands"
                   + ("" if name == "bare" else f"  / bare = {run['ratio']:.2f} by rate, {run['cpu_ratio']:.2f} by "
-                                              "server CPU (target >= 0.5)"))
+                                              "server CPU (target >= 0.5); each round: "
+                                              + ", ".join(f"{ratio:.2f}" for ratio in run["round_ratios"])))
 
 
 if __name__ == "__main__":

@@ -251,7 +251,11 @@ def run_intake(*, connections: int, workers: int, seconds: int, rounds: int) -> 
                                        seconds=seconds))
     totals = {name: _total(name_runs) for name, name_runs in runs.items()}
     bare = totals["bare"]
-    for total in totals.values():
+    for name, total in totals.items():
         total["ratio"] = total["rate"] / bare["rate"] if bare["rate"] else 0.0
         total["cpu_ratio"] = bare["cpu_ms"] / total["cpu_ms"] if total["cpu_ms"] else 0.0
+        # Each round's own ratio, to the bare run just before it: the machine's speed drifts within a bench (by a fifth
+        # over minutes on a shared machine), and a round's pair shares the drift.
+        total["round_ratios"] = [run["rate"] / base["rate"] if base["rate"] else 0.0
+                                 for run, base in zip(runs[name], runs["bare"], strict=True)]
     return {"runs": totals, "counts": counts}
