@@ -142,6 +142,7 @@ def test_a_search_of_several_words_finds_the_text_as_typed(api_as, cast):
     assert found("学院路口 12345号") == {wanted.number, in_the_address.number}
     assert found("停车 学院路口") == {wanted.number, in_the_address.number}  # a piece too short for the index
 
+
 def test_categories_list_the_catalogue_with_limits(api_as, cast):
     rows = api_as(cast.worker_a).get("/api/v1/categories/").json()
     exposed = next(r for r in rows if r["code"] == "E0102")

@@ -9,6 +9,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, CaseEvent
+from cases.services import draw_case_number
 from core.db import insert_rows, insert_together, one_write
 from core.models import Notification
 from tests.cases.conftest import new_case, requires_postgres
@@ -86,10 +87,8 @@ def test_rows_of_several_models_land_in_one_statement_with_their_keys(cast):
     template = new_case(cast.worker_a)
     case = Case.objects.get(pk=template.pk)
     case._state.adding = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
-        case.pk = cursor.fetchone()[0]
-    case.number, case.public_token, case.creation_key = "HD20990101000002", "twin-token-0002", None
+    case.number, case.pk = draw_case_number(case.created_at)
+    case.public_token, case.creation_key = "twin-token-0002", None
     case.reporter_name, case.rework_count, case.joint = "", 0, True
     event = _event(case, 1, None, "system", {}, case.created_at)
     notice = Notification(user=cast.dispatcher_a, kind=Notification.Kind.ASSIGNED, message="新案件",
