@@ -99,7 +99,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
         """)
         CaseCounter.objects.bulk_create([CaseCounter(day=d, last=n) for d, n in serial_by_day.items()])
         joint = _summon_some(now)
-        cursor.execute("ANALYZE cases_case; ANALYZE cases_caseevent; ANALYZE cases_caseparty;")
+        cursor.execute("ANALYZE cases_case; ANALYZE cases_caseevent; ANALYZE cases_summons; ANALYZE cases_caseparty;")
     return {"cases": cases, "events": sum(len(t) for _i, _n, t in events_buffer), "statuses": dict(statuses),
             "joint": joint, "seconds": time.monotonic() - started}
 

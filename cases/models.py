@@ -316,9 +316,12 @@ class Case(models.Model):
             # to what falls due, not to how many cases exist.
             models.Index(fields=["next_due_at"], name="case_next_due_idx", condition=Q(next_due_at__isnull=False)),
             # Yellow and red cases by due time (the dashboard's overdue lists, soonest first) and by
-            # street, newest first (a street's inbox filtered to its deadline lights).
+            # street, station or department, newest first (an inbox filtered to its deadline lights). A new case is
+            # green, so intake writes none of these.
             models.Index(fields=["light", "due_at"], name="case_light_due_idx", condition=~Q(light="green")),
             models.Index(fields=["street", "-id"], name="case_street_lit_idx", condition=~Q(light="green")),
+            models.Index(fields=["station", "-id"], name="case_station_lit_idx", condition=~Q(light="green")),
+            models.Index(fields=["department", "-id"], name="case_department_lit_idx", condition=~Q(light="green")),
             models.Index(fields=["closed_at"], name="case_closed_at_idx", condition=Q(closed_at__isnull=False)),
             models.Index(fields=["-id"], name="case_joint_idx", condition=Q(joint=True)),
             # Duplicate suggestions at intake (cases/duplicates.py): open cases of one category in a box around the
