@@ -158,6 +158,8 @@ def insert_together(*groups: list) -> None:
     itself (see ``one_write``). A row that points to a row of another group must carry that row's key already: the
     parts of one statement do not see each other's rows (the foreign keys are checked when it ends)."""
     groups = [list(objects) for objects in groups if objects]
+    if not groups:
+        return
     for objects in groups:
         model = type(objects[0])
         if pre_save.has_listeners(model) or post_save.has_listeners(model):
@@ -165,9 +167,7 @@ def insert_together(*groups: list) -> None:
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: a value's preparation asks it for its operations, per column
     if db.vendor != "postgresql":
         for objects in groups:
-            _insert_elsewhere(objects)
-        return
-    if not groups:
+            _insert_elsewhere(objects, db)
         return
     parts, params = [], []
     for objects in groups:
@@ -189,9 +189,9 @@ def insert_together(*groups: list) -> None:
             obj._state.adding, obj._state.db = False, db.alias
 
 
-def _insert_elsewhere(objects: list) -> None:
+def _insert_elsewhere(objects: list, db) -> None:
     model = type(objects[0])
-    if connection.features.can_return_rows_from_bulk_insert:
+    if db.features.can_return_rows_from_bulk_insert:
         model._base_manager.bulk_create(objects)
     else:
         for obj in objects:
