@@ -32,7 +32,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
 
     from cases.journal import chain_hash
     from cases.models import Case, CaseCounter, CaseEvent, Category
-    from cases.partitions import ensure_event_partitions
+    from cases.partitions import EVENTS
     from core.models import Notification
     from grids.models import Grid, StreetUnit
 
@@ -60,7 +60,7 @@ def generate(*, cases: int, days: int = 180, closed_share: float = 0.0, seed: in
     serial_by_day: Counter = Counter()
     statuses: Counter = Counter()
     # The trail's monthly partitions for the whole span, while the default one is still empty (cases.partitions).
-    ensure_event_partitions(since=timezone.localtime(end - span).date(), now=end)
+    EVENTS.ensure(since=timezone.localtime(end - span).date(), now=end)
     raw = connection.connection  # the psycopg connection underneath Django's
     with raw.cursor() as cur:
         with cur.copy(f"COPY cases_case ({', '.join(case_columns)}) FROM STDIN") as copy:

@@ -38,9 +38,10 @@ def expire_exports():
 
 @shared_task(name="cases.ensure_event_partitions", ignore_result=True)
 def ensure_event_partitions():
-    from .partitions import ensure_event_partitions as ensure
+    """Nightly (migration cases 0022): the trail's coming months."""
+    from .partitions import EVENTS
 
-    return ensure()
+    return EVENTS.ensure()
 
 
 @shared_task(name="cases.reap_exports", ignore_result=True)

@@ -3,7 +3,7 @@
 The in-app rows are written in the caller's transaction (so a rolled-back change tells nobody), and the
 ones to be mailed are marked as the mail outbox in that same transaction. Delivery drains the outbox:
 kicked after commit, and every minute by beat, so a broker or mail-server outage delays mail and loses
-none (``deliver_outbox``; the task is ``core.tasks``).
+none (``deliver_outbox``; the task is ``core.tasks``). On PostgreSQL the rows are kept by month (core 0008).
 """
 import logging
 from collections.abc import Iterable
@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Notification
+from .partitions import MonthlyPartitions
 
 DELIVER_TASK = "core.deliver_outbox"
 DELIVERY_BATCH = 200
@@ -25,6 +26,7 @@ MAX_MAIL_ATTEMPTS = 10
 logger = logging.getLogger(__name__)
 MESSAGE_LENGTH = Notification._meta.get_field("message").max_length
 SUBJECT_LENGTH = Notification._meta.get_field("subject").max_length
+NOTIFICATIONS = MonthlyPartitions(Notification._meta.db_table)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Celery tasks of the kernel: thin wrappers over services."""
 from celery import shared_task
 
-from .notifications import DELIVER_TASK, deliver_outbox
+from .notifications import DELIVER_TASK, NOTIFICATIONS, deliver_outbox
 
 
 @shared_task(name=DELIVER_TASK, ignore_result=True, reject_on_worker_lost=True)  # each message is sent once
@@ -17,3 +17,9 @@ def beat_heartbeat():
     from .health import record_heartbeat
 
     record_heartbeat()
+
+
+@shared_task(name="core.ensure_notification_partitions", ignore_result=True)
+def ensure_notification_partitions():
+    """Nightly (migration core 0008): the notifications' coming months."""
+    return NOTIFICATIONS.ensure()
