@@ -5,6 +5,7 @@ ones to be mailed are marked as the mail outbox in that same transaction. Delive
 kicked after commit, and every minute by beat, so a broker or mail-server outage delays mail and loses
 none (``deliver_outbox``; the task is ``core.tasks``). On PostgreSQL the rows are kept by month (core 0008).
 """
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Notification
-from .partitions import MonthlyPartitions
+from .partitions import MonthlyPartitions, month_start, months_before
 
 DELIVER_TASK = "core.deliver_outbox"
 DELIVERY_BATCH = 200
@@ -160,3 +161,17 @@ def notifications_of(user):
 
 def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def keep_notifications_by_month(*, now: dt.datetime | None = None) -> dict:
+    """Beat's nightly job (core 0008): the coming months' partitions made and, with ``NOTIFICATION_KEEP_MONTHS`` set,
+    the notifications older than that many whole months besides the current one forgotten: their months' partitions
+    dropped whole on PostgreSQL, the rows deleted where there are none (SQLite, the default partition)."""
+    made = NOTIFICATIONS.ensure(now=now)
+    if not settings.NOTIFICATION_KEEP_MONTHS:
+        return {"made": made, "dropped": [], "deleted": 0}
+    first_kept = months_before(month_start(timezone.localdate(now)), settings.NOTIFICATION_KEEP_MONTHS)
+    dropped = NOTIFICATIONS.drop_before(first_kept)
+    deleted, _ = Notification.objects.filter(
+        created_at__lt=dt.datetime.combine(first_kept, dt.time(), timezone.get_current_timezone())).delete()
+    return {"made": made, "dropped": dropped, "deleted": deleted}

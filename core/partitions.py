@@ -30,6 +30,12 @@ def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def months_before(month: dt.date, count: int) -> dt.date:
+    for _ in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    return month
+
+
 def _local_midnight(day: dt.date) -> str:
     """A month's bound as a timestamptz literal: midnight in the platform's time zone."""
     return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(settings.TIME_ZONE)).isoformat()
@@ -101,6 +107,17 @@ class MonthlyPartitions:
                     made.append(self.name(month))
                 month = next_month(month)
         return made
+
+    def drop_before(self, month: dt.date) -> list[str]:
+        """Drop the partitions of the months before ``month``, rows and all: a month goes at once, not row by row (a
+        row of such a month left in the default partition is the caller's to delete). Returns their names."""
+        if not self.is_partitioned():
+            return []
+        old = [name for name in self.partitions() if name != self.default and name < self.name(month)]
+        with connection.cursor() as cursor:
+            for name in old:
+                cursor.execute(f'DROP TABLE "{name}"')
+        return old
 
     # A migration's move of the plain table into partitions, and back. Both copy the rows of ``columns``; the keys,
     # indexes, foreign keys and triggers are the migration's SQL to run after, once the old table (whose names they

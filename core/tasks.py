@@ -1,7 +1,7 @@
 """Celery tasks of the kernel: thin wrappers over services."""
 from celery import shared_task
 
-from .notifications import DELIVER_TASK, NOTIFICATIONS, deliver_outbox
+from .notifications import DELIVER_TASK, deliver_outbox, keep_notifications_by_month
 
 
 @shared_task(name=DELIVER_TASK, ignore_result=True, reject_on_worker_lost=True)  # each message is sent once
@@ -19,7 +19,7 @@ def beat_heartbeat():
     record_heartbeat()
 
 
-@shared_task(name="core.ensure_notification_partitions", ignore_result=True)
-def ensure_notification_partitions():
-    """Nightly (migration core 0008): the notifications' coming months."""
-    return NOTIFICATIONS.ensure()
+@shared_task(name="core.keep_notifications_by_month", ignore_result=True)
+def keep_notifications_by_month_task():
+    """Nightly (migration core 0008): the notifications' coming months made, those past their keeping forgotten."""
+    return keep_notifications_by_month()

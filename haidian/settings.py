@@ -404,6 +404,11 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "网格化平台 <noreply@grid.haidian.gov.cn>")
+# Notifications are kept by month (core 0008); with this set, beat forgets those older than this many whole months
+# besides the current one, a month at a time. 0 keeps them all.
+NOTIFICATION_KEEP_MONTHS = int(os.environ.get("NOTIFICATION_KEEP_MONTHS", "0"))
+if NOTIFICATION_KEEP_MONTHS < 0:
+    raise ImproperlyConfigured("NOTIFICATION_KEEP_MONTHS must be 0 (keep all) or a number of months.")
 
 # One JSON object a line for the log collector; plain text in DEBUG, so the demo's console stays readable.
 LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("text" if DEBUG else "json")

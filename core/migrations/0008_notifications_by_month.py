@@ -4,7 +4,7 @@ They grow faster than the case trail: every member of a unit is told of a case a
 17 notifications a case against 4.8 events. The table of today is renamed, a partitioned table with the same columns
 takes its name, partitions are made for every month it holds and three ahead, plus a default one, the rows are copied
 over and the old table is dropped; then the key, the indexes and the foreign keys are made again under their names.
-Beat makes the coming months every night.
+Beat makes the coming months every night and, with ``NOTIFICATION_KEEP_MONTHS`` set, drops those past it.
 """
 from django.db import migrations
 
@@ -25,7 +25,7 @@ ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_user_id_6e341aac_fk_auth_user_id FORE
 ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_target_type_id_00a2bd77_fk_django_co FOREIGN KEY (target_type_id)
     REFERENCES django_content_type (id) DEFERRABLE INITIALLY DEFERRED;
 """
-JOB = "notification partitions ahead"
+JOB = "notifications by month"
 
 
 class Migration(migrations.Migration):
@@ -35,4 +35,4 @@ class Migration(migrations.Migration):
     ]
 
     operations = NOTIFICATIONS.migration_operations(
-        columns=COLUMNS, partitioned_sql=SHARED, plain_sql=SHARED, job=JOB, task="core.ensure_notification_partitions")
+        columns=COLUMNS, partitioned_sql=SHARED, plain_sql=SHARED, job=JOB, task="core.keep_notifications_by_month")
