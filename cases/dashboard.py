@@ -27,6 +27,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core.calendar import local_midnight
 from core.scoping import scope_of
 from grids.models import Grid
 from patrols.coverage import coverage, coverage_summary
@@ -113,7 +114,7 @@ def _computed_aggregates(today: dt.date) -> dict:
         if connections[database].vendor == "postgresql":
             with connections[database].cursor() as cursor:  # room to aggregate in memory rather than on disk
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        return _aggregate(Case.objects.using(database), _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
+        return _aggregate(Case.objects.using(database), local_midnight(today - dt.timedelta(days=TREND_DAYS - 1)))
 
 
 def _stored_aggregates(today: dt.date) -> dict | None:
@@ -138,16 +139,12 @@ def _decoded(stored: dict) -> dict:
             "closed_per_day": [(s, dt.date.fromisoformat(day), n) for s, day, n in stored["closed_per_day"]]}
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
-
-
 def dashboard_figures(user, street: Grid | None = None) -> dict:
     cases = Case.objects.visible_to(user)
     if street is not None:
         cases = cases.filter(street=street)
     today = timezone.localdate()
-    since = _local_midnight(today - dt.timedelta(days=TREND_DAYS - 1))
+    since = local_midnight(today - dt.timedelta(days=TREND_DAYS - 1))
     # The district's and each whole street's figures are slices of one shared table; a scope
     # that covers only part of a street (a department, say) is computed on its own.
     scope = scope_of(user)
@@ -213,8 +210,8 @@ def dashboard_figures(user, street: Grid | None = None) -> dict:
         "by_tier": by_tier,
         "lights": lights,
         "open": sum(by_status.values()),
-        "opened_today": cases.filter(created_at__gte=_local_midnight(today)).count(),
-        "closed_today": cases.filter(closed_at__gte=_local_midnight(today)).count(),
+        "opened_today": cases.filter(created_at__gte=local_midnight(today)).count(),
+        "closed_today": cases.filter(closed_at__gte=local_midnight(today)).count(),
         "closed_30d": closed_total,
         "on_time_rate": round(100 * on_time_total / closed_total, 1) if closed_total else None,
         "three_rates": {"response": _percent(rates.response_rate), "resolution": _percent(rates.resolution_rate),

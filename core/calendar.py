@@ -50,6 +50,11 @@ def forget_overrides(**kwargs) -> None:
     _overrides = None
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The day's first instant in the platform's time zone."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
 def is_workday(day: dt.date) -> bool:
     overrides = _override_table()
     if day in overrides:

@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.utils import timezone
 
+from .calendar import local_midnight
 from .models import Notification
 from .partitions import MonthlyPartitions, month_start, months_before
 
@@ -172,6 +173,5 @@ def keep_notifications_by_month(*, now: dt.datetime | None = None) -> dict:
         return {"made": made, "dropped": [], "deleted": 0}
     first_kept = months_before(month_start(timezone.localdate(now)), settings.NOTIFICATION_KEEP_MONTHS)
     dropped = NOTIFICATIONS.drop_before(first_kept)
-    deleted, _ = Notification.objects.filter(
-        created_at__lt=dt.datetime.combine(first_kept, dt.time(), timezone.get_current_timezone())).delete()
+    deleted, _ = Notification.objects.filter(created_at__lt=local_midnight(first_kept)).delete()
     return {"made": made, "dropped": dropped, "deleted": deleted}

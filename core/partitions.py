@@ -11,12 +11,13 @@ ones and all this does nothing.
 """
 import datetime as dt
 import logging
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection, migrations, transaction
 from django.utils import timezone
+
+from .calendar import local_midnight
 
 logger = logging.getLogger(__name__)
 MONTHS_AHEAD = 3
@@ -34,11 +35,6 @@ def months_before(month: dt.date, count: int) -> dt.date:
     for _ in range(count):
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return month
-
-
-def _local_midnight(day: dt.date) -> str:
-    """A month's bound as a timestamptz literal: midnight in the platform's time zone."""
-    return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(settings.TIME_ZONE)).isoformat()
 
 
 class MonthlyPartitions:
@@ -83,7 +79,7 @@ class MonthlyPartitions:
         try:
             with transaction.atomic():
                 self._make(cursor, name, "FOR VALUES FROM (%s) TO (%s)",
-                           [_local_midnight(month), _local_midnight(next_month(month))])
+                           [local_midnight(month).isoformat(), local_midnight(next_month(month)).isoformat()])
         except DatabaseError:
             logger.warning("rows of %s are already in %s: partition %s not made", f"{month:%Y-%m}", self.default,
                            name, exc_info=True)
@@ -163,7 +159,7 @@ class MonthlyPartitions:
         self._make(cursor, self.default, "DEFAULT", [])
         cursor.execute(f"SELECT min(created_at) FROM {self._old}")
         first = cursor.fetchone()[0]
-        self.ensure(since=first.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date() if first else None)
+        self.ensure(since=timezone.localtime(first).date() if first else None)
         self._copy_and_drop(cursor, columns)
 
     def _unpartition_rows(self, cursor, columns: str) -> None:
